@@ -1,0 +1,19 @@
+// Small behaviours a browser cannot do with HTML alone. Everything works without this file.
+document.addEventListener("htmx:afterSwap", (event) => {
+  // Keep the selected tab in step with the panel an htmx swap just filled.
+  const panel = event.detail.target;
+  if (panel && panel.id === "account-tab") {
+    const key = panel.querySelector("[data-tab-key]")?.dataset.tabKey;
+    document.querySelectorAll(".tabs [data-tab]").forEach((tab) => {
+      tab.setAttribute("aria-selected", tab.dataset.tab === key ? "true" : "false");
+    });
+  }
+});
+// Validation answers (422), conflicts (409) and refusals carry a fragment meant to be shown in place.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  if (status === 422 || status === 409 || status === 403 || status === 404 || status === 429) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

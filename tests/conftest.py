@@ -1,0 +1,225 @@
+"""Fixtures shared by every test: a fresh database per test (SQLite always; PostgreSQL too when
+TEST_DATABASE_URL is set), a client, an `auth` helper that signs in as a user, an `hx` helper
+for htmx headers, and factories for users and accounts."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from webapp import create_app
+from webapp.accounts.models import (
+    Account,
+    AccountKind,
+    BuyingRole,
+    Channel,
+    Contact,
+    CreditGrade,
+    Loyalty,
+    Ownership,
+    Relation,
+    Stage,
+)
+from webapp.accounts.uscc import make_uscc
+from webapp.auth.models import Department, Role, User
+from webapp.extensions import db
+
+PASSWORD = "correct-horse-42"
+# Hashing once with a cheap method keeps hundreds of test users fast; real users get scrypt.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _pg_url() -> str:
+    url = os.environ["TEST_DATABASE_URL"]
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@pytest.fixture(scope="session")
+def _pg_schema():
+    """Create the schema once per run on PostgreSQL; tests then only empty the tables."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": _pg_url()})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return True
+
+
+def _truncate_all():
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def app_config(backend, tmp_path, request):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+    }
+    if backend == "sqlite":
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    else:
+        request.getfixturevalue("_pg_schema")
+        config["SQLALCHEMY_DATABASE_URI"] = _pg_url()
+    return config
+
+
+@pytest.fixture
+def app(app_config, backend):
+    app = create_app(app_config)
+    with app.app_context():
+        if backend == "sqlite":
+            db.create_all()
+        else:
+            _truncate_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def hx():
+    """Headers of an htmx (non-boosted) request."""
+    return dict(HX)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user: User | str, password: str = PASSWORD):
+        username = user.username if isinstance(user, User) else user
+        return self._client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_department(app):
+    def make(name: str | None = None) -> Department:
+        department = Department(name=name or f"大客户部{next(_counter)}")
+        db.session.add(department)
+        db.session.commit()
+        return department
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_department):
+    default_department: list[Department] = []
+
+    def make(
+        role: Role = Role.ACCOUNT_MANAGER,
+        department: Department | None = None,
+        username: str | None = None,
+        full_name: str | None = None,
+    ) -> User:
+        if department is None and role in (
+            Role.ACCOUNT_MANAGER,
+            Role.SUPERVISOR,
+            Role.DEPARTMENT_HEAD,
+        ):
+            if not default_department:
+                default_department.append(make_department("华东大客户部"))
+            department = default_department[0]
+        n = next(_counter)
+        user = User(
+            username=username or f"{role.value}{n}",
+            full_name=full_name or f"{role.value}-{n}",
+            role=role,
+            department_id=department.id if department else None,
+            password_hash=PASSWORD_HASH,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def uscc_for(n: int) -> str:
+    return make_uscc(f"91310000{n:09d}")
+
+
+@pytest.fixture
+def make_account(app):
+    def make(owner: User, **values) -> Account:
+        n = next(_counter)
+        defaults = dict(
+            name=f"上海测试客户{n}有限公司",
+            short_name=f"测试{n}",
+            tax_number=uscc_for(n),
+            kind=AccountKind.ECONOMIC,
+            relation=Relation.DOWNSTREAM,
+            channel=Channel.TERMINAL,
+            ownership=Ownership.PRIVATE,
+            loyalty=Loyalty.SEMI_LOYAL,
+            stage=Stage.INFORMATION,
+            credit_grade=CreditGrade.GREEN,
+            credit_limit=Decimal("500000.00"),
+            owner_id=owner.id,
+            department_id=owner.department_id,
+        )
+        defaults.update(values)
+        account = Account(**defaults)
+        db.session.add(account)
+        db.session.commit()
+        return account
+
+    return make
+
+
+@pytest.fixture
+def make_contact(app):
+    def make(account: Account, **values) -> Contact:
+        defaults = dict(name="王总", buying_role=BuyingRole.DECISION_MAKER)
+        defaults.update(values)
+        contact = Contact(account_id=account.id, **defaults)
+        db.session.add(contact)
+        db.session.commit()
+        return contact
+
+    return make

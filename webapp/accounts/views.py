@@ -1,0 +1,353 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.accounts import service
+from webapp.accounts.forms import AccountForm, ContactForm, MemberForm, VisitForm
+from webapp.accounts.models import (
+    AccountKind,
+    CreditGrade,
+    SalesTier,
+    Stage,
+    ValueClass,
+)
+from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
+from webapp.common.errors import Conflict, ValidationFailed
+from webapp.common.forms import apply_errors
+from webapp.common.rendering import render_fragment, render_page, wants_fragment
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+readers = roles_required(*ACCOUNT_READERS)
+editors = roles_required(*ACCOUNT_EDITORS)
+
+register_tab("profile", _l("Profile"), "accounts.profile", 10)
+register_tab("contacts", _l("Contacts"), "accounts.contacts", 20)
+register_tab("activities", _l("Activities"), "accounts.activities", 30)
+register_tab("history", _l("History"), "accounts.history", 90)
+
+
+@bp.get("/")
+@readers
+def index():
+    query = service.AccountQuery.from_args(request.args)
+    page = service.list_accounts(current_user, query, current_app.config["PAGE_SIZE"])
+    return render_page(
+        "accounts/list.html",
+        block="results",
+        page=page,
+        query=query,
+        owners=service.owner_choices(current_user),
+        kinds=AccountKind,
+        stages=Stage,
+        value_classes=ValueClass,
+        tiers=SalesTier,
+        grades=CreditGrade,
+        can_create=service.can_create(current_user),
+    )
+
+
+def _account_form(account=None, **kwargs) -> AccountForm:
+    owners = service.owner_choices(current_user)
+    show_owner = len(owners) > 1 or (account is not None and account.owner not in owners)
+    form = AccountForm(obj=account, owners=owners if show_owner else None, **kwargs)
+    if account is not None and request.method == "GET":
+        for name in (
+            "kind",
+            "relation",
+            "channel",
+            "ownership",
+            "loyalty",
+            "stage",
+            "value_class",
+            "tier",
+        ):
+            value = getattr(account, name)
+            getattr(form, name).data = value.value if value else ""
+        for name in ("man_money", "man_authority", "man_need"):
+            getattr(form, name).data = {True: "yes", False: "no"}.get(getattr(account, name), "")
+        form.version.data = str(account.version)
+    if show_owner and account is not None and account.owner not in owners:
+        form.owner_id.choices = [
+            (account.owner.id, account.owner.full_name),
+            *form.owner_id.choices,
+        ]
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@editors
+def new():
+    form = _account_form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            account = service.create_account(current_user, form.data)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 422
+        else:
+            flash(_("Account %(name)s created.", name=account.name), "success")
+            return redirect(url_for("accounts.detail", account_id=account.id), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_page("accounts/form.html", form=form, account=None, status=status)
+
+
+@bp.route("/<int:account_id>/edit", methods=["GET", "POST"])
+@editors
+def edit(account_id: int):
+    account = service.get_account(current_user, account_id, for_edit=True)
+    form = _account_form(account)
+    status, conflict = 200, None
+    if form.validate_on_submit():
+        try:
+            service.update_account(current_user, account_id, form.data, form.version.data)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 422
+        except Conflict as error:
+            conflict, status = error, 409
+            form.version.data = str(error.current_version)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("accounts.detail", account_id=account_id), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_page(
+        "accounts/form.html", form=form, account=account, conflict=conflict, status=status
+    )
+
+
+def _tab(account_id: int, key: str, fragment: str, **context):
+    """A tab answers its fragment to htmx and the whole account page to everyone else."""
+    account = service.get_account(current_user, account_id)
+    context.update(
+        account=account,
+        can_edit=service.can_edit(current_user, account),
+        can_see_personal=service.can_see_personal(current_user, account),
+    )
+    for name, loader in list(context.items()):
+        if callable(loader) and name.startswith("load_"):
+            context[name[5:]] = loader(account)
+    if wants_fragment():
+        return render_fragment(fragment, **context)
+    return render_page(
+        "accounts/detail.html", tabs=account_tabs(), active_tab=key, fragment=fragment, **context
+    )
+
+
+@bp.get("/<int:account_id>")
+@readers
+def detail(account_id: int):
+    tabs = account_tabs()
+    key = request.args.get("tab", "profile")
+    tab = next((t for t in tabs if t.key == key), tabs[0])
+    if tab.endpoint != "accounts.profile":
+        return redirect(url_for(tab.endpoint, account_id=account_id))
+    return profile(account_id)
+
+
+@bp.get("/<int:account_id>/profile")
+@readers
+def profile(account_id: int):
+    return _tab(
+        account_id,
+        "profile",
+        "accounts/_profile.html",
+        load_man=service.man_verdict,
+        load_focus=service.service_focus,
+        load_credit_history=lambda a: service.credit_history(current_user, a),
+        load_team=service.team,
+        load_candidates=lambda a: (
+            service.member_candidates(current_user, a) if service.can_edit(current_user, a) else []
+        ),
+    )
+
+
+@bp.get("/<int:account_id>/contacts")
+@readers
+def contacts(account_id: int):
+    return _tab(
+        account_id,
+        "contacts",
+        "accounts/_contacts.html",
+        load_contacts=lambda a: service.contacts(current_user, a),
+        form=None,
+    )
+
+
+@bp.get("/<int:account_id>/activities")
+@readers
+def activities(account_id: int):
+    account = service.get_account(current_user, account_id)
+    form = VisitForm(contacts=service.contacts(current_user, account))
+    return _tab(
+        account_id,
+        "activities",
+        "accounts/_activities.html",
+        load_visits=lambda a: service.visits(current_user, a),
+        form=form,
+    )
+
+
+@bp.get("/<int:account_id>/history")
+@readers
+def history(account_id: int):
+    return _tab(
+        account_id,
+        "history",
+        "accounts/_history.html",
+        load_entries=lambda a: service.history(current_user, a),
+    )
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+
+def _contact_form(account, contact=None, **kwargs) -> ContactForm:
+    colleagues = [
+        c for c in service.contacts(current_user, account) if contact is None or c.id != contact.id
+    ]
+    form = ContactForm(
+        obj=contact,
+        colleagues=colleagues,
+        show_personal=service.can_see_personal(current_user, account),
+        **kwargs,
+    )
+    if contact is not None and request.method == "GET":
+        for name in ("buying_role", "personality", "decision_style", "stance", "ladder"):
+            value = getattr(contact, name)
+            getattr(form, name).data = value.value if value else ""
+        form.reports_to_id.data = str(contact.reports_to_id or "")
+        form.version.data = str(contact.version)
+    return form
+
+
+def _contact_form_response(account, form, contact=None, conflict=None, status=200):
+    return render_page(
+        "accounts/contact_form.html",
+        block="contact_form",
+        account=account,
+        form=form,
+        contact=contact,
+        conflict=conflict,
+        status=status,
+    )
+
+
+@bp.route("/<int:account_id>/contacts/new", methods=["GET", "POST"])
+@editors
+def new_contact(account_id: int):
+    account = service.get_account(current_user, account_id, for_edit=True)
+    form = _contact_form(account)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            contact = service.add_contact(current_user, account_id, form.data)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 422
+        else:
+            flash(_("Contact %(name)s added.", name=contact.name), "success")
+            return _back_to_contacts(account_id)
+    elif request.method == "POST":
+        status = 422
+    return _contact_form_response(account, form, status=status)
+
+
+def _back_to_contacts(account_id: int):
+    if wants_fragment():
+        return contacts(account_id)
+    return redirect(url_for("accounts.contacts", account_id=account_id), code=303)
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@editors
+def edit_contact(contact_id: int):
+    contact = service.get_contact(current_user, contact_id, for_edit=True)
+    account = contact.account
+    form = _contact_form(account, contact)
+    status, conflict = 200, None
+    if form.validate_on_submit():
+        try:
+            service.update_contact(current_user, contact_id, form.data, form.version.data)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 422
+        except Conflict as error:
+            conflict, status = error, 409
+            form.version.data = str(error.current_version)
+        else:
+            flash(_("Contact saved."), "success")
+            return _back_to_contacts(account.id)
+    elif request.method == "POST":
+        status = 422
+    return _contact_form_response(account, form, contact, conflict, status)
+
+
+@bp.post("/contacts/<int:contact_id>/delete")
+@editors
+def delete_contact(contact_id: int):
+    account = service.delete_contact(current_user, contact_id)
+    flash(_("Contact removed."), "success")
+    return _back_to_contacts(account.id)
+
+
+# --- visits and team --------------------------------------------------------------------------
+
+
+@bp.post("/<int:account_id>/visits")
+@editors
+def add_visit(account_id: int):
+    account = service.get_account(current_user, account_id, for_edit=True)
+    form = VisitForm(contacts=service.contacts(current_user, account))
+    if form.validate_on_submit():
+        try:
+            service.add_visit(current_user, account_id, form.data)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            flash(_("Visit recorded."), "success")
+            if wants_fragment():
+                return activities(account_id)
+            return redirect(url_for("accounts.activities", account_id=account_id), code=303)
+    return _tab(
+        account_id,
+        "activities",
+        "accounts/_activities.html",
+        load_visits=lambda a: service.visits(current_user, a),
+        form=form,
+    ), 422
+
+
+@bp.post("/<int:account_id>/members")
+@editors
+def add_member(account_id: int):
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            service.add_member(current_user, account_id, form.user_id.data)
+            flash(_("Colleague added to the team."), "success")
+        except ValidationFailed as error:
+            flash(error.message, "error")
+    else:
+        flash(_("Choose a colleague."), "error")
+    return _back_to_profile(account_id)
+
+
+@bp.post("/<int:account_id>/members/<int:user_id>/delete")
+@editors
+def remove_member(account_id: int, user_id: int):
+    service.remove_member(current_user, account_id, user_id)
+    flash(_("Colleague removed from the team."), "success")
+    return _back_to_profile(account_id)
+
+
+def _back_to_profile(account_id: int):
+    if wants_fragment():
+        return profile(account_id)
+    return redirect(url_for("accounts.detail", account_id=account_id), code=303)

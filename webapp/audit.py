@@ -1,0 +1,133 @@
+"""The append-only audit log: who changed which field of which record, when, from what to what.
+
+Entries are only ever inserted; a flush that would update or delete one is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from webapp.auth.models import User
+from webapp.common.timeutil import utcnow
+from webapp.common.types import UTCDateTime
+from webapp.extensions import db
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+    __table_args__ = (sa.Index("ix_audit_entity", "entity_type", "entity_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    entity_type: Mapped[str] = mapped_column(sa.String(32))
+    entity_id: Mapped[int] = mapped_column()
+    # The account a change belongs to, so an account page can show its whole history.
+    account_id: Mapped[int | None] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(sa.String(16))  # create | update | delete
+    field: Mapped[str | None] = mapped_column(sa.String(64))
+    old_value: Mapped[str | None] = mapped_column(sa.Text)
+    new_value: Mapped[str | None] = mapped_column(sa.Text)
+    # Personal data (a decision maker's birthday, hometown…) shows only to the account's team.
+    sensitive: Mapped[bool] = mapped_column(default=False)
+    # The record's version after this change, so a stale form can list what it missed.
+    version: Mapped[int | None] = mapped_column()
+
+    actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_rewrites(session, flush_context, instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry):
+            raise RuntimeError("audit entries are append-only")
+
+
+def display_value(value: object) -> str | None:
+    """How a stored value reads in the log: enums by their code, money with two places."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def snapshot(obj: object, fields: Iterable[str]) -> dict[str, str | None]:
+    return {name: display_value(getattr(obj, name)) for name in fields}
+
+
+def record_changes(
+    *,
+    actor: User | None,
+    entity_type: str,
+    entity_id: int,
+    account_id: int | None,
+    before: Mapping[str, str | None],
+    after: Mapping[str, str | None],
+    version: int | None,
+    sensitive_fields: frozenset[str] = frozenset(),
+    action: str = "update",
+) -> list[AuditEntry]:
+    """Add one entry per changed field (create: per filled field). The caller commits."""
+    entries = []
+    for name, new in after.items():
+        old = before.get(name)
+        if old == new:
+            continue
+        entry = AuditEntry(
+            actor_id=actor.id if actor else None,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            account_id=account_id,
+            action=action,
+            field=name,
+            old_value=old,
+            new_value=new,
+            sensitive=name in sensitive_fields,
+            version=version,
+        )
+        db.session.add(entry)
+        entries.append(entry)
+    return entries
+
+
+def record_event(
+    *, actor: User | None, entity_type: str, entity_id: int, account_id: int | None, action: str
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor_id=actor.id if actor else None,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        account_id=account_id,
+        action=action,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def entries_since(entity_type: str, entity_id: int, version: int) -> list[AuditEntry]:
+    """The changes made to a record after the given version, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry)
+            .where(
+                AuditEntry.entity_type == entity_type,
+                AuditEntry.entity_id == entity_id,
+                AuditEntry.version > version,
+            )
+            .order_by(AuditEntry.id)
+        )
+    )

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from webapp.auth.models import Role
+
+USERNAME = Regexp(
+    r"^[A-Za-z0-9_.\-]+$", message=_l("Letters, digits, dot, dash and underscore only.")
+)
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), [DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), [DataRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+def _role_choices():
+    return [(r.value, r.label) for r in Role]
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), [DataRequired(), Length(min=2, max=64), USERNAME])
+    full_name = StringField(_l("Full name"), [DataRequired(), Length(max=64)])
+    email = StringField(_l("E-mail"), [Optional(), Email(), Length(max=120)])
+    role = SelectField(_l("Role"), [DataRequired()])
+    department_id = SelectField(_l("Department"), [Optional()])
+    password = PasswordField(_l("Password"), [Optional(), Length(min=8, max=200)])
+    active = BooleanField(_l("Active"), default=True)
+    version = HiddenField()
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = _role_choices()
+        self.department_id.choices = [("", "—")] + [(str(d.id), d.name) for d in departments]
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField(_l("Department name"), [DataRequired(), Length(max=80)])

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, make_response, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from webapp.auth import service
+from webapp.auth.forms import LoginForm
+from webapp.auth.models import User
+from webapp.common.rendering import render_page
+from webapp.extensions import db, login_manager
+
+bp = Blueprint("auth", __name__)
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in to continue.")
+login_manager.login_message_category = "info"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect after sign-in would help phishing."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "//" not in target:
+            return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        cfg = current_app.config
+        try:
+            user = service.authenticate(
+                form.username.data,
+                form.password.data,
+                max_failures=cfg["LOGIN_MAX_FAILURES"],
+                window_minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"],
+                lock_minutes=cfg["LOGIN_LOCK_MINUTES"],
+            )
+        except service.LoginLocked as locked:
+            form.form_errors.append(locked.message)
+            status = 429
+        else:
+            if user is None:
+                form.form_errors.append(_("Wrong username or password."))
+                status = 401
+            else:
+                login_user(user)
+                return redirect(_safe_next(form.next.data), code=303)
+    elif request.method == "POST":
+        status = 400
+    return render_page("auth/login.html", form=form, status=status)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.post("/language/<code>")
+def set_language(code: str):
+    if code not in current_app.config["LANGUAGES"]:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    service.set_locale(current_user if current_user.is_authenticated else None, code)
+    response = make_response(redirect(_safe_next(request.form.get("next")), code=303))
+    response.set_cookie(
+        "lang",
+        code,
+        max_age=365 * 86400,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))

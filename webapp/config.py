@@ -1,0 +1,85 @@
+"""Configuration read from the environment.
+
+Every setting a deployment may need to change comes from an environment variable; nothing
+secret lives in code. App servers stay stateless: sessions are signed cookies, login throttling
+and everything else lives in the database, so several gunicorn workers on one PostgreSQL work.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'keydesk.sqlite3'}"
+    # Heroku-style URLs and bare postgresql:// both mean psycopg 3 here.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment; for a single-machine install, a key kept in instance/.
+
+    Several app servers must share one key, so production sets SECRET_KEY explicitly.
+    """
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+class Config:
+    """Production defaults; each can be overridden from the environment."""
+
+    TESTING = False
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    PAGE_SIZE = 25
+    # Login throttling: this many failures inside the window lock the name for LOCK_MINUTES.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    LOGIN_LOCK_MINUTES = 15
+
+
+def environment_config(instance_path: Path, given: dict) -> dict:
+    """Settings read from the environment, for those the caller did not give explicitly."""
+    values: dict = {}
+    if "SECRET_KEY" not in given:
+        values["SECRET_KEY"] = _secret_key(instance_path)
+    if "SQLALCHEMY_DATABASE_URI" not in given:
+        values["SQLALCHEMY_DATABASE_URI"] = _database_url(instance_path)
+    secure = _bool("KEYDESK_SECURE_COOKIES", True)
+    values["SESSION_COOKIE_SECURE"] = secure
+    values["REMEMBER_COOKIE_SECURE"] = secure
+    values["COMPANY_NAME"] = os.environ.get("KEYDESK_COMPANY_NAME", "").strip() or "KeyDesk"
+    return values

@@ -1,0 +1,59 @@
+"""Formatting helpers shared by every template: money, dates in Asia/Shanghai, labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from webapp.common.timeutil import to_local
+
+
+def select_locale() -> str:
+    """The user's saved language, else the language cookie, else Chinese (zh_CN)."""
+    supported = current_app.config["LANGUAGES"]
+    if current_user and getattr(current_user, "is_authenticated", False):
+        if current_user.locale in supported:
+            return current_user.locale
+    cookie = request.cookies.get("lang")
+    if cookie in supported:
+        return cookie
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def money(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"¥{value:,.2f}"
+
+
+def local_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return to_local(value).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return value.isoformat()
+
+
+def label(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return getattr(value, "label", str(value))
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(money=money, dt=local_datetime, d=local_date, label=label)
+
+    @app.context_processor
+    def inject_locale():
+        return {"current_locale": str(get_locale())}

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from flask import Blueprint, redirect, url_for
+from flask_login import current_user, login_required
+
+from webapp.auth.models import Role
+from webapp.auth.permissions import ACCOUNT_READERS
+from webapp.common.rendering import render_page
+from webapp.common.timeutil import local_today
+from webapp.main import service
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    if current_user.role is Role.ADMIN:
+        return redirect(url_for("admin.users"))
+    steps = service.due_next_steps(current_user) if current_user.role in ACCOUNT_READERS else []
+    return render_page(
+        "main/home.html",
+        pipeline=service.pipeline(current_user),
+        steps=steps,
+        names=service.account_names({v.account_id for v in steps}),
+        today=local_today(),
+    )
