@@ -41,11 +41,12 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.accounts.views import bp as accounts_bp
     from webapp.auth.admin_views import bp as admin_bp
     from webapp.auth.views import bp as auth_bp
+    from webapp.contracts.views import bp as contracts_bp
     from webapp.cli import register_cli
     from webapp.main.errors import register_error_handlers
     from webapp.main.views import bp as main_bp
 
-    for blueprint in (auth_bp, admin_bp, main_bp, accounts_bp):
+    for blueprint in (auth_bp, admin_bp, main_bp, accounts_bp, contracts_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     filters.register(app)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,21 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import Department, User
+from webapp.common.enums import LabelledEnum, set_labels
 from webapp.common.timeutil import utcnow
 from webapp.common.types import Money, UTCDateTime, enum_column
 from webapp.extensions import db
-
-
-class LabelledEnum(enum.Enum):
-    """An enum whose members carry a translatable label (the code stays English)."""
-
-    @property
-    def label(self) -> str:
-        return str(LABELS[self])
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
 
 
 class AccountKind(LabelledEnum):
@@ -200,6 +188,7 @@ LABELS = {
     VisitKind.MEETING: _l("Meeting"),
 }
 
+set_labels(LABELS)
 
 class Account(db.Model):
     __tablename__ = "accounts"

@@ -1,0 +1,1 @@
+"""Standard purchase-and-sale contracts (购销合同): drafting, clause deviations, lifecycle."""

@@ -1,0 +1,153 @@
+"""Parsing and computing line items. The browser's amounts are never trusted: each line's
+amount is quantity × unit price, rounded half-up to the fen, computed here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+
+FEN = Decimal("0.01")
+MAX_QUANTITY = Decimal("100000000")  # a hundred million units
+MAX_UNIT_PRICE = Decimal("1000000000")  # a billion yuan
+MAX_TOTAL = Decimal("999999999999.99")  # what 大写 can write
+MAX_LINES = 500
+TEXT_LIMITS = {"product": 100, "brand": 60, "spec": 100, "unit": 10}
+LINE_FIELDS = ("product", "brand", "spec", "unit", "quantity", "unit_price")
+
+
+@dataclass
+class LineInput:
+    """One row as the user typed it, with its parsed values and any errors."""
+
+    product: str = ""
+    brand: str = ""
+    spec: str = ""
+    unit: str = ""
+    quantity_text: str = ""
+    unit_price_text: str = ""
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def amount(self) -> Decimal | None:
+        if self.quantity is None or self.unit_price is None:
+            return None
+        return (self.quantity * self.unit_price).quantize(FEN, rounding=ROUND_HALF_UP)
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(
+            (self.product, self.brand, self.spec, self.unit, self.quantity_text,
+             self.unit_price_text)
+        )
+
+    @classmethod
+    def from_line(cls, line) -> LineInput:
+        return cls(
+            product=line.product,
+            brand=line.brand or "",
+            spec=line.spec or "",
+            unit=line.unit,
+            quantity_text=_plain(line.quantity),
+            unit_price_text=f"{line.unit_price:.2f}",
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+        )
+
+
+def _plain(value: Decimal) -> str:
+    text = f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_decimal(text: str, *, maximum: Decimal, label: str) -> tuple[Decimal | None, str | None]:
+    """A positive amount with at most two decimals; commas and ¥ are tolerated."""
+    cleaned = text.replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").strip()
+    if not cleaned:
+        return None, _("%(label)s is required.", label=label)
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None, _("%(label)s must be a number.", label=label)
+    if not value.is_finite():
+        return None, _("%(label)s must be a number.", label=label)
+    if value <= 0:
+        return None, _("%(label)s must be greater than zero.", label=label)
+    if value.as_tuple().exponent < -2:
+        return None, _("%(label)s has at most two decimals.", label=label)
+    if value > maximum:
+        return None, _("%(label)s is unrealistically large.", label=label)
+    return value.quantize(FEN), None
+
+
+def parse_lines(form) -> list[LineInput]:
+    """Read rows lines-<n>-<field> from the submitted form, in the order of n."""
+    indexes = set()
+    for key in form:
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
+            indexes.add(int(parts[1]))
+    rows = []
+    for n in sorted(indexes)[:MAX_LINES + 1]:
+        get = lambda name, n=n: (form.get(f"lines-{n}-{name}") or "").strip()  # noqa: E731
+        row = LineInput(
+            product=get("product"),
+            brand=get("brand"),
+            spec=get("spec"),
+            unit=get("unit"),
+            quantity_text=get("quantity"),
+            unit_price_text=get("unit_price"),
+        )
+        rows.append(row)
+    return rows
+
+
+def validate_line(row: LineInput) -> None:
+    """Fill row.errors and the parsed numbers; a blank row is left alone (it is dropped)."""
+    if row.is_blank:
+        return
+    if not row.product:
+        row.errors["product"] = _("Name the product.")
+    if not row.unit:
+        row.errors["unit"] = _("Give the unit, e.g. 吨, 件, 台.")
+    for name, limit in TEXT_LIMITS.items():
+        if len(getattr(row, name)) > limit:
+            row.errors[name] = _("At most %(n)d characters.", n=limit)
+    row.quantity, error = parse_decimal(
+        row.quantity_text, maximum=MAX_QUANTITY, label=_("Quantity")
+    )
+    if error:
+        row.errors["quantity"] = error
+    row.unit_price, error = parse_decimal(
+        row.unit_price_text, maximum=MAX_UNIT_PRICE, label=_("Unit price")
+    )
+    if error:
+        row.errors["unit_price"] = error
+
+
+def total_of(rows: list[LineInput]) -> Decimal:
+    return sum((r.amount for r in rows if r.amount is not None), Decimal("0.00"))
+
+
+def tax_included(total: Decimal, rate_percent: Decimal) -> Decimal:
+    """The VAT contained in a tax-inclusive total: total × r / (1 + r)."""
+    rate = rate_percent / 100
+    return (total * rate / (1 + rate)).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def apply_action(rows: list[LineInput], action: str) -> list[LineInput]:
+    """Row edits the page offers: add, remove:n, up:n, down:n (n counts from 0)."""
+    verb, _sep, arg = action.partition(":")
+    index = int(arg) if arg.isdigit() else -1
+    if verb == "add" and len(rows) < MAX_LINES:
+        rows.append(LineInput())
+    elif verb == "remove" and 0 <= index < len(rows):
+        rows.pop(index)
+    elif verb == "up" and 0 < index < len(rows):
+        rows[index - 1], rows[index] = rows[index], rows[index - 1]
+    elif verb == "down" and 0 <= index < len(rows) - 1:
+        rows[index], rows[index + 1] = rows[index + 1], rows[index]
+    return rows

@@ -1,0 +1,693 @@
+"""Rules for contracts: who sees and edits which contract, drafting from the account and the
+standard wording, exact totals, clause deviations, credit exposure, and the lifecycle.
+
+DOMAIN.md "Contracts" and "Approval requests" (3. 合同审批).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from webapp import audit
+from webapp.accounts.models import Account, Relation
+from webapp.accounts.service import account_scope, can_edit, get_account
+from webapp.auth.models import Role, User
+from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from webapp.common.timeutil import local_today, utcnow
+from webapp.contracts import lines as line_rules
+from webapp.contracts.models import (
+    PARTY_FIELDS,
+    ClauseKey,
+    CompanyProfile,
+    Contract,
+    ContractClause,
+    ContractEvent,
+    ContractLine,
+    ContractStatus,
+    DistributionLevel,
+    FreightPayer,
+    Lifecycle,
+    SignedScan,
+    StandardClause,
+    Transport,
+)
+from webapp.contracts.numbering import allocate_number
+from webapp.contracts.standard_text import BUILT_IN
+from webapp.extensions import db
+
+EXPIRY_WINDOW_DAYS = 30
+OPEN_STATUSES = (ContractStatus.IN_APPROVAL, ContractStatus.APPROVED, ContractStatus.SIGNED)
+SCAN_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
+              b"\x89PNG\r\n\x1a\n": "image/png"}
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+TEXT_FIELDS = (
+    "title", "delivery_time", "delivery_place", "dist_territory", "dist_products", "dist_term",
+    "settlement_method", "policy_rebate", "policy_annual_bonus", "policy_promotion",
+    "policy_advertising", "policy_staff", "signing_place",
+    *(f"client_{f}" for f in PARTY_FIELDS), *(f"our_{f}" for f in PARTY_FIELDS),
+)
+ENUM_FIELDS = {"transport": Transport, "freight_payer": FreightPayer,
+               "dist_level": DistributionLevel}
+DATE_FIELDS = ("signing_date", "effective_on", "expires_on")
+
+# Fields each clause group needs before the contract may be submitted (DOMAIN.md: all required).
+REQUIRED_FOR_SUBMIT = {
+    "delivery": ("delivery_time", "delivery_place", "transport", "freight_payer"),
+    "distribution": ("dist_level", "dist_territory", "dist_products", "dist_term"),
+    "settlement": ("settlement_method",),
+    "policy": ("policy_rebate", "policy_annual_bonus", "policy_promotion",
+               "policy_advertising", "policy_staff"),
+    "signing": ("signing_place", "signing_date", "effective_on", "expires_on"),
+    "parties": tuple(f"{side}_{f}" for side in ("client", "our")
+                     for f in ("name", "address", "legal_rep", "signing_rep", "phone", "bank",
+                               "account_no", "tax_number")),
+}
+
+
+# --- visibility -------------------------------------------------------------------------------
+
+
+def contract_scope(user: User) -> sa.ColumnElement[bool]:
+    """A contract is visible exactly when its account is (DOMAIN.md "Who uses it")."""
+    return Contract.account_id.in_(sa.select(Account.id).where(account_scope(user)))
+
+
+def get_contract(user: User, contract_id: int) -> Contract:
+    contract = db.session.get(Contract, contract_id)
+    if contract is None:
+        raise NotFound(_("No such contract."))
+    get_account(user, contract.account_id)  # raises Forbidden for another team's
+    return contract
+
+
+def can_edit_contract(user: User, contract: Contract) -> bool:
+    return contract.status is ContractStatus.DRAFT and can_edit(user, contract.account)
+
+
+def _editable(user: User, contract_id: int) -> Contract:
+    contract = get_contract(user, contract_id)
+    if contract.status is not ContractStatus.DRAFT:
+        raise DomainError(_("Only a draft can be edited; this contract is %(status)s.",
+                            status=contract.status.label))
+    if not can_edit(user, contract.account):
+        raise Forbidden(_("You may view this contract but not change it."))
+    return contract
+
+
+# --- lifecycle as people see it ---------------------------------------------------------------
+
+
+def lifecycle(contract: Contract, today: date | None = None,
+              window: int = EXPIRY_WINDOW_DAYS) -> Lifecycle:
+    today = today or local_today()
+    status = contract.status
+    if status is ContractStatus.DRAFT:
+        return Lifecycle.RETURNED if contract.return_comment else Lifecycle.DRAFT
+    if status is ContractStatus.SIGNED and contract.effective_on and contract.expires_on:
+        if contract.expires_on < today:
+            return Lifecycle.EXPIRED
+        if contract.effective_on <= today:
+            if contract.expires_on <= today + timedelta(days=window):
+                return Lifecycle.EXPIRING
+            return Lifecycle.IN_FORCE
+    return Lifecycle(status.value)
+
+
+def lifecycle_clause(stage: Lifecycle, today: date, window: int) -> sa.ColumnElement[bool]:
+    """The SQL condition matching `lifecycle()` for a list filter."""
+    soon = today + timedelta(days=window)
+    signed = Contract.status == ContractStatus.SIGNED
+    match stage:
+        case Lifecycle.DRAFT:
+            return sa.and_(Contract.status == ContractStatus.DRAFT,
+                           Contract.return_comment.is_(None))
+        case Lifecycle.RETURNED:
+            return sa.and_(Contract.status == ContractStatus.DRAFT,
+                           Contract.return_comment.is_not(None))
+        case Lifecycle.SIGNED:
+            return sa.and_(signed, Contract.effective_on > today)
+        case Lifecycle.IN_FORCE:
+            return sa.and_(signed, Contract.effective_on <= today, Contract.expires_on > soon)
+        case Lifecycle.EXPIRING:
+            return sa.and_(signed, Contract.effective_on <= today,
+                           Contract.expires_on >= today, Contract.expires_on <= soon)
+        case Lifecycle.EXPIRED:
+            return sa.and_(signed, Contract.expires_on < today)
+        case _:
+            return Contract.status == ContractStatus(stage.value)
+
+
+# --- standard wording -------------------------------------------------------------------------
+
+
+def current_standards() -> dict[ClauseKey, tuple[int, str]]:
+    """The newest version of each clause's standard wording (version 0: the built-in text)."""
+    latest = (
+        sa.select(StandardClause.key, sa.func.max(StandardClause.version).label("v"))
+        .group_by(StandardClause.key)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(StandardClause.key, StandardClause.version, StandardClause.text).join(
+            latest,
+            sa.and_(StandardClause.key == latest.c.key, StandardClause.version == latest.c.v),
+        )
+    ).all()
+    standards = {key: (0, text) for key, text in BUILT_IN.items()}
+    standards.update({key: (version, text) for key, version, text in rows})
+    return standards
+
+
+def standard_text(key: ClauseKey, version: int) -> str:
+    if version == 0:
+        return BUILT_IN[key]
+    text = db.session.scalar(
+        sa.select(StandardClause.text).where(
+            StandardClause.key == key, StandardClause.version == version
+        )
+    )
+    return text if text is not None else BUILT_IN[key]
+
+
+def save_standard_clause(actor: User, key: ClauseKey, text: str) -> StandardClause:
+    """An administrator's edit becomes the next version; earlier versions stay for contracts
+    that began from them."""
+    if actor.role is not Role.ADMIN:
+        raise Forbidden(_("Only the administrator edits the standard wording."))
+    text = text.strip()
+    if not text:
+        raise ValidationFailed({"text": _("The standard wording cannot be empty.")})
+    version, current = current_standards()[key]
+    if text == current:
+        raise ValidationFailed({"text": _("Nothing changed.")})
+    clause = StandardClause(key=key, version=version + 1, text=text, created_by_id=actor.id)
+    db.session.add(clause)
+    db.session.commit()
+    return clause
+
+
+def standard_history(key: ClauseKey) -> list[StandardClause]:
+    return list(db.session.scalars(
+        sa.select(StandardClause).where(StandardClause.key == key)
+        .order_by(StandardClause.version.desc())
+    ))
+
+
+@dataclass
+class ClauseView:
+    key: ClauseKey
+    text: str
+    standard_version: int
+    standard: str
+    deviates: bool
+    diff: Markup = field(default_factory=Markup)
+
+
+def char_diff(old: str, new: str) -> Markup:
+    """A readable character-level diff (Chinese has no spaces to split words on)."""
+    out = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(escape(old[a1:a2]))
+        if op in ("delete", "replace"):
+            out.append(Markup("<del>%s</del>") % old[a1:a2])
+        if op in ("insert", "replace"):
+            out.append(Markup("<ins>%s</ins>") % new[b1:b2])
+    return Markup("").join(out)
+
+
+def clause_views(contract: Contract) -> list[ClauseView]:
+    by_key = {c.key: c for c in contract.clauses}
+    views = []
+    for key in ClauseKey:
+        clause = by_key.get(key)
+        if clause is None:
+            continue
+        standard = standard_text(key, clause.standard_version)
+        deviates = clause.text.strip() != standard.strip()
+        views.append(ClauseView(key, clause.text, clause.standard_version, standard, deviates,
+                                char_diff(standard, clause.text) if deviates else Markup()))
+    return views
+
+
+# --- credit exposure --------------------------------------------------------------------------
+
+# Other areas (sales records) register a function account_id -> arrears as Decimal.
+_ARREARS_PROVIDERS: list = []
+
+
+def register_arrears_provider(provider) -> None:
+    _ARREARS_PROVIDERS.append(provider)
+
+
+def open_contract_amount(account_id: int, exclude_id: int | None = None) -> Decimal:
+    stmt = sa.select(Contract.total).where(
+        Contract.account_id == account_id, Contract.status.in_(OPEN_STATUSES)
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Contract.id != exclude_id)
+    return sum(db.session.scalars(stmt), Decimal("0.00"))
+
+
+def available_credit(account: Account, exclude_id: int | None = None) -> Decimal:
+    """Credit limit minus open contract amounts and arrears (DOMAIN.md 合同审批)."""
+    arrears = sum((p(account.id) for p in _ARREARS_PROVIDERS), Decimal("0.00"))
+    return account.credit_limit - open_contract_amount(account.id, exclude_id) - arrears
+
+
+# --- drafting ---------------------------------------------------------------------------------
+
+
+def company_profile() -> CompanyProfile | None:
+    return db.session.scalar(sa.select(CompanyProfile).order_by(CompanyProfile.id).limit(1))
+
+
+def draft_defaults(user: User, account: Account) -> dict:
+    """A new draft's values: the client's block from the account, ours from the company
+    profile, standard commercial defaults."""
+    company = company_profile()
+    today = local_today()
+    values = {
+        "title": _("Purchase and sale contract"),
+        "tax_rate": Decimal("13.00"),
+        "client_name": account.name,
+        "client_address": account.address,
+        "client_legal_rep": account.legal_representative,
+        "client_phone": account.phone,
+        "client_bank": account.bank_name,
+        "client_account_no": account.bank_account,
+        "client_tax_number": account.tax_number,
+        "our_signing_rep": user.full_name,
+        "our_contact": user.full_name,
+        "signing_date": today,
+        "effective_on": today,
+        "expires_on": date(today.year, 12, 31) if today.month < 10 else date(today.year + 1,
+                                                                              12, 31),
+        "freight_payer": FreightPayer.SELLER,
+        "transport": Transport.ROAD,
+    }
+    if company is not None:
+        values.update(
+            our_name=company.name, our_address=company.address, our_legal_rep=company.legal_rep,
+            our_phone=company.phone, our_bank=company.bank, our_account_no=company.account_no,
+            our_tax_number=company.tax_number,
+        )
+    return values
+
+
+def _clean(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+@dataclass
+class DraftInput:
+    """What the edit form sent, parsed: scalar values, line rows and clause texts."""
+
+    values: dict
+    rows: list[line_rules.LineInput]
+    clauses: dict[ClauseKey, str]
+
+
+def validate_draft(contract: Contract | None, data: DraftInput) -> dict[str, str]:
+    """Format rules that hold even for a draft: numbers, decimals, dates in order, lengths."""
+    errors: dict[str, str] = {}
+    for row in data.rows:
+        line_rules.validate_line(row)
+    rows = [r for r in data.rows if not r.is_blank]
+    if len(rows) > line_rules.MAX_LINES:
+        errors["lines"] = _("At most %(n)d line items.", n=line_rules.MAX_LINES)
+    if any(r.errors for r in rows):
+        errors["lines"] = _("Some line items need correcting.")
+    elif line_rules.total_of(rows) > line_rules.MAX_TOTAL:
+        errors["lines"] = _("The total is unrealistically large.")
+    rate = data.values.get("tax_rate")
+    if rate is None or not (Decimal("0") <= rate <= Decimal("100")):
+        errors["tax_rate"] = _("Give the VAT rate in percent, between 0 and 100.")
+    effective, expires = data.values.get("effective_on"), data.values.get("expires_on")
+    if effective and expires and expires < effective:
+        errors["expires_on"] = _("The contract cannot expire before it takes effect.")
+    for key, text in data.clauses.items():
+        if len(text) > 5000:
+            errors[f"clause_{key.value}"] = _("At most %(n)d characters.", n=5000)
+    return errors
+
+
+def submission_problems(contract: Contract) -> dict[str, str]:
+    """Every clause group must be complete before the contract leaves draft."""
+    problems: dict[str, str] = {}
+    if not contract.lines:
+        problems["lines"] = _("Add at least one line item (clause 1, subject).")
+    for group, names in REQUIRED_FOR_SUBMIT.items():
+        missing = [n for n in names if getattr(contract, n) in (None, "")]
+        for name in missing:
+            problems[name] = _("Required before submitting.")
+        if missing and group == "parties":
+            problems.setdefault("parties", _("Both parties' identification blocks must be "
+                                              "complete (clause 11)."))
+    for clause in contract.clauses:
+        if not clause.text.strip():
+            problems[f"clause_{clause.key.value}"] = _("Required before submitting.")
+    return problems
+
+
+def _apply(contract: Contract, data: DraftInput) -> None:
+    """Copy checked input onto the contract; amounts, total and flags are computed here."""
+    for name, value in data.values.items():
+        setattr(contract, name, value)
+    rows = [r for r in data.rows if not r.is_blank]
+    contract.lines = [
+        ContractLine(position=i, product=r.product, brand=r.brand or None, spec=r.spec or None,
+                     unit=r.unit, quantity=r.quantity, unit_price=r.unit_price, amount=r.amount)
+        for i, r in enumerate(rows, start=1)
+    ]
+    contract.total = line_rules.total_of(rows)
+    by_key = {c.key: c for c in contract.clauses}
+    for key, text in data.clauses.items():
+        if key in by_key:
+            by_key[key].text = text
+    contract.deviates = any(v.deviates for v in clause_views(contract))
+    contract.over_credit = contract.total > available_credit(contract.account, contract.id)
+    contract.updated_at = utcnow()
+
+
+def create_contract(user: User, account_id: int, data: DraftInput) -> Contract:
+    """Save a first draft for the account: it gets the year's next number, and its clauses
+    remember the standard version they began from. Nothing is stored if the input is wrong."""
+    account = get_account(user, account_id, for_edit=True)
+    errors = validate_draft(None, data)
+    if errors:
+        raise ValidationFailed(errors)
+    contract = Contract(
+        number=allocate_number(local_today().year),
+        account=account,
+        owner_id=user.id if user.role is Role.ACCOUNT_MANAGER else account.owner_id,
+        department_id=account.department_id,
+        we_sell=account.relation is not Relation.UPSTREAM,
+        title=_("Purchase and sale contract"),
+    )
+    for key, (version, text) in current_standards().items():
+        contract.clauses.append(ContractClause(key=key, text=text, standard_version=version))
+    db.session.add(contract)
+    _apply(contract, data)
+    db.session.flush()
+    _event(contract, user, "create", None, ContractStatus.DRAFT, None)
+    audit.record_event(actor=user, entity_type="contract", entity_id=contract.id,
+                       account_id=account.id, action="create")
+    db.session.commit()
+    return contract
+
+
+def save_company_profile(actor: User, data: dict, expected_version) -> CompanyProfile:
+    """Our own block in every new contract (clause 11); the administrator keeps it."""
+    if actor.role is not Role.ADMIN:
+        raise Forbidden(_("Only the administrator edits the company profile."))
+    profile = company_profile()
+    if profile is None:
+        profile = CompanyProfile(name=data["name"])
+        db.session.add(profile)
+    elif str(profile.version) != str(expected_version):
+        raise Conflict(_("Someone else saved the profile meanwhile; the form shows theirs."),
+                       current_version=profile.version, changes=[])
+    for name in ("name", "address", "legal_rep", "phone", "bank", "account_no", "tax_number"):
+        setattr(profile, name, _clean(data.get(name)))
+    db.session.commit()
+    return profile
+
+
+def save_draft(user: User, contract_id: int, data: DraftInput, expected_version) -> Contract:
+    """Store the draft as typed (after format checks); amounts and total computed here."""
+    contract = _editable(user, contract_id)
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"version": _("The form is incomplete; reload the page.")}) from None
+    if contract.version != expected:
+        raise _conflict(contract, expected)
+    errors = validate_draft(contract, data)
+    if errors:
+        raise ValidationFailed(errors)
+    _apply(contract, data)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise _conflict(db.session.get(Contract, contract_id), expected) from None
+    audit.record_changes(
+        actor=user, entity_type="contract", entity_id=contract.id,
+        account_id=contract.account_id, before={}, after={"contract.total": f"{contract.total}"},
+        version=contract.version, action="update",
+    )
+    db.session.commit()
+    return contract
+
+
+def _conflict(contract: Contract, expected: int) -> Conflict:
+    return Conflict(
+        _("Someone else saved this contract while you were editing it. Your input is kept "
+          "below; review it and save again to replace their version."),
+        current_version=contract.version,
+        changes=audit.entries_since("contract", contract.id, expected),
+    )
+
+
+# --- lifecycle transitions --------------------------------------------------------------------
+
+
+def _event(contract, actor, action, from_status, to_status, comment):
+    db.session.add(ContractEvent(
+        contract_id=contract.id, actor_id=actor.id if actor else None, action=action,
+        from_status=from_status.value if from_status else None,
+        to_status=to_status.value if to_status else None, comment=comment,
+    ))
+
+
+def _transition(contract: Contract, actor: User, to: ContractStatus, action: str,
+                comment: str | None = None) -> Contract:
+    before = contract.status
+    contract.status = to
+    contract.updated_at = utcnow()
+    _event(contract, actor, action, before, to, comment)
+    audit.record_changes(
+        actor=actor, entity_type="contract", entity_id=contract.id,
+        account_id=contract.account_id, before={"contract.status": before.value},
+        after={"contract.status": to.value}, version=contract.version + 1,
+    )
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise DomainError(_("The contract changed meanwhile; reload the page.")) from None
+    return contract
+
+
+def needs_higher_chain(contract: Contract) -> bool:
+    return contract.over_credit or contract.deviates
+
+
+def submit(user: User, contract_id: int) -> Contract:
+    """Draft → in approval, only when every clause group is complete. The flags for the
+    higher approval chain are fixed at this moment."""
+    contract = _editable(user, contract_id)
+    problems = submission_problems(contract)
+    if problems:
+        raise ValidationFailed(problems)
+    contract.deviates = any(v.deviates for v in clause_views(contract))
+    contract.over_credit = contract.total > available_credit(contract.account, contract.id)
+    contract.return_comment = None
+    return _transition(contract, user, ContractStatus.IN_APPROVAL, "submit")
+
+
+def withdraw(user: User, contract_id: int) -> Contract:
+    contract = get_contract(user, contract_id)
+    if contract.status is not ContractStatus.IN_APPROVAL:
+        raise DomainError(_("Only a contract in approval can be withdrawn."))
+    if not can_edit(user, contract.account):
+        raise Forbidden(_("Only the account team can withdraw the contract."))
+    return _transition(contract, user, ContractStatus.DRAFT, "withdraw")
+
+
+def can_decide(user: User, contract: Contract) -> bool:
+    """Department head of the account's department decides; a flagged contract (over credit
+    or edited clauses) needs the executive. Nobody decides a contract they drafted."""
+    if contract.status is not ContractStatus.IN_APPROVAL or contract.owner_id == user.id:
+        return False
+    if needs_higher_chain(contract):
+        return user.role is Role.EXECUTIVE
+    return (user.role is Role.DEPARTMENT_HEAD and user.department_id == contract.department_id) \
+        or user.role is Role.EXECUTIVE
+
+
+def approve(user: User, contract_id: int, comment: str | None = None) -> Contract:
+    contract = get_contract(user, contract_id)
+    if not can_decide(user, contract):
+        raise Forbidden(_("This contract is not waiting for your decision."))
+    return _transition(contract, user, ContractStatus.APPROVED, "approve", _clean(comment))
+
+
+def return_for_revision(user: User, contract_id: int, comment: str) -> Contract:
+    contract = get_contract(user, contract_id)
+    if not can_decide(user, contract):
+        raise Forbidden(_("This contract is not waiting for your decision."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationFailed({"comment": _("Say what needs revising.")})
+    contract.return_comment = comment
+    return _transition(contract, user, ContractStatus.DRAFT, "return", comment)
+
+
+def sniff_scan(data: bytes) -> str | None:
+    for magic, mime in SCAN_TYPES.items():
+        if data.startswith(magic):
+            return mime
+    return None
+
+
+def archive_signed(user: User, contract_id: int, filename: str, data: bytes) -> Contract:
+    """The custodian archives the signed scan (PDF, JPEG or PNG, checked by content, at most
+    10 MB); the contract becomes signed (seed 004: 合同必须由专人保管)."""
+    contract = get_contract(user, contract_id)
+    if user.role is not Role.CUSTODIAN:
+        raise Forbidden(_("Only the contract custodian archives signed contracts."))
+    if contract.status is not ContractStatus.APPROVED:
+        raise DomainError(_("Only an approved contract can be archived as signed."))
+    if not data:
+        raise ValidationFailed({"scan": _("Choose the scan of the signed contract.")})
+    if len(data) > SCAN_MAX_BYTES:
+        raise ValidationFailed({"scan": _("The scan may be at most 10 MB.")})
+    mime = sniff_scan(data)
+    if mime is None:
+        raise ValidationFailed({"scan": _("The scan must be a PDF, JPEG or PNG file.")})
+    db.session.add(SignedScan(
+        contract_id=contract.id, filename=(filename or "scan")[-200:], mime=mime,
+        size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data,
+        uploaded_by_id=user.id,
+    ))
+    return _transition(contract, user, ContractStatus.SIGNED, "archive")
+
+
+def terminate(user: User, contract_id: int, reason: str) -> Contract:
+    contract = get_contract(user, contract_id)
+    allowed = user.role is Role.CUSTODIAN or (
+        user.role is Role.DEPARTMENT_HEAD and user.department_id == contract.department_id)
+    if not allowed:
+        raise Forbidden(_("Only the department head or the custodian terminates contracts."))
+    if contract.status is not ContractStatus.SIGNED:
+        raise DomainError(_("Only a signed contract can be terminated."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": _("Give the reason for terminating.")})
+    contract.termination_reason = reason[:200]
+    return _transition(contract, user, ContractStatus.TERMINATED, "terminate", reason)
+
+
+def latest_scan(contract: Contract) -> SignedScan | None:
+    return db.session.scalar(
+        sa.select(SignedScan).where(SignedScan.contract_id == contract.id)
+        .order_by(SignedScan.id.desc()).limit(1)
+    )
+
+
+def events(contract: Contract) -> list[ContractEvent]:
+    return list(db.session.scalars(
+        sa.select(ContractEvent).where(ContractEvent.contract_id == contract.id)
+        .options(joinedload(ContractEvent.actor)).order_by(ContractEvent.id)
+    ))
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ContractQuery:
+    stage: Lifecycle | None = None
+    owner_id: int | None = None
+    expiring_within: int | None = None
+    min_total: Decimal | None = None
+    max_total: Decimal | None = None
+    q: str = ""
+    page: int = 1
+    args: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> ContractQuery:
+        query = cls(q=(args.get("q") or "").strip()[:60])
+        raw = args.get("stage") or ""
+        if raw in {s.value for s in Lifecycle}:
+            query.stage = Lifecycle(raw)
+        for name in ("owner_id", "expiring_within", "page"):
+            value = args.get(name) or ""
+            if value.isdigit() and 0 < int(value) < 100000:
+                setattr(query, name, int(value))
+        for name in ("min_total", "max_total"):
+            value, error = line_rules.parse_decimal(
+                args.get(name) or "", maximum=line_rules.MAX_TOTAL, label=name)
+            if error is None:
+                setattr(query, name, value)
+        query.args = {k: args.get(k) for k in
+                      ("q", "stage", "owner_id", "expiring_within", "min_total", "max_total")
+                      if args.get(k)}
+        return query
+
+
+def list_contracts(user: User, query: ContractQuery, account_id: int | None = None,
+                   per_page: int = 25):
+    today = local_today()
+    stmt = (
+        sa.select(Contract).where(contract_scope(user))
+        .options(joinedload(Contract.account), joinedload(Contract.owner))
+    )
+    if account_id is not None:
+        stmt = stmt.where(Contract.account_id == account_id)
+    if query.q:
+        like = f"%{query.q}%"
+        stmt = stmt.join(Account, Contract.account_id == Account.id).where(
+            sa.or_(Contract.number.ilike(like), Account.name.ilike(like),
+                   Account.short_name.ilike(like)))
+    if query.stage is not None:
+        stmt = stmt.where(lifecycle_clause(query.stage, today, EXPIRY_WINDOW_DAYS))
+    if query.owner_id is not None:
+        stmt = stmt.where(Contract.owner_id == query.owner_id)
+    if query.expiring_within is not None:
+        stmt = stmt.where(Contract.status == ContractStatus.SIGNED,
+                          Contract.expires_on >= today,
+                          Contract.expires_on <= today + timedelta(days=query.expiring_within))
+    if query.min_total is not None:
+        stmt = stmt.where(Contract.total >= query.min_total)
+    if query.max_total is not None:
+        stmt = stmt.where(Contract.total <= query.max_total)
+    stmt = stmt.order_by(Contract.updated_at.desc(), Contract.id.desc())
+    return db.paginate(stmt, page=query.page, per_page=per_page, error_out=False, count=True)
+
+
+def expiring_for(user: User, window: int = EXPIRY_WINDOW_DAYS) -> list[Contract]:
+    """Signed contracts of the user's own accounts that expire within the window."""
+    today = local_today()
+    return list(db.session.scalars(
+        sa.select(Contract)
+        .where(contract_scope(user), Contract.owner_id == user.id,
+               Contract.status == ContractStatus.SIGNED, Contract.expires_on >= today,
+               Contract.expires_on <= today + timedelta(days=window))
+        .options(joinedload(Contract.account)).order_by(Contract.expires_on)
+    ))
+
+
+def load_for_edit(contract_id: int) -> Contract:
+    return db.session.scalar(
+        sa.select(Contract).where(Contract.id == contract_id)
+        .options(selectinload(Contract.lines), selectinload(Contract.clauses))
+    )

@@ -1,0 +1,381 @@
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from flask import Blueprint, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.accounts import service as accounts
+from webapp.accounts.tabs import register_tab
+from webapp.auth.models import Role
+from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
+from webapp.common.errors import Conflict, DomainError, ValidationFailed
+from webapp.common.forms import apply_errors
+from webapp.common.rendering import render_fragment, render_page, wants_fragment
+from webapp.contracts import lines as line_rules
+from webapp.contracts import service
+from webapp.contracts.forms import (
+    PARTY_LABELS,
+    ArchiveForm,
+    CompanyForm,
+    ContractForm,
+    DecisionForm,
+    StandardClauseForm,
+    TerminateForm,
+)
+from webapp.contracts.models import ClauseKey, ContractStatus, Lifecycle
+from webapp.contracts.money import amount_in_words
+
+bp = Blueprint("contracts", __name__)
+readers = roles_required(*ACCOUNT_READERS)
+editors = roles_required(*ACCOUNT_EDITORS)
+
+register_tab("contracts", _l("Contracts"), "contracts.account_contracts", 40)
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+@bp.get("/contracts/")
+@readers
+def index():
+    query = service.ContractQuery.from_args(request.args)
+    page = service.list_contracts(current_user, query, per_page=current_app.config["PAGE_SIZE"])
+    return render_page(
+        "contracts/list.html", block="results", page=page, query=query, stages=Lifecycle,
+        owners=accounts.owner_choices(current_user), lifecycle=service.lifecycle,
+        expiring=service.expiring_for(current_user),
+    )
+
+
+@bp.get("/accounts/<int:account_id>/contracts")
+@readers
+def account_contracts(account_id: int):
+    account = accounts.get_account(current_user, account_id)
+    query = service.ContractQuery.from_args(request.args)
+    page = service.list_contracts(current_user, query, account_id=account.id, per_page=50)
+    context = dict(
+        account=account, page=page, lifecycle=service.lifecycle,
+        can_edit=accounts.can_edit(current_user, account),
+        available=service.available_credit(account),
+    )
+    if wants_fragment():
+        return render_fragment("contracts/_account_contracts.html", **context)
+    from webapp.accounts.tabs import account_tabs
+
+    return render_page("accounts/detail.html", tabs=account_tabs(), active_tab="contracts",
+                       fragment="contracts/_account_contracts.html", **context)
+
+
+# --- drafting ---------------------------------------------------------------------------------
+
+
+def _form_for(contract) -> ContractForm:
+    form = ContractForm(obj=contract)
+    if request.method == "GET" and contract is not None:
+        for name in ("transport", "freight_payer", "dist_level"):
+            value = getattr(contract, name)
+            getattr(form, name).data = value.value if value else ""
+        for clause in contract.clauses:
+            getattr(form, f"clause_{clause.key.value}").data = clause.text
+        form.version.data = str(contract.version)
+    return form
+
+
+def _form_for_new(values: dict) -> ContractForm:
+    form = ContractForm()
+    if request.method == "GET":
+        for name, value in values.items():
+            field = getattr(form, name, None)
+            if field is not None:
+                field.data = getattr(value, "value", value)
+        for key, (_version, text) in service.current_standards().items():
+            getattr(form, f"clause_{key.value}").data = text
+    return form
+
+
+def _draft_input(form: ContractForm, rows) -> service.DraftInput:
+    values = {name: getattr(form, name).data for name in service.TEXT_FIELDS}
+    values = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}
+    for name, enum in service.ENUM_FIELDS.items():
+        raw = getattr(form, name).data
+        values[name] = enum(raw) if raw else None
+    for name in service.DATE_FIELDS:
+        values[name] = getattr(form, name).data
+    values["tax_rate"] = form.tax_rate.data
+    values["dist_exclusive"] = bool(form.dist_exclusive.data)
+    clauses = {key: (getattr(form, f"clause_{key.value}").data or "").strip()
+               for key in ClauseKey}
+    return service.DraftInput(values=values, rows=rows, clauses=clauses)
+
+
+def _render_editor(account, contract, form, rows, status=200, conflict=None, problems=None):
+    for row in rows:
+        line_rules.validate_line(row)
+    total = line_rules.total_of([r for r in rows if not r.is_blank])
+    rate = form.tax_rate.data if isinstance(form.tax_rate.data, Decimal) else Decimal("13")
+    return render_page(
+        "contracts/edit.html", account=account, contract=contract, form=form, rows=rows,
+        total=total, tax=line_rules.tax_included(total, rate), words=amount_in_words(total),
+        party_labels=PARTY_LABELS, clause_keys=list(ClauseKey), conflict=conflict,
+        problems=problems or {}, status=status,
+        standards={k: t for k, (_v, t) in service.current_standards().items()},
+    )
+
+
+def _rows_from_request():
+    rows = line_rules.parse_lines(request.form)
+    action = request.form.get("action", "")
+    if action and action not in ("save", "submit"):
+        rows = line_rules.apply_action(rows, action)
+    return rows, action
+
+
+@bp.route("/accounts/<int:account_id>/contracts/new", methods=["GET", "POST"])
+@editors
+def new(account_id: int):
+    account = accounts.get_account(current_user, account_id, for_edit=True)
+    form = _form_for_new(service.draft_defaults(current_user, account))
+    if request.method == "GET":
+        return _render_editor(account, None, form, [line_rules.LineInput() for _ in range(3)])
+    rows, action = _rows_from_request()
+    if action != "save" or not form.validate_on_submit():
+        status = 422 if action == "save" else 200
+        return _render_editor(account, None, form, rows, status=status)
+    try:
+        contract = service.create_contract(current_user, account.id, _draft_input(form, rows))
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return _render_editor(account, None, form, rows, status=422)
+    flash(_("Draft %(number)s saved.", number=contract.number), "success")
+    return redirect(url_for("contracts.edit", contract_id=contract.id), code=303)
+
+
+@bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
+@editors
+def edit(contract_id: int):
+    contract = service.get_contract(current_user, contract_id)
+    if not service.can_edit_contract(current_user, contract):
+        flash(_("Only a draft can be edited; this contract is %(status)s.",
+                status=service.lifecycle(contract).label), "error")
+        return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
+    form = _form_for(contract)
+    if request.method == "GET":
+        rows = [line_rules.LineInput.from_line(line) for line in contract.lines]
+        return _render_editor(contract.account, contract, form, rows)
+    rows, action = _rows_from_request()
+    if action not in ("save", "submit"):
+        return _render_editor(contract.account, contract, form, rows)
+    if not form.validate_on_submit():
+        return _render_editor(contract.account, contract, form, rows, status=422)
+    try:
+        service.save_draft(current_user, contract.id, _draft_input(form, rows), form.version.data)
+        if action == "submit":
+            service.submit(current_user, contract.id)
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        contract = service.get_contract(current_user, contract_id)
+        form.version.data = str(contract.version)
+        return _render_editor(contract.account, contract, form, rows, status=422,
+                              problems=error.errors)
+    except Conflict as conflict:
+        form.version.data = str(conflict.current_version)
+        return _render_editor(contract.account, contract, form, rows, status=409,
+                              conflict=conflict)
+    if action == "submit":
+        flash(_("Contract %(number)s submitted for approval.", number=contract.number),
+              "success")
+        return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
+    flash(_("Draft %(number)s saved.", number=contract.number), "success")
+    return redirect(url_for("contracts.edit", contract_id=contract.id), code=303)
+
+
+@bp.post("/contracts/lines")
+@editors
+def lines():
+    """htmx: line edits (add, remove, move) answer the line table; `recompute` answers only
+    the amounts and totals, out of band, so the field being typed in keeps its focus."""
+    rows, action = _rows_from_request()
+    for row in rows:
+        line_rules.validate_line(row)
+    total = line_rules.total_of([r for r in rows if not r.is_blank])
+    try:
+        rate = Decimal(request.form.get("tax_rate") or "13")
+        rate = rate if Decimal(0) <= rate <= Decimal(100) else Decimal(13)
+    except ArithmeticError:
+        rate = Decimal("13")
+    template = "contracts/_amounts.html" if action == "recompute" else "contracts/_lines.html"
+    return render_fragment(template, rows=rows, total=total,
+                           tax=line_rules.tax_included(total, rate), words=amount_in_words(total))
+
+
+# --- the contract page and its actions --------------------------------------------------------
+
+
+@bp.get("/contracts/<int:contract_id>")
+@readers
+def detail(contract_id: int):
+    contract = service.get_contract(current_user, contract_id)
+    return render_page(
+        "contracts/detail.html", contract=contract, stage=service.lifecycle(contract),
+        words=amount_in_words(contract.total),
+        tax=line_rules.tax_included(contract.total, contract.tax_rate),
+        clauses=service.clause_views(contract), events=service.events(contract),
+        scan=service.latest_scan(contract), party_labels=PARTY_LABELS,
+        can_edit=service.can_edit_contract(current_user, contract),
+        can_withdraw=contract.status is ContractStatus.IN_APPROVAL
+        and accounts.can_edit(current_user, contract.account),
+        can_decide=service.can_decide(current_user, contract),
+        can_archive=current_user.role is Role.CUSTODIAN
+        and contract.status is ContractStatus.APPROVED,
+        can_terminate=contract.status is ContractStatus.SIGNED and (
+            current_user.role is Role.CUSTODIAN or (
+                current_user.role is Role.DEPARTMENT_HEAD
+                and current_user.department_id == contract.department_id)),
+        available=service.available_credit(contract.account, contract.id),
+        decision_form=DecisionForm(), archive_form=ArchiveForm(), terminate_form=TerminateForm(),
+    )
+
+
+def _act(contract_id: int, action, success: str):
+    try:
+        contract = action()
+    except ValidationFailed as error:
+        flash("；".join(error.errors.values()), "error")
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(success % {"number": contract.number}, "success")
+    return redirect(url_for("contracts.detail", contract_id=contract_id), code=303)
+
+
+@bp.post("/contracts/<int:contract_id>/submit")
+@editors
+def submit(contract_id: int):
+    return _act(contract_id, lambda: service.submit(current_user, contract_id),
+                _("Contract %(number)s submitted for approval."))
+
+
+@bp.post("/contracts/<int:contract_id>/withdraw")
+@editors
+def withdraw(contract_id: int):
+    return _act(contract_id, lambda: service.withdraw(current_user, contract_id),
+                _("Contract %(number)s withdrawn to draft."))
+
+
+@bp.post("/contracts/<int:contract_id>/approve")
+@roles_required(Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
+def approve(contract_id: int):
+    form = DecisionForm()
+    return _act(contract_id,
+                lambda: service.approve(current_user, contract_id, form.comment.data),
+                _("Contract %(number)s approved."))
+
+
+@bp.post("/contracts/<int:contract_id>/return")
+@roles_required(Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
+def return_for_revision(contract_id: int):
+    form = DecisionForm()
+    return _act(contract_id,
+                lambda: service.return_for_revision(current_user, contract_id,
+                                                    form.comment.data),
+                _("Contract %(number)s returned for revision."))
+
+
+@bp.post("/contracts/<int:contract_id>/archive")
+@roles_required(Role.CUSTODIAN)
+def archive(contract_id: int):
+    upload = request.files.get("scan")
+    data = upload.read(service.SCAN_MAX_BYTES + 1) if upload else b""
+    return _act(contract_id,
+                lambda: service.archive_signed(current_user, contract_id,
+                                               upload.filename if upload else "", data),
+                _("Signed contract %(number)s archived."))
+
+
+@bp.post("/contracts/<int:contract_id>/terminate")
+@roles_required(Role.CUSTODIAN, Role.DEPARTMENT_HEAD)
+def terminate(contract_id: int):
+    form = TerminateForm()
+    return _act(contract_id,
+                lambda: service.terminate(current_user, contract_id, form.reason.data),
+                _("Contract %(number)s terminated."))
+
+
+@bp.get("/contracts/<int:contract_id>/scan")
+@readers
+def scan(contract_id: int):
+    contract = service.get_contract(current_user, contract_id)
+    stored = service.latest_scan(contract)
+    if stored is None:
+        return render_page("errors/error.html", block="error", status=404, code=404,
+                           title=_("Not found"), message=_("No signed scan is archived yet."))
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[stored.mime]
+    return send_file(io.BytesIO(stored.data), mimetype=stored.mime, as_attachment=True,
+                     download_name=f"{contract.number}-signed.{extension}")
+
+
+# --- administration: standard wording and our company -----------------------------------------
+
+
+@bp.route("/admin/clauses/<key>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def standard_clause(key: str):
+    try:
+        clause_key = ClauseKey(key)
+    except ValueError:
+        return render_page("errors/error.html", block="error", status=404, code=404,
+                           title=_("Not found"), message=_("There is nothing at this address."))
+    version, text = service.current_standards()[clause_key]
+    form = StandardClauseForm(text=text)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.save_standard_clause(current_user, clause_key, form.text.data)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 422
+        else:
+            flash(_("New version of the standard wording saved."), "success")
+            return redirect(url_for("contracts.standard_clause", key=key), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_page(
+        "contracts/standard_clause.html", form=form, key=clause_key, version=version,
+        keys=list(ClauseKey), history=service.standard_history(clause_key), status=status,
+    )
+
+
+@bp.get("/admin/clauses")
+@roles_required(Role.ADMIN)
+def standard_clauses():
+    return redirect(url_for("contracts.standard_clause", key=ClauseKey.QUALITY.value))
+
+
+@bp.route("/admin/company", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def company():
+    profile = service.company_profile()
+    form = CompanyForm(obj=profile)
+    if request.method == "GET" and profile is not None:
+        form.version.data = str(profile.version)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.save_company_profile(current_user, form.data, form.version.data)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 422
+        except Conflict as conflict:
+            form.form_errors.append(conflict.message)
+            form.version.data = str(conflict.current_version)
+            status = 409
+        else:
+            flash(_("Company profile saved."), "success")
+            return redirect(url_for("contracts.company"), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_page("contracts/company.html", form=form, status=status)
