@@ -332,3 +332,14 @@ class SignedScan(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     uploaded_by: Mapped[User | None] = relationship()
+
+
+EVENT_LABELS = {
+    "create": _l("Drafted"),
+    "submit": _l("Submitted for approval"),
+    "withdraw": _l("Withdrawn"),
+    "approve": _l("Approved"),
+    "return": _l("Returned for revision"),
+    "archive": _l("Signed copy archived"),
+    "terminate": _l("Terminated"),
+}

@@ -26,7 +26,7 @@ from webapp.contracts.forms import (
     StandardClauseForm,
     TerminateForm,
 )
-from webapp.contracts.models import ClauseKey, ContractStatus, Lifecycle
+from webapp.contracts.models import EVENT_LABELS, ClauseKey, ContractStatus, Lifecycle
 from webapp.contracts.money import amount_in_words
 
 bp = Blueprint("contracts", __name__)
@@ -237,6 +237,7 @@ def detail(contract_id: int):
                 and current_user.department_id == contract.department_id)),
         available=service.available_credit(contract.account, contract.id),
         decision_form=DecisionForm(), archive_form=ArchiveForm(), terminate_form=TerminateForm(),
+        event_labels=EVENT_LABELS,
     )
 
 
