@@ -55,10 +55,20 @@ def percentile(values, p):
 
 def report(name, timings, **extra):
     ms = [t * 1000 for t in timings]
-    print(json.dumps({
-        "benchmark": name, "n": len(ms), "p50_ms": round(statistics.median(ms), 2),
-        "p95_ms": round(percentile(ms, 95), 2), "max_ms": round(max(ms), 2), **extra,
-    }, ensure_ascii=False), flush=True)
+    print(
+        json.dumps(
+            {
+                "benchmark": name,
+                "n": len(ms),
+                "p50_ms": round(statistics.median(ms), 2),
+                "p95_ms": round(percentile(ms, 95), 2),
+                "max_ms": round(max(ms), 2),
+                **extra,
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
 
 
 def seed(n_contracts: int, n_lines: int) -> tuple[int, int]:
@@ -66,49 +76,94 @@ def seed(n_contracts: int, n_lines: int) -> tuple[int, int]:
     department = Department(name="华东大客户部")
     db.session.add(department)
     db.session.flush()
-    manager = User(username="bench", full_name="基准", role=Role.ACCOUNT_MANAGER,
-                   department_id=department.id,
-                   password_hash=generate_password_hash("bench-password", "pbkdf2:sha256:1000"))
+    manager = User(
+        username="bench",
+        full_name="基准",
+        role=Role.ACCOUNT_MANAGER,
+        department_id=department.id,
+        password_hash=generate_password_hash("bench-password", "pbkdf2:sha256:1000"),
+    )
     db.session.add(manager)
     db.session.flush()
-    accounts = [dict(
-        name=f"基准客户{i}有限公司", short_name=f"基准{i}", tax_number=make_uscc(f"91310000{i:09d}"),
-        kind=AccountKind.ECONOMIC, relation=Relation.DOWNSTREAM, channel=Channel.TERMINAL,
-        ownership=Ownership.PRIVATE, loyalty=Loyalty.LOYAL, stage=Stage.MAINTENANCE,
-        credit_grade=CreditGrade.GREEN, credit_limit=Decimal("5000000.00"), owner_id=manager.id,
-        department_id=department.id, created_at=now, updated_at=now, version=1,
-        value_class="A", abandoned=False,
-    ) for i in range(1, 501)]
+    accounts = [
+        dict(
+            name=f"基准客户{i}有限公司",
+            short_name=f"基准{i}",
+            tax_number=make_uscc(f"91310000{i:09d}"),
+            kind=AccountKind.ECONOMIC,
+            relation=Relation.DOWNSTREAM,
+            channel=Channel.TERMINAL,
+            ownership=Ownership.PRIVATE,
+            loyalty=Loyalty.LOYAL,
+            stage=Stage.MAINTENANCE,
+            credit_grade=CreditGrade.GREEN,
+            credit_limit=Decimal("5000000.00"),
+            owner_id=manager.id,
+            department_id=department.id,
+            created_at=now,
+            updated_at=now,
+            version=1,
+            value_class="A",
+            abandoned=False,
+        )
+        for i in range(1, 501)
+    ]
     db.session.execute(sa.insert(Account), accounts)
     rng = random.Random(7)
     statuses = list(ContractStatus)
     batch = []
     for i in range(1, n_contracts + 1):
-        batch.append(dict(
-            number=f"HT-2025-{i:05d}", account_id=rng.randint(1, 500), owner_id=manager.id,
-            department_id=department.id, status=rng.choice(statuses), title="购销合同",
-            tax_rate=Decimal("13.00"), total=Decimal(rng.randint(10_000, 5_000_000)),
-            effective_on=date(2025, 1, 1), expires_on=date(2026, 12, 31), version=1,
-            created_at=now, updated_at=now, we_sell=True, dist_exclusive=False,
-            over_credit=False, deviates=False,
-        ))
+        batch.append(
+            dict(
+                number=f"HT-2025-{i:05d}",
+                account_id=rng.randint(1, 500),
+                owner_id=manager.id,
+                department_id=department.id,
+                status=rng.choice(statuses),
+                title="购销合同",
+                tax_rate=Decimal("13.00"),
+                total=Decimal(rng.randint(10_000, 5_000_000)),
+                effective_on=date(2025, 1, 1),
+                expires_on=date(2026, 12, 31),
+                version=1,
+                created_at=now,
+                updated_at=now,
+                we_sell=True,
+                dist_exclusive=False,
+                over_credit=False,
+                deviates=False,
+            )
+        )
         if len(batch) == 5000:
             db.session.execute(sa.insert(Contract), batch)
             batch = []
     if batch:
         db.session.execute(sa.insert(Contract), batch)
     contract = Contract(
-        number="HT-2026-00001", account_id=1, owner_id=manager.id, department_id=department.id,
-        status=ContractStatus.DRAFT, title="购销合同（200 行）", client_name="基准客户1有限公司",
+        number="HT-2026-00001",
+        account_id=1,
+        owner_id=manager.id,
+        department_id=department.id,
+        status=ContractStatus.DRAFT,
+        title="购销合同（200 行）",
+        client_name="基准客户1有限公司",
     )
     for key in ClauseKey:
         contract.clauses.append(ContractClause(key=key, text=BUILT_IN[key], standard_version=0))
     for n in range(1, n_lines + 1):
         quantity, price = Decimal(rng.randint(1, 500)), Decimal(rng.randint(100, 99999)) / 100
-        contract.lines.append(ContractLine(
-            position=n, product=f"冷轧钢板{n}", brand="宝钢", spec=f"{n % 9 + 1}.0mm×1250",
-            unit="吨", quantity=quantity, unit_price=price, amount=(quantity * price).quantize(
-                Decimal("0.01"))))
+        contract.lines.append(
+            ContractLine(
+                position=n,
+                product=f"冷轧钢板{n}",
+                brand="宝钢",
+                spec=f"{n % 9 + 1}.0mm×1250",
+                unit="吨",
+                quantity=quantity,
+                unit_price=price,
+                amount=(quantity * price).quantize(Decimal("0.01")),
+            )
+        )
     contract.total = sum((line.amount for line in contract.lines), Decimal("0"))
     db.session.add(contract)
     db.session.commit()
@@ -122,10 +177,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({
-            "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
-            "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-        })
+        app = create_app(
+            {
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+                "WTF_CSRF_ENABLED": False,
+                "SESSION_COOKIE_SECURE": False,
+            }
+        )
         with app.app_context():
             db.create_all()
             contract_id, total = seed(args.contracts, args.lines)
@@ -134,27 +193,54 @@ def main() -> None:
             edit_url = f"/contracts/{contract_id}/edit"
             page = client.get(edit_url)
             assert page.status_code == 200, page.status_code
-            form = {f"lines-{i}-{k}": v for i in range(args.lines) for k, v in (
-                ("product", f"冷轧钢板{i}"), ("brand", "宝钢"), ("spec", "2.0mm"), ("unit", "吨"),
-                ("quantity", str(i % 50 + 1)), ("unit_price", f"{(i * 37) % 9000 + 100}.25"))}
+            form = {
+                f"lines-{i}-{k}": v
+                for i in range(args.lines)
+                for k, v in (
+                    ("product", f"冷轧钢板{i}"),
+                    ("brand", "宝钢"),
+                    ("spec", "2.0mm"),
+                    ("unit", "吨"),
+                    ("quantity", str(i % 50 + 1)),
+                    ("unit_price", f"{(i * 37) % 9000 + 100}.25"),
+                )
+            }
             timings = []
             for _ in range(args.n):
                 start = time.perf_counter()
                 response = client.get(edit_url)
                 timings.append(time.perf_counter() - start)
-            report("contracts.edit_page", timings, contracts=total, lines=args.lines,
-                   bytes=len(response.data), target_p95_ms=80)
+            report(
+                "contracts.edit_page",
+                timings,
+                contracts=total,
+                lines=args.lines,
+                bytes=len(response.data),
+                target_p95_ms=80,
+            )
             # Encode the 1,200-field form once: the figure is server time, not the test client's.
             body = urlencode({**form, "action": "recompute"})
             timings = []
             for _ in range(args.n):
                 start = time.perf_counter()
-                response = client.post("/contracts/lines", data=body, headers={
-                    "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"})
+                response = client.post(
+                    "/contracts/lines",
+                    data=body,
+                    headers={
+                        "HX-Request": "true",
+                        "Content-Type": "application/x-www-form-urlencoded",
+                    },
+                )
                 timings.append(time.perf_counter() - start)
             assert response.status_code == 200
-            report("contracts.recompute_partial", timings, contracts=total, lines=args.lines,
-                   bytes=len(response.data), target_p95_ms=20)
+            report(
+                "contracts.recompute_partial",
+                timings,
+                contracts=total,
+                lines=args.lines,
+                bytes=len(response.data),
+                target_p95_ms=20,
+            )
             timings = []
             for _ in range(args.n):
                 start = time.perf_counter()

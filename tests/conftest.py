@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from webapp import create_app
@@ -97,8 +99,21 @@ def app(app_config, backend):
         db.engine.dispose()
 
 
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `flask.g`, as in production.
+
+    The `app` fixture keeps one app context open for the whole test and a request reuses it, so
+    without this Flask-Babel's cached locale and Flask-Login's user would outlive a request.
+    """
+
+    def open(self, *args, **kwargs):
+        vars(g._get_current_object()).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshGlobalsClient
     return app.test_client()
 
 

@@ -41,8 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.accounts.views import bp as accounts_bp
     from webapp.auth.admin_views import bp as admin_bp
     from webapp.auth.views import bp as auth_bp
-    from webapp.contracts.views import bp as contracts_bp
     from webapp.cli import register_cli
+    from webapp.contracts.views import bp as contracts_bp
     from webapp.main.errors import register_error_handlers
     from webapp.main.views import bp as main_bp
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from webapp.accounts import history
 from webapp.common.timeutil import to_local
 
 
 def select_locale() -> str:
     """The user's saved language, else the language cookie, else Chinese (zh_CN)."""
     supported = current_app.config["LANGUAGES"]
-    if current_user and getattr(current_user, "is_authenticated", False):
-        if current_user.locale in supported:
-            return current_user.locale
+    if not has_request_context():  # CLI commands speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    signed_in = current_user and getattr(current_user, "is_authenticated", False)
+    if signed_in and current_user.locale in supported:
+        return current_user.locale
     cookie = request.cookies.get("lang")
     if cookie in supported:
         return cookie
@@ -52,7 +55,14 @@ def label(value) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(money=money, dt=local_datetime, d=local_date, label=label)
+    app.jinja_env.filters.update(
+        money=money,
+        dt=local_datetime,
+        d=local_date,
+        label=label,
+        field_label=history.field_label,
+        value_label=history.value_label,
+    )
 
     @app.context_processor
     def inject_locale():

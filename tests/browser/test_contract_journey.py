@@ -48,9 +48,7 @@ TERMS = {
 }
 
 
-def test_manager_drafts_saves_reopens_and_submits_a_contract(
-    page, live_server, login, screenshot
-):
+def test_manager_drafts_saves_reopens_and_submits_a_contract(page, live_server, login, screenshot):
     world = live_server.world
     login(world.east_manager)
     page.goto(live_server(f"/accounts/{world.pujiang_id}/contracts/new"))

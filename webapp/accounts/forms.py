@@ -7,6 +7,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -39,7 +40,12 @@ from webapp.accounts.models import (
 from webapp.accounts.uscc import normalise, uscc_error
 
 PHONE = Regexp(r"^[0-9+\-() ]{5,30}$", message=_l("Use digits, spaces, +, - and brackets only."))
-TRI_STATE = [("", _l("Unknown")), ("yes", _l("Yes")), ("no", _l("No (veto)"))]
+# SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices given to the constructor.
+TRI_STATE = [
+    SelectChoice("", _l("Unknown")),
+    SelectChoice("yes", _l("Yes")),
+    SelectChoice("no", _l("No (veto)")),
+]
 
 USCC_MESSAGES = {
     "length": _l("The unified social credit code has 18 characters."),
@@ -85,7 +91,8 @@ class AccountForm(FlaskForm):
     loyalty = SelectField(_l("Loyalty"), [DataRequired()])
     stage = SelectField(_l("Development stage"), [DataRequired()])
     abandoned = BooleanField(_l("Given up"))
-    abandon_reason = StringField(_l("Reason for giving up"), [Optional(), Length(max=200)])
+    # No Optional(): it would stop the chain on an empty reason before validate_abandon_reason.
+    abandon_reason = StringField(_l("Reason for giving up"), [Length(max=200)])
     man_money = SelectField(_l("Money (budget)"), choices=TRI_STATE, validate_choice=True)
     man_authority = SelectField(_l("Authority"), choices=TRI_STATE, validate_choice=True)
     man_need = SelectField(_l("Need"), choices=TRI_STATE, validate_choice=True)

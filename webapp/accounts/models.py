@@ -190,6 +190,7 @@ LABELS = {
 
 set_labels(LABELS)
 
+
 class Account(db.Model):
     __tablename__ = "accounts"
 

@@ -100,12 +100,21 @@ CONTACT_FIELDS = (
     "reports_to_id",
     *sorted(PERSONAL_FIELDS),
 )
+
+
+def _declared_order(column, enum_cls) -> sa.Case:
+    """Sort by the enum's declared order (stage 1 → 5, tier AAA → C), not by its stored code;
+    a missing value sorts last on every database."""
+    codes = sa.type_coerce(column, sa.String)
+    return sa.case({m.value: i for i, m in enumerate(enum_cls)}, value=codes, else_=len(enum_cls))
+
+
 SORTS = {
     "name": Account.name,
     "updated": Account.updated_at.desc(),
-    "stage": Account.stage,
+    "stage": _declared_order(Account.stage, Stage),
     "credit_limit": Account.credit_limit.desc(),
-    "tier": Account.tier,
+    "tier": _declared_order(Account.tier, SalesTier),
 }
 
 
@@ -276,6 +285,9 @@ def _resolve_owner(actor: User, owner_id: int | None, current: Account | None) -
         return current.owner if current else actor
     if current is not None and owner_id == current.owner_id:
         return current.owner
+    if actor.role is Role.ACCOUNT_MANAGER and current is not None:
+        # Handing an account over is the supervisor's call, not a team member's.
+        raise ValidationFailed({"owner_id": _("Only a supervisor or head reassigns accounts.")})
     allowed = {u.id: u for u in owner_choices(actor)}
     if owner_id not in allowed:
         raise ValidationFailed({"owner_id": _("Choose an account manager of your department.")})
@@ -326,8 +338,12 @@ def create_account(actor: User, data: dict) -> Account:
     return account
 
 
-def _conflict(entity_type: str, obj, expected_version: int) -> Conflict:
+def _conflict(
+    entity_type: str, obj, expected_version: int, *, hide_sensitive: bool = False
+) -> Conflict:
     changes = audit.entries_since(entity_type, obj.id, expected_version)
+    if hide_sensitive:  # personal-file changes show to the account's team only
+        changes = [c for c in changes if not c.sensitive]
     return Conflict(
         _(
             "Someone else saved this record while you were editing it. Their changes are listed "
@@ -549,8 +565,9 @@ def update_contact(actor: User, contact_id: int, data: dict, expected_version) -
     contact = get_contact(actor, contact_id, for_edit=True)
     account = contact.account
     expected = _parse_version(expected_version)
+    hide_sensitive = not can_see_personal(actor, account)
     if contact.version != expected:
-        raise _conflict("contact", contact, expected)
+        raise _conflict("contact", contact, expected, hide_sensitive=hide_sensitive)
     values = _contact_values(actor, account, data, contact)
     before = audit.snapshot(contact, values)
     for name, value in values.items():
@@ -563,7 +580,7 @@ def update_contact(actor: User, contact_id: int, data: dict, expected_version) -
     except StaleDataError:
         db.session.rollback()
         contact = db.session.get(Contact, contact_id)
-        raise _conflict("contact", contact, expected) from None
+        raise _conflict("contact", contact, expected, hide_sensitive=hide_sensitive) from None
     audit.record_changes(
         actor=actor,
         entity_type="contact",

@@ -15,6 +15,7 @@ from webapp.accounts.models import (
     ValueClass,
 )
 from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Conflict, ValidationFailed
 from webapp.common.forms import apply_errors
@@ -52,7 +53,8 @@ def index():
 
 def _account_form(account=None, **kwargs) -> AccountForm:
     owners = service.owner_choices(current_user)
-    show_owner = len(owners) > 1 or (account is not None and account.owner not in owners)
+    # Only supervisors and heads (who choose among several managers) see the owner field.
+    show_owner = current_user.role is not Role.ACCOUNT_MANAGER and bool(owners)
     form = AccountForm(obj=account, owners=owners if show_owner else None, **kwargs)
     if account is not None and request.method == "GET":
         for name in (
@@ -261,7 +263,10 @@ def new_contact(account_id: int):
 
 def _back_to_contacts(account_id: int):
     if wants_fragment():
-        return contacts(account_id)
+        response = contacts(account_id)
+        # The contact form targets #contact-editor; the refreshed list replaces the whole tab.
+        response.headers["HX-Retarget"] = "#account-tab"
+        return response
     return redirect(url_for("accounts.contacts", account_id=account_id), code=303)
 
 
@@ -327,6 +332,7 @@ def add_visit(account_id: int):
 @bp.post("/<int:account_id>/members")
 @editors
 def add_member(account_id: int):
+    service.get_account(current_user, account_id, for_edit=True)  # 403 before any message
     form = MemberForm()
     if form.validate_on_submit():
         try:

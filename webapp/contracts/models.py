@@ -162,7 +162,9 @@ class StandardClause(db.Model):
     changed: an edit adds the next version, and contracts remember the version they began from."""
 
     __tablename__ = "standard_clauses"
-    __table_args__ = (sa.UniqueConstraint("key", "version", name="uq_standard_clauses_key_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("key", "version", name="uq_standard_clauses_key_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[ClauseKey] = mapped_column(enum_column(ClauseKey))

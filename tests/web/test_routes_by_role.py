@@ -1,0 +1,268 @@
+"""Every route, every role: the expected status of each registered route for each kind of user.
+
+The table below is the access policy written out. A route registered in the app without a row
+here fails the test, so whoever adds a route also states who may use it.
+
+Requests: GET for routes that answer GET; POST with an empty form for routes that accept POST
+(a form route gets both). Ids come from `world`: an account owned by an account manager of
+department A, a contact on it, and a colleague of department A on its team.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from webapp import create_app
+from webapp.accounts.models import AccountMember, Contact
+from webapp.auth.models import Role
+from webapp.common.timeutil import local_today
+from webapp.contracts.models import Contract, ContractStatus, SignedScan
+from webapp.extensions import db
+
+# Columns: who makes the request, by Role value. "account_manager" is the manager of department
+# A who owns the account; "manager_b" an account manager of department B; supervisor and head
+# are of department A.
+ACTORS = (
+    "anonymous",
+    "account_manager",
+    "manager_b",
+    "supervisor",
+    "department_head",
+    "executive",
+    "finance",
+    "custodian",
+    "admin",
+)
+
+# fmt: off
+EXPECTED_ROWS = {
+    #                                        anon   am mgr_b  sup head exec  fin cust admin
+    ("auth.login", "GET"):                   (200, 302,  302, 302, 302, 302, 302, 302, 302),
+    ("auth.login", "POST"):                  (400, 302,  302, 302, 302, 302, 302, 302, 302),
+    ("auth.logout", "POST"):                 (302, 303,  303, 303, 303, 303, 303, 303, 303),
+    ("auth.set_language", "POST"):           (303, 303,  303, 303, 303, 303, 303, 303, 303),
+    ("main.home", "GET"):                    (302, 200,  200, 200, 200, 200, 200, 200, 302),
+    ("admin.users", "GET"):                  (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("admin.new_user", "GET"):               (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("admin.new_user", "POST"):              (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    ("admin.edit_user", "GET"):              (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("admin.edit_user", "POST"):             (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    ("admin.departments", "GET"):            (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("admin.departments", "POST"):           (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    ("accounts.index", "GET"):               (302, 200,  200, 200, 200, 200, 200, 200, 403),
+    ("accounts.new", "GET"):                 (302, 200,  200, 200, 200, 403, 403, 403, 403),
+    ("accounts.new", "POST"):                (302, 422,  422, 422, 422, 403, 403, 403, 403),
+    ("accounts.detail", "GET"):              (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("accounts.profile", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("accounts.contacts", "GET"):            (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("accounts.activities", "GET"):          (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("accounts.history", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("accounts.edit", "GET"):                (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("accounts.edit", "POST"):               (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("accounts.new_contact", "GET"):         (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("accounts.new_contact", "POST"):        (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("accounts.edit_contact", "GET"):        (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("accounts.edit_contact", "POST"):       (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("accounts.delete_contact", "POST"):     (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("accounts.add_visit", "POST"):          (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("accounts.add_member", "POST"):         (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("accounts.remove_member", "POST"):      (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    # contracts: a draft for the drafting routes, one in approval for deciding, an approved one
+    # to archive, a signed one (with its scan) to terminate; see CONTRACT_ID_FOR below. An
+    # empty POST that passes the role check is refused inside with a message (303)
+    ("contracts.index", "GET"):              (302, 200,  200, 200, 200, 200, 200, 200, 403),
+    ("contracts.account_contracts", "GET"):  (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("contracts.new", "GET"):                (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("contracts.new", "POST"):               (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("contracts.edit", "GET"):               (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("contracts.edit", "POST"):              (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("contracts.lines", "POST"):             (302, 200,  200, 200, 200, 403, 403, 403, 403),
+    ("contracts.detail", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("contracts.submit", "POST"):            (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("contracts.withdraw", "POST"):          (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("contracts.approve", "POST"):           (302, 403,  403, 403, 303, 303, 403, 403, 403),
+    ("contracts.return_for_revision", "POST"): (302, 403, 403, 403, 303, 303, 403, 403, 403),
+    ("contracts.archive", "POST"):           (302, 403,  403, 403, 403, 403, 403, 303, 403),
+    ("contracts.terminate", "POST"):         (302, 403,  403, 403, 303, 403, 403, 303, 403),
+    ("contracts.scan", "GET"):               (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("contracts.standard_clauses", "GET"):   (302, 403,  403, 403, 403, 403, 403, 403, 302),
+    ("contracts.standard_clause", "GET"):    (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("contracts.standard_clause", "POST"):   (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    ("contracts.company", "GET"):            (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("contracts.company", "POST"):           (302, 403,  403, 403, 403, 403, 403, 403, 422),
+}
+# fmt: on
+
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    route: dict(zip(ACTORS, statuses, strict=True)) for route, statuses in EXPECTED_ROWS.items()
+}
+
+SKIPPED_ENDPOINTS = {"static"}
+
+
+def registered_routes(app) -> set[tuple[str, str]]:
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIPPED_ENDPOINTS:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            routes.add((rule.endpoint, method))
+    return routes
+
+
+def test_every_role_has_a_column():
+    assert {role.value for role in Role} <= set(ACTORS)
+
+
+def test_every_registered_route_has_expectations():
+    # An app of its own: the check needs the URL map only, and runs once whatever the backends.
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    routes = registered_routes(app)
+    missing = sorted(routes - EXPECTED.keys())
+    stale = sorted(EXPECTED.keys() - routes)
+    assert not missing, f"routes without a row in EXPECTED_ROWS (add who may use them): {missing}"
+    assert not stale, f"rows in EXPECTED_ROWS for routes that no longer exist: {stale}"
+
+
+def _actor_user(world, actor):
+    return {
+        "account_manager": world.owner,
+        "manager_b": world.other_manager,
+        "supervisor": world.supervisor,
+        "department_head": world.head,
+        "executive": world.executive,
+        "finance": world.finance,
+        "custodian": world.custodian,
+        "admin": world.admin,
+    }[actor]
+
+
+# Contracts the routes act on, each put back to its state before every request. The draft has
+# no line items, so submitting it is refused; the one in approval may be approved or withdrawn
+# by a request, and is put back.
+CONTRACT_STATES = {
+    "contract_id": ContractStatus.DRAFT,
+    "pending_contract_id": ContractStatus.IN_APPROVAL,
+    "approved_contract_id": ContractStatus.APPROVED,
+    "signed_contract_id": ContractStatus.SIGNED,
+}
+CONTRACT_ID_FOR = {
+    "contracts.withdraw": "pending_contract_id",
+    "contracts.approve": "pending_contract_id",
+    "contracts.return_for_revision": "pending_contract_id",
+    "contracts.archive": "approved_contract_id",
+    "contracts.terminate": "signed_contract_id",
+    "contracts.scan": "signed_contract_id",
+}
+
+
+def _contracts(world) -> dict[str, int]:
+    today = local_today()
+    ids = {}
+    for n, (key, status) in enumerate(CONTRACT_STATES.items(), start=1):
+        number = f"HT-2000-{n:05d}"
+        contract = db.session.scalar(sa.select(Contract).where(Contract.number == number))
+        if contract is None:
+            contract = Contract(
+                number=number,
+                account_id=world.account.id,
+                owner_id=world.owner.id,
+                department_id=world.account.department_id,
+                title="路由测试合同",
+                status=status,
+                effective_on=today,
+                expires_on=today + timedelta(days=365),
+            )
+            db.session.add(contract)
+            db.session.flush()
+            if status is ContractStatus.SIGNED:
+                db.session.add(
+                    SignedScan(
+                        contract_id=contract.id,
+                        filename="s.pdf",
+                        mime="application/pdf",
+                        size=5,
+                        sha256="0" * 64,
+                        data=b"%PDF-",
+                    )
+                )
+        elif contract.status is not status or contract.return_comment is not None:
+            contract.status, contract.return_comment = status, None
+        ids[key] = contract.id
+    return ids
+
+
+def _reset(world) -> dict[str, int]:
+    """Undo what the previous request may have changed; return the ids URLs are built from."""
+    db.session.rollback()
+    if db.session.get(AccountMember, (world.account.id, world.colleague.id)) is None:
+        db.session.add(AccountMember(account_id=world.account.id, user_id=world.colleague.id))
+    spare = Contact(account_id=world.account.id, name="待删除", buying_role="user")
+    db.session.add(spare)
+    contract_ids = _contracts(world)
+    db.session.commit()
+    return {
+        "account_id": world.account.id,
+        "contact_id": world.contact.id,
+        "spare_contact_id": spare.id,
+        "user_id": world.colleague.id,
+        "code": "en",
+        "key": "quality",  # a clause group of the standard wording
+        **contract_ids,
+    }
+
+
+def _url(app, rule, ids: dict[str, int]) -> str:
+    values = {}
+    for argument in rule.arguments:
+        key = argument
+        if rule.endpoint == "accounts.delete_contact" and argument == "contact_id":
+            key = "spare_contact_id"  # deleting must not take away the contact other rows use
+        if argument == "contract_id":
+            key = CONTRACT_ID_FOR.get(rule.endpoint, "contract_id")
+        assert key in ids, f"no fixture id for <{argument}> of {rule.endpoint}; add it to _reset"
+        values[argument] = ids[key]
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_route_status_by_role(app, client, world, login, actor):
+    user = None if actor == "anonymous" else _actor_user(world, actor)
+    session = client if user is None else login(user, lang="zh_CN")
+    mismatches = []
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint)
+    for rule in rules:
+        if rule.endpoint in SKIPPED_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            route = (rule.endpoint, method)
+            if route not in EXPECTED:
+                continue  # test_every_registered_route_has_expectations fails for it
+            url = _url(app, rule, _reset(world))
+            response = session.open(url, method=method, data={} if method == "POST" else None)
+            expected = EXPECTED[route][actor]
+            if response.status_code != expected:
+                mismatches.append(f"{method} {url}: {response.status_code}, expected {expected}")
+            elif actor == "anonymous" and expected == 302:
+                location = response.headers["Location"]
+                if not location.startswith("/login"):
+                    mismatches.append(f"{method} {url}: redirects to {location}, not /login")
+            if user is not None and rule.endpoint == "auth.logout":
+                session = login(user, lang="zh_CN")
+    assert not mismatches, f"{actor}:\n" + "\n".join(mismatches)
+
+
+def test_forbidden_requests_change_nothing(app, world, login):
+    """The 403s above are refusals before any write: the rows they target are untouched."""
+    for user in (world.other_manager, world.finance, world.executive, world.admin):
+        session = login(user)
+        session.post(f"/accounts/contacts/{world.contact.id}/delete")
+        session.post(f"/accounts/{world.account.id}/members", data={"user_id": user.id})
+        session.post(f"/accounts/{world.account.id}/visits", data={"summary": "x"})
+    db.session.expire_all()
+    assert db.session.get(Contact, world.contact.id) is not None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AccountMember)) == 0
+    assert db.session.get(type(world.account), world.account.id).version == 1

@@ -1,0 +1,112 @@
+"""Audit entries as people read them: field names and enum codes shown as their labels."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from webapp.accounts.models import (
+    AccountKind,
+    BuyingRole,
+    Channel,
+    CreditGrade,
+    DecisionStyle,
+    Ladder,
+    Loyalty,
+    Ownership,
+    Personality,
+    Relation,
+    SalesTier,
+    Stage,
+    Stance,
+    ValueClass,
+)
+
+FIELD_LABELS = {
+    "name": _l("Full legal name"),
+    "short_name": _l("Short name"),
+    "tax_number": _l("Unified social credit code"),
+    "legal_representative": _l("Legal representative"),
+    "address": _l("Registered address"),
+    "bank_name": _l("Bank"),
+    "bank_account": _l("Bank account"),
+    "phone": _l("Phone"),
+    "kind": _l("Kind"),
+    "relation": _l("Relation"),
+    "channel": _l("Channel"),
+    "ownership": _l("Ownership"),
+    "loyalty": _l("Loyalty"),
+    "stage": _l("Development stage"),
+    "abandoned": _l("Given up"),
+    "abandon_reason": _l("Reason for giving up"),
+    "man_money": _l("Money (budget)"),
+    "man_authority": _l("Authority"),
+    "man_need": _l("Need"),
+    "value_class": _l("Value class"),
+    "tier": _l("Sales tier"),
+    "notes": _l("Notes"),
+    "owner_id": _l("Account owner"),
+    "team": _l("Account team"),
+    "visit": _l("Visit"),
+    "title": _l("Position"),
+    "email": _l("E-mail"),
+    "buying_role": _l("Buying role"),
+    "personality": _l("Personality"),
+    "decision_style": _l("Decision style"),
+    "stance": _l("Stance"),
+    "ladder": _l("Relationship"),
+    "reports_to_id": _l("Reports to"),
+    "birthday": _l("Birthday"),
+    "hometown": _l("Hometown"),
+    "interests": _l("Interests"),
+    "tenure": _l("Tenure"),
+    "authority": _l("Authority"),
+    "personal_notes": _l("Personal notes"),
+    "credit_grade": _l("Credit grade"),
+    "credit_limit": _l("Credit limit"),
+    "status": _l("Status"),
+    "total": _l("Total"),
+}
+PREFIXED_FIELD_LABELS = {"contact.name": _l("Name"), "contract.title": _l("Title")}
+PREFIX_LABELS = {"contact": _l("Contact"), "contract": _l("Contract")}
+VALUE_ENUMS = {
+    "kind": AccountKind,
+    "relation": Relation,
+    "channel": Channel,
+    "ownership": Ownership,
+    "loyalty": Loyalty,
+    "stage": Stage,
+    "value_class": ValueClass,
+    "tier": SalesTier,
+    "credit_grade": CreditGrade,
+    "buying_role": BuyingRole,
+    "personality": Personality,
+    "decision_style": DecisionStyle,
+    "stance": Stance,
+    "ladder": Ladder,
+}
+BOOLEAN_FIELDS = {"abandoned", "man_money", "man_authority", "man_need"}
+
+
+def field_label(field: str | None) -> str:
+    if not field:
+        return ""
+    prefix, _dot, name = field.rpartition(".")
+    label = str(PREFIXED_FIELD_LABELS.get(field) or FIELD_LABELS.get(name, name))
+    if prefix in PREFIX_LABELS:
+        return f"{PREFIX_LABELS[prefix]} · {label}"
+    return label
+
+
+def value_label(field: str | None, value: str | None) -> str:
+    if value is None or field is None:
+        return "—" if value is None else value
+    name = field.rpartition(".")[2]
+    enum = VALUE_ENUMS.get(name)
+    if enum is not None:
+        try:
+            return enum(value).label
+        except ValueError:
+            return value
+    if name in BOOLEAN_FIELDS:
+        return str(_l("Yes")) if value == "1" else str(_l("No"))
+    return value
