@@ -56,6 +56,8 @@ def _account_form(account=None, **kwargs) -> AccountForm:
     # Only supervisors and heads (who choose among several managers) see the owner field.
     show_owner = current_user.role is not Role.ACCOUNT_MANAGER and bool(owners)
     form = AccountForm(obj=account, owners=owners if show_owner else None, **kwargs)
+    if request.method == "POST" and "version" not in request.form:
+        form.version.data = ""  # never let the stored version stand in for the form's
     if account is not None and request.method == "GET":
         for name in (
             "kind",
@@ -220,6 +222,8 @@ def _contact_form(account, contact=None, **kwargs) -> ContactForm:
         show_personal=service.can_see_personal(current_user, account),
         **kwargs,
     )
+    if request.method == "POST" and "version" not in request.form:
+        form.version.data = ""
     if contact is not None and request.method == "GET":
         for name in ("buying_role", "personality", "decision_style", "stance", "ladder"):
             value = getattr(contact, name)

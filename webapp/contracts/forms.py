@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webapp.accounts.forms import strip
 from webapp.contracts.models import ClauseKey, DistributionLevel, FreightPayer, Transport
@@ -41,8 +41,10 @@ class ContractForm(FlaskForm):
     number varies and each row's amount is recomputed on every request."""
 
     title = StringField(_l("Title"), [DataRequired(), Length(max=120)], filters=[strip])
-    tax_rate = DecimalField(_l("VAT rate (%)"), [DataRequired(), NumberRange(min=0, max=100)],
-                            places=2)
+    # InputRequired, not DataRequired: 0 % (tax-exempt goods) is a rate, though Decimal 0 is falsy
+    tax_rate = DecimalField(
+        _l("VAT rate (%)"), [InputRequired(), NumberRange(min=0, max=100)], places=2
+    )
     delivery_time = _text(_l("Delivery time"))
     delivery_place = _text(_l("Delivery place"))
     transport = SelectField(_l("Transport"), [Optional()])
@@ -76,8 +78,11 @@ for _side in ("client", "our"):
     for _name, _label in PARTY_LABELS.items():
         setattr(ContractForm, f"{_side}_{_name}", _text(_label, PARTY_LENGTHS.get(_name, 60)))
 for _key in ClauseKey:
-    setattr(ContractForm, f"clause_{_key.value}",
-            TextAreaField(_key.lazy_label, [Optional(), Length(max=5000)]))
+    setattr(
+        ContractForm,
+        f"clause_{_key.value}",
+        TextAreaField(_key.lazy_label, [Optional(), Length(max=5000)]),
+    )
 
 
 class DecisionForm(FlaskForm):

@@ -40,8 +40,14 @@ class LineInput:
     @property
     def is_blank(self) -> bool:
         return not any(
-            (self.product, self.brand, self.spec, self.unit, self.quantity_text,
-             self.unit_price_text)
+            (
+                self.product,
+                self.brand,
+                self.spec,
+                self.unit,
+                self.quantity_text,
+                self.unit_price_text,
+            )
         )
 
     @classmethod
@@ -76,11 +82,16 @@ def parse_decimal(text: str, *, maximum: Decimal, label: str) -> tuple[Decimal |
         return None, _("%(label)s must be a number.", label=label)
     if value <= 0:
         return None, _("%(label)s must be greater than zero.", label=label)
-    if value.as_tuple().exponent < -2:
-        return None, _("%(label)s has at most two decimals.", label=label)
     if value > maximum:
         return None, _("%(label)s is unrealistically large.", label=label)
+    if value != value.quantize(FEN):  # 12.340 pasted from Excel is fine; 12.345 is not
+        return None, _("%(label)s has at most two decimals.", label=label)
     return value.quantize(FEN), None
+
+
+def _is_index(text: str) -> bool:
+    # str.isdigit() alone also accepts "²", which int() refuses.
+    return text.isascii() and text.isdigit()
 
 
 def parse_lines(form) -> list[LineInput]:
@@ -88,10 +99,10 @@ def parse_lines(form) -> list[LineInput]:
     indexes = set()
     for key in form:
         parts = key.split("-")
-        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
+        if len(parts) == 3 and parts[0] == "lines" and _is_index(parts[1]):
             indexes.add(int(parts[1]))
     rows = []
-    for n in sorted(indexes)[:MAX_LINES + 1]:
+    for n in sorted(indexes)[: MAX_LINES + 1]:
         get = lambda name, n=n: (form.get(f"lines-{n}-{name}") or "").strip()  # noqa: E731
         row = LineInput(
             product=get("product"),
@@ -141,7 +152,7 @@ def tax_included(total: Decimal, rate_percent: Decimal) -> Decimal:
 def apply_action(rows: list[LineInput], action: str) -> list[LineInput]:
     """Row edits the page offers: add, remove:n, up:n, down:n (n counts from 0)."""
     verb, _sep, arg = action.partition(":")
-    index = int(arg) if arg.isdigit() else -1
+    index = int(arg) if _is_index(arg) else -1
     if verb == "add" and len(rows) < MAX_LINES:
         rows.append(LineInput())
     elif verb == "remove" and 0 <= index < len(rows):

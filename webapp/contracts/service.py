@@ -47,18 +47,35 @@ from webapp.extensions import db
 
 EXPIRY_WINDOW_DAYS = 30
 OPEN_STATUSES = (ContractStatus.IN_APPROVAL, ContractStatus.APPROVED, ContractStatus.SIGNED)
-SCAN_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
-              b"\x89PNG\r\n\x1a\n": "image/png"}
+SCAN_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 TEXT_FIELDS = (
-    "title", "delivery_time", "delivery_place", "dist_territory", "dist_products", "dist_term",
-    "settlement_method", "policy_rebate", "policy_annual_bonus", "policy_promotion",
-    "policy_advertising", "policy_staff", "signing_place",
-    *(f"client_{f}" for f in PARTY_FIELDS), *(f"our_{f}" for f in PARTY_FIELDS),
+    "title",
+    "delivery_time",
+    "delivery_place",
+    "dist_territory",
+    "dist_products",
+    "dist_term",
+    "settlement_method",
+    "policy_rebate",
+    "policy_annual_bonus",
+    "policy_promotion",
+    "policy_advertising",
+    "policy_staff",
+    "signing_place",
+    *(f"client_{f}" for f in PARTY_FIELDS),
+    *(f"our_{f}" for f in PARTY_FIELDS),
 )
-ENUM_FIELDS = {"transport": Transport, "freight_payer": FreightPayer,
-               "dist_level": DistributionLevel}
+ENUM_FIELDS = {
+    "transport": Transport,
+    "freight_payer": FreightPayer,
+    "dist_level": DistributionLevel,
+}
 DATE_FIELDS = ("signing_date", "effective_on", "expires_on")
 
 # Fields each clause group needs before the contract may be submitted (DOMAIN.md: all required).
@@ -66,12 +83,28 @@ REQUIRED_FOR_SUBMIT = {
     "delivery": ("delivery_time", "delivery_place", "transport", "freight_payer"),
     "distribution": ("dist_level", "dist_territory", "dist_products", "dist_term"),
     "settlement": ("settlement_method",),
-    "policy": ("policy_rebate", "policy_annual_bonus", "policy_promotion",
-               "policy_advertising", "policy_staff"),
+    "policy": (
+        "policy_rebate",
+        "policy_annual_bonus",
+        "policy_promotion",
+        "policy_advertising",
+        "policy_staff",
+    ),
     "signing": ("signing_place", "signing_date", "effective_on", "expires_on"),
-    "parties": tuple(f"{side}_{f}" for side in ("client", "our")
-                     for f in ("name", "address", "legal_rep", "signing_rep", "phone", "bank",
-                               "account_no", "tax_number")),
+    "parties": tuple(
+        f"{side}_{f}"
+        for side in ("client", "our")
+        for f in (
+            "name",
+            "address",
+            "legal_rep",
+            "signing_rep",
+            "phone",
+            "bank",
+            "account_no",
+            "tax_number",
+        )
+    ),
 }
 
 
@@ -98,8 +131,12 @@ def can_edit_contract(user: User, contract: Contract) -> bool:
 def _editable(user: User, contract_id: int) -> Contract:
     contract = get_contract(user, contract_id)
     if contract.status is not ContractStatus.DRAFT:
-        raise DomainError(_("Only a draft can be edited; this contract is %(status)s.",
-                            status=contract.status.label))
+        raise DomainError(
+            _(
+                "Only a draft can be edited; this contract is %(status)s.",
+                status=contract.status.label,
+            )
+        )
     if not can_edit(user, contract.account):
         raise Forbidden(_("You may view this contract but not change it."))
     return contract
@@ -108,8 +145,9 @@ def _editable(user: User, contract_id: int) -> Contract:
 # --- lifecycle as people see it ---------------------------------------------------------------
 
 
-def lifecycle(contract: Contract, today: date | None = None,
-              window: int = EXPIRY_WINDOW_DAYS) -> Lifecycle:
+def lifecycle(
+    contract: Contract, today: date | None = None, window: int = EXPIRY_WINDOW_DAYS
+) -> Lifecycle:
     today = today or local_today()
     status = contract.status
     if status is ContractStatus.DRAFT:
@@ -130,18 +168,24 @@ def lifecycle_clause(stage: Lifecycle, today: date, window: int) -> sa.ColumnEle
     signed = Contract.status == ContractStatus.SIGNED
     match stage:
         case Lifecycle.DRAFT:
-            return sa.and_(Contract.status == ContractStatus.DRAFT,
-                           Contract.return_comment.is_(None))
+            return sa.and_(
+                Contract.status == ContractStatus.DRAFT, Contract.return_comment.is_(None)
+            )
         case Lifecycle.RETURNED:
-            return sa.and_(Contract.status == ContractStatus.DRAFT,
-                           Contract.return_comment.is_not(None))
+            return sa.and_(
+                Contract.status == ContractStatus.DRAFT, Contract.return_comment.is_not(None)
+            )
         case Lifecycle.SIGNED:
             return sa.and_(signed, Contract.effective_on > today)
         case Lifecycle.IN_FORCE:
             return sa.and_(signed, Contract.effective_on <= today, Contract.expires_on > soon)
         case Lifecycle.EXPIRING:
-            return sa.and_(signed, Contract.effective_on <= today,
-                           Contract.expires_on >= today, Contract.expires_on <= soon)
+            return sa.and_(
+                signed,
+                Contract.effective_on <= today,
+                Contract.expires_on >= today,
+                Contract.expires_on <= soon,
+            )
         case Lifecycle.EXPIRED:
             return sa.and_(signed, Contract.expires_on < today)
         case _:
@@ -198,10 +242,13 @@ def save_standard_clause(actor: User, key: ClauseKey, text: str) -> StandardClau
 
 
 def standard_history(key: ClauseKey) -> list[StandardClause]:
-    return list(db.session.scalars(
-        sa.select(StandardClause).where(StandardClause.key == key)
-        .order_by(StandardClause.version.desc())
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(StandardClause)
+            .where(StandardClause.key == key)
+            .order_by(StandardClause.version.desc())
+        )
+    )
 
 
 @dataclass
@@ -237,8 +284,16 @@ def clause_views(contract: Contract) -> list[ClauseView]:
             continue
         standard = standard_text(key, clause.standard_version)
         deviates = clause.text.strip() != standard.strip()
-        views.append(ClauseView(key, clause.text, clause.standard_version, standard, deviates,
-                                char_diff(standard, clause.text) if deviates else Markup()))
+        views.append(
+            ClauseView(
+                key,
+                clause.text,
+                clause.standard_version,
+                standard,
+                deviates,
+                char_diff(standard, clause.text) if deviates else Markup(),
+            )
+        )
     return views
 
 
@@ -253,8 +308,17 @@ def register_arrears_provider(provider) -> None:
 
 
 def open_contract_amount(account_id: int, exclude_id: int | None = None) -> Decimal:
+    """What the client's open contracts still commit: in approval, approved, or signed and not
+    yet expired. An expired or terminated contract ties up no credit; what it left unpaid is
+    arrears, counted separately."""
     stmt = sa.select(Contract.total).where(
-        Contract.account_id == account_id, Contract.status.in_(OPEN_STATUSES)
+        Contract.account_id == account_id,
+        Contract.status.in_(OPEN_STATUSES),
+        sa.or_(
+            Contract.status != ContractStatus.SIGNED,
+            Contract.expires_on.is_(None),
+            Contract.expires_on >= local_today(),
+        ),
     )
     if exclude_id is not None:
         stmt = stmt.where(Contract.id != exclude_id)
@@ -293,15 +357,20 @@ def draft_defaults(user: User, account: Account) -> dict:
         "our_contact": user.full_name,
         "signing_date": today,
         "effective_on": today,
-        "expires_on": date(today.year, 12, 31) if today.month < 10 else date(today.year + 1,
-                                                                              12, 31),
+        "expires_on": date(today.year, 12, 31)
+        if today.month < 10
+        else date(today.year + 1, 12, 31),
         "freight_payer": FreightPayer.SELLER,
         "transport": Transport.ROAD,
     }
     if company is not None:
         values.update(
-            our_name=company.name, our_address=company.address, our_legal_rep=company.legal_rep,
-            our_phone=company.phone, our_bank=company.bank, our_account_no=company.account_no,
+            our_name=company.name,
+            our_address=company.address,
+            our_legal_rep=company.legal_rep,
+            our_phone=company.phone,
+            our_bank=company.bank,
+            our_account_no=company.account_no,
             our_tax_number=company.tax_number,
         )
     return values
@@ -357,8 +426,9 @@ def submission_problems(contract: Contract) -> dict[str, str]:
         for name in missing:
             problems[name] = _("Required before submitting.")
         if missing and group == "parties":
-            problems.setdefault("parties", _("Both parties' identification blocks must be "
-                                              "complete (clause 11)."))
+            problems.setdefault(
+                "parties", _("Both parties' identification blocks must be complete (clause 11).")
+            )
     for clause in contract.clauses:
         if not clause.text.strip():
             problems[f"clause_{clause.key.value}"] = _("Required before submitting.")
@@ -367,21 +437,33 @@ def submission_problems(contract: Contract) -> dict[str, str]:
 
 def _apply(contract: Contract, data: DraftInput) -> None:
     """Copy checked input onto the contract; amounts, total and flags are computed here."""
-    for name, value in data.values.items():
-        setattr(contract, name, value)
-    rows = [r for r in data.rows if not r.is_blank]
-    contract.lines = [
-        ContractLine(position=i, product=r.product, brand=r.brand or None, spec=r.spec or None,
-                     unit=r.unit, quantity=r.quantity, unit_price=r.unit_price, amount=r.amount)
-        for i, r in enumerate(rows, start=1)
-    ]
-    contract.total = line_rules.total_of(rows)
-    by_key = {c.key: c for c in contract.clauses}
-    for key, text in data.clauses.items():
-        if key in by_key:
-            by_key[key].text = text
-    contract.deviates = any(v.deviates for v in clause_views(contract))
-    contract.over_credit = contract.total > available_credit(contract.account, contract.id)
+    # Loading the old lines and the lookups below must not flush a half-applied contract: the
+    # caller flushes once, where a concurrent save (StaleDataError) is caught, and the version
+    # goes up once per save.
+    with db.session.no_autoflush:
+        for name, value in data.values.items():
+            setattr(contract, name, value)
+        rows = [r for r in data.rows if not r.is_blank]
+        contract.lines = [
+            ContractLine(
+                position=i,
+                product=r.product,
+                brand=r.brand or None,
+                spec=r.spec or None,
+                unit=r.unit,
+                quantity=r.quantity,
+                unit_price=r.unit_price,
+                amount=r.amount,
+            )
+            for i, r in enumerate(rows, start=1)
+        ]
+        contract.total = line_rules.total_of(rows)
+        by_key = {c.key: c for c in contract.clauses}
+        for key, text in data.clauses.items():
+            if key in by_key:
+                by_key[key].text = text
+        contract.deviates = any(v.deviates for v in clause_views(contract))
+        contract.over_credit = contract.total > available_credit(contract.account, contract.id)
     contract.updated_at = utcnow()
 
 
@@ -406,8 +488,13 @@ def create_contract(user: User, account_id: int, data: DraftInput) -> Contract:
     _apply(contract, data)
     db.session.flush()
     _event(contract, user, "create", None, ContractStatus.DRAFT, None)
-    audit.record_event(actor=user, entity_type="contract", entity_id=contract.id,
-                       account_id=account.id, action="create")
+    audit.record_event(
+        actor=user,
+        entity_type="contract",
+        entity_id=contract.id,
+        account_id=account.id,
+        action="create",
+    )
     db.session.commit()
     return contract
 
@@ -421,8 +508,11 @@ def save_company_profile(actor: User, data: dict, expected_version) -> CompanyPr
         profile = CompanyProfile(name=data["name"])
         db.session.add(profile)
     elif str(profile.version) != str(expected_version):
-        raise Conflict(_("Someone else saved the profile meanwhile; the form shows theirs."),
-                       current_version=profile.version, changes=[])
+        raise Conflict(
+            _("Someone else saved the profile meanwhile; the form shows theirs."),
+            current_version=profile.version,
+            changes=[],
+        )
     for name in ("name", "address", "legal_rep", "phone", "bank", "account_no", "tax_number"):
         setattr(profile, name, _clean(data.get(name)))
     db.session.commit()
@@ -441,16 +531,21 @@ def save_draft(user: User, contract_id: int, data: DraftInput, expected_version)
     errors = validate_draft(contract, data)
     if errors:
         raise ValidationFailed(errors)
-    _apply(contract, data)
     try:
+        _apply(contract, data)
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
         raise _conflict(db.session.get(Contract, contract_id), expected) from None
     audit.record_changes(
-        actor=user, entity_type="contract", entity_id=contract.id,
-        account_id=contract.account_id, before={}, after={"contract.total": f"{contract.total}"},
-        version=contract.version, action="update",
+        actor=user,
+        entity_type="contract",
+        entity_id=contract.id,
+        account_id=contract.account_id,
+        before={},
+        after={"contract.total": f"{contract.total}"},
+        version=contract.version,
+        action="update",
     )
     db.session.commit()
     return contract
@@ -458,8 +553,10 @@ def save_draft(user: User, contract_id: int, data: DraftInput, expected_version)
 
 def _conflict(contract: Contract, expected: int) -> Conflict:
     return Conflict(
-        _("Someone else saved this contract while you were editing it. Your input is kept "
-          "below; review it and save again to replace their version."),
+        _(
+            "Someone else saved this contract while you were editing it. Your input is kept "
+            "below; review it and save again to replace their version."
+        ),
         current_version=contract.version,
         changes=audit.entries_since("contract", contract.id, expected),
     )
@@ -469,23 +566,33 @@ def _conflict(contract: Contract, expected: int) -> Conflict:
 
 
 def _event(contract, actor, action, from_status, to_status, comment):
-    db.session.add(ContractEvent(
-        contract_id=contract.id, actor_id=actor.id if actor else None, action=action,
-        from_status=from_status.value if from_status else None,
-        to_status=to_status.value if to_status else None, comment=comment,
-    ))
+    db.session.add(
+        ContractEvent(
+            contract_id=contract.id,
+            actor_id=actor.id if actor else None,
+            action=action,
+            from_status=from_status.value if from_status else None,
+            to_status=to_status.value if to_status else None,
+            comment=comment,
+        )
+    )
 
 
-def _transition(contract: Contract, actor: User, to: ContractStatus, action: str,
-                comment: str | None = None) -> Contract:
+def _transition(
+    contract: Contract, actor: User, to: ContractStatus, action: str, comment: str | None = None
+) -> Contract:
     before = contract.status
     contract.status = to
     contract.updated_at = utcnow()
     _event(contract, actor, action, before, to, comment)
     audit.record_changes(
-        actor=actor, entity_type="contract", entity_id=contract.id,
-        account_id=contract.account_id, before={"contract.status": before.value},
-        after={"contract.status": to.value}, version=contract.version + 1,
+        actor=actor,
+        entity_type="contract",
+        entity_id=contract.id,
+        account_id=contract.account_id,
+        before={"contract.status": before.value},
+        after={"contract.status": to.value},
+        version=contract.version + 1,
     )
     try:
         db.session.commit()
@@ -506,8 +613,9 @@ def submit(user: User, contract_id: int) -> Contract:
     problems = submission_problems(contract)
     if problems:
         raise ValidationFailed(problems)
-    contract.deviates = any(v.deviates for v in clause_views(contract))
-    contract.over_credit = contract.total > available_credit(contract.account, contract.id)
+    with db.session.no_autoflush:  # one UPDATE, at the commit where StaleDataError is caught
+        contract.deviates = any(v.deviates for v in clause_views(contract))
+        contract.over_credit = contract.total > available_credit(contract.account, contract.id)
     contract.return_comment = None
     return _transition(contract, user, ContractStatus.IN_APPROVAL, "submit")
 
@@ -521,15 +629,34 @@ def withdraw(user: User, contract_id: int) -> Contract:
     return _transition(contract, user, ContractStatus.DRAFT, "withdraw")
 
 
+def _drafted_or_submitted_by(user: User, contract: Contract) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(sa.literal(True))
+            .where(
+                ContractEvent.contract_id == contract.id,
+                ContractEvent.actor_id == user.id,
+                ContractEvent.action.in_(("create", "submit")),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def can_decide(user: User, contract: Contract) -> bool:
     """Department head of the account's department decides; a flagged contract (over credit
     or edited clauses) needs the executive. Nobody decides a contract they drafted."""
     if contract.status is not ContractStatus.IN_APPROVAL or contract.owner_id == user.id:
         return False
+    if _drafted_or_submitted_by(user, contract):
+        # A supervisor or head may draft for the account's owner; they still may not decide it.
+        return False
     if needs_higher_chain(contract):
         return user.role is Role.EXECUTIVE
-    return (user.role is Role.DEPARTMENT_HEAD and user.department_id == contract.department_id) \
-        or user.role is Role.EXECUTIVE
+    return (
+        user.role is Role.DEPARTMENT_HEAD and user.department_id == contract.department_id
+    ) or user.role is Role.EXECUTIVE
 
 
 def approve(user: User, contract_id: int, comment: str | None = None) -> Contract:
@@ -572,18 +699,25 @@ def archive_signed(user: User, contract_id: int, filename: str, data: bytes) -> 
     mime = sniff_scan(data)
     if mime is None:
         raise ValidationFailed({"scan": _("The scan must be a PDF, JPEG or PNG file.")})
-    db.session.add(SignedScan(
-        contract_id=contract.id, filename=(filename or "scan")[-200:], mime=mime,
-        size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data,
-        uploaded_by_id=user.id,
-    ))
+    db.session.add(
+        SignedScan(
+            contract_id=contract.id,
+            filename=(filename or "scan")[-200:],
+            mime=mime,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+            uploaded_by_id=user.id,
+        )
+    )
     return _transition(contract, user, ContractStatus.SIGNED, "archive")
 
 
 def terminate(user: User, contract_id: int, reason: str) -> Contract:
     contract = get_contract(user, contract_id)
     allowed = user.role is Role.CUSTODIAN or (
-        user.role is Role.DEPARTMENT_HEAD and user.department_id == contract.department_id)
+        user.role is Role.DEPARTMENT_HEAD and user.department_id == contract.department_id
+    )
     if not allowed:
         raise Forbidden(_("Only the department head or the custodian terminates contracts."))
     if contract.status is not ContractStatus.SIGNED:
@@ -597,16 +731,22 @@ def terminate(user: User, contract_id: int, reason: str) -> Contract:
 
 def latest_scan(contract: Contract) -> SignedScan | None:
     return db.session.scalar(
-        sa.select(SignedScan).where(SignedScan.contract_id == contract.id)
-        .order_by(SignedScan.id.desc()).limit(1)
+        sa.select(SignedScan)
+        .where(SignedScan.contract_id == contract.id)
+        .order_by(SignedScan.id.desc())
+        .limit(1)
     )
 
 
 def events(contract: Contract) -> list[ContractEvent]:
-    return list(db.session.scalars(
-        sa.select(ContractEvent).where(ContractEvent.contract_id == contract.id)
-        .options(joinedload(ContractEvent.actor)).order_by(ContractEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(ContractEvent)
+            .where(ContractEvent.contract_id == contract.id)
+            .options(joinedload(ContractEvent.actor))
+            .order_by(ContractEvent.id)
+        )
+    )
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -631,24 +771,29 @@ class ContractQuery:
             query.stage = Lifecycle(raw)
         for name in ("owner_id", "expiring_within", "page"):
             value = args.get(name) or ""
-            if value.isdigit() and 0 < int(value) < 100000:
+            if value.isascii() and value.isdigit() and 0 < int(value) < 100000:
                 setattr(query, name, int(value))
         for name in ("min_total", "max_total"):
             value, error = line_rules.parse_decimal(
-                args.get(name) or "", maximum=line_rules.MAX_TOTAL, label=name)
+                args.get(name) or "", maximum=line_rules.MAX_TOTAL, label=name
+            )
             if error is None:
                 setattr(query, name, value)
-        query.args = {k: args.get(k) for k in
-                      ("q", "stage", "owner_id", "expiring_within", "min_total", "max_total")
-                      if args.get(k)}
+        query.args = {
+            k: args.get(k)
+            for k in ("q", "stage", "owner_id", "expiring_within", "min_total", "max_total")
+            if args.get(k)
+        }
         return query
 
 
-def list_contracts(user: User, query: ContractQuery, account_id: int | None = None,
-                   per_page: int = 25):
+def list_contracts(
+    user: User, query: ContractQuery, account_id: int | None = None, per_page: int = 25
+):
     today = local_today()
     stmt = (
-        sa.select(Contract).where(contract_scope(user))
+        sa.select(Contract)
+        .where(contract_scope(user))
         .options(joinedload(Contract.account), joinedload(Contract.owner))
     )
     if account_id is not None:
@@ -656,16 +801,22 @@ def list_contracts(user: User, query: ContractQuery, account_id: int | None = No
     if query.q:
         like = f"%{query.q}%"
         stmt = stmt.join(Account, Contract.account_id == Account.id).where(
-            sa.or_(Contract.number.ilike(like), Account.name.ilike(like),
-                   Account.short_name.ilike(like)))
+            sa.or_(
+                Contract.number.ilike(like),
+                Account.name.ilike(like),
+                Account.short_name.ilike(like),
+            )
+        )
     if query.stage is not None:
         stmt = stmt.where(lifecycle_clause(query.stage, today, EXPIRY_WINDOW_DAYS))
     if query.owner_id is not None:
         stmt = stmt.where(Contract.owner_id == query.owner_id)
     if query.expiring_within is not None:
-        stmt = stmt.where(Contract.status == ContractStatus.SIGNED,
-                          Contract.expires_on >= today,
-                          Contract.expires_on <= today + timedelta(days=query.expiring_within))
+        stmt = stmt.where(
+            Contract.status == ContractStatus.SIGNED,
+            Contract.expires_on >= today,
+            Contract.expires_on <= today + timedelta(days=query.expiring_within),
+        )
     if query.min_total is not None:
         stmt = stmt.where(Contract.total >= query.min_total)
     if query.max_total is not None:
@@ -677,17 +828,25 @@ def list_contracts(user: User, query: ContractQuery, account_id: int | None = No
 def expiring_for(user: User, window: int = EXPIRY_WINDOW_DAYS) -> list[Contract]:
     """Signed contracts of the user's own accounts that expire within the window."""
     today = local_today()
-    return list(db.session.scalars(
-        sa.select(Contract)
-        .where(contract_scope(user), Contract.owner_id == user.id,
-               Contract.status == ContractStatus.SIGNED, Contract.expires_on >= today,
-               Contract.expires_on <= today + timedelta(days=window))
-        .options(joinedload(Contract.account)).order_by(Contract.expires_on)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Contract)
+            .where(
+                contract_scope(user),
+                Contract.owner_id == user.id,
+                Contract.status == ContractStatus.SIGNED,
+                Contract.expires_on >= today,
+                Contract.expires_on <= today + timedelta(days=window),
+            )
+            .options(joinedload(Contract.account))
+            .order_by(Contract.expires_on)
+        )
+    )
 
 
 def load_for_edit(contract_id: int) -> Contract:
     return db.session.scalar(
-        sa.select(Contract).where(Contract.id == contract_id)
+        sa.select(Contract)
+        .where(Contract.id == contract_id)
         .options(selectinload(Contract.lines), selectinload(Contract.clauses))
     )

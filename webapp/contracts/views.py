@@ -12,7 +12,7 @@ from webapp.accounts import service as accounts
 from webapp.accounts.tabs import register_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
-from webapp.common.errors import Conflict, DomainError, ValidationFailed
+from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.forms import apply_errors
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts import lines as line_rules
@@ -45,8 +45,13 @@ def index():
     query = service.ContractQuery.from_args(request.args)
     page = service.list_contracts(current_user, query, per_page=current_app.config["PAGE_SIZE"])
     return render_page(
-        "contracts/list.html", block="results", page=page, query=query, stages=Lifecycle,
-        owners=accounts.owner_choices(current_user), lifecycle=service.lifecycle,
+        "contracts/list.html",
+        block="results",
+        page=page,
+        query=query,
+        stages=Lifecycle,
+        owners=accounts.owner_choices(current_user),
+        lifecycle=service.lifecycle,
         expiring=service.expiring_for(current_user),
     )
 
@@ -58,7 +63,9 @@ def account_contracts(account_id: int):
     query = service.ContractQuery.from_args(request.args)
     page = service.list_contracts(current_user, query, account_id=account.id, per_page=50)
     context = dict(
-        account=account, page=page, lifecycle=service.lifecycle,
+        account=account,
+        page=page,
+        lifecycle=service.lifecycle,
         can_edit=accounts.can_edit(current_user, account),
         available=service.available_credit(account),
     )
@@ -66,8 +73,13 @@ def account_contracts(account_id: int):
         return render_fragment("contracts/_account_contracts.html", **context)
     from webapp.accounts.tabs import account_tabs
 
-    return render_page("accounts/detail.html", tabs=account_tabs(), active_tab="contracts",
-                       fragment="contracts/_account_contracts.html", **context)
+    return render_page(
+        "accounts/detail.html",
+        tabs=account_tabs(),
+        active_tab="contracts",
+        fragment="contracts/_account_contracts.html",
+        **context,
+    )
 
 
 # --- drafting ---------------------------------------------------------------------------------
@@ -75,6 +87,8 @@ def account_contracts(account_id: int):
 
 def _form_for(contract) -> ContractForm:
     form = ContractForm(obj=contract)
+    if request.method == "POST" and "version" not in request.form:
+        form.version.data = ""  # never let the stored version stand in for the form's
     if request.method == "GET" and contract is not None:
         for name in ("transport", "freight_payer", "dist_level"):
             value = getattr(contract, name)
@@ -107,9 +121,13 @@ def _draft_input(form: ContractForm, rows) -> service.DraftInput:
         values[name] = getattr(form, name).data
     values["tax_rate"] = form.tax_rate.data
     values["dist_exclusive"] = bool(form.dist_exclusive.data)
-    clauses = {key: (getattr(form, f"clause_{key.value}").data or "").strip()
-               for key in ClauseKey}
+    clauses = {key: (getattr(form, f"clause_{key.value}").data or "").strip() for key in ClauseKey}
     return service.DraftInput(values=values, rows=rows, clauses=clauses)
+
+
+def _in_words(total: Decimal) -> str:
+    """大写 of a total being typed; one too large to write is already refused as unrealistic."""
+    return amount_in_words(total) if total <= line_rules.MAX_TOTAL else "—"
 
 
 def _render_editor(account, contract, form, rows, status=200, conflict=None, problems=None):
@@ -118,12 +136,32 @@ def _render_editor(account, contract, form, rows, status=200, conflict=None, pro
     total = line_rules.total_of([r for r in rows if not r.is_blank])
     rate = form.tax_rate.data if isinstance(form.tax_rate.data, Decimal) else Decimal("13")
     return render_page(
-        "contracts/edit.html", account=account, contract=contract, form=form, rows=rows,
-        total=total, tax=line_rules.tax_included(total, rate), words=amount_in_words(total),
-        party_labels=PARTY_LABELS, clause_keys=list(ClauseKey), conflict=conflict,
-        problems=problems or {}, status=status,
-        standards={k: t for k, (_v, t) in service.current_standards().items()},
+        "contracts/edit.html",
+        account=account,
+        contract=contract,
+        form=form,
+        rows=rows,
+        total=total,
+        tax=line_rules.tax_included(total, rate),
+        words=_in_words(total),
+        party_labels=PARTY_LABELS,
+        clause_keys=list(ClauseKey),
+        conflict=conflict,
+        problems=problems or {},
+        status=status,
+        standards=_standards_for(contract),
     )
+
+
+def _standards_for(contract) -> dict:
+    """The wording each clause is compared with: the version a contract began from (as the
+    service judges deviation), the current one for a new contract."""
+    standards = {k: t for k, (_v, t) in service.current_standards().items()}
+    if contract is not None:
+        standards.update(
+            {c.key: service.standard_text(c.key, c.standard_version) for c in contract.clauses}
+        )
+    return standards
 
 
 def _rows_from_request():
@@ -159,8 +197,13 @@ def new(account_id: int):
 def edit(contract_id: int):
     contract = service.get_contract(current_user, contract_id)
     if not service.can_edit_contract(current_user, contract):
-        flash(_("Only a draft can be edited; this contract is %(status)s.",
-                status=service.lifecycle(contract).label), "error")
+        flash(
+            _(
+                "Only a draft can be edited; this contract is %(status)s.",
+                status=service.lifecycle(contract).label,
+            ),
+            "error",
+        )
         return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
     form = _form_for(contract)
     if request.method == "GET":
@@ -179,15 +222,14 @@ def edit(contract_id: int):
         apply_errors(form, error)
         contract = service.get_contract(current_user, contract_id)
         form.version.data = str(contract.version)
-        return _render_editor(contract.account, contract, form, rows, status=422,
-                              problems=error.errors)
+        return _render_editor(
+            contract.account, contract, form, rows, status=422, problems=error.errors
+        )
     except Conflict as conflict:
         form.version.data = str(conflict.current_version)
-        return _render_editor(contract.account, contract, form, rows, status=409,
-                              conflict=conflict)
+        return _render_editor(contract.account, contract, form, rows, status=409, conflict=conflict)
     if action == "submit":
-        flash(_("Contract %(number)s submitted for approval.", number=contract.number),
-              "success")
+        flash(_("Contract %(number)s submitted for approval.", number=contract.number), "success")
         return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
     flash(_("Draft %(number)s saved.", number=contract.number), "success")
     return redirect(url_for("contracts.edit", contract_id=contract.id), code=303)
@@ -208,8 +250,13 @@ def lines():
     except ArithmeticError:
         rate = Decimal("13")
     template = "contracts/_amounts.html" if action == "recompute" else "contracts/_lines.html"
-    return render_fragment(template, rows=rows, total=total,
-                           tax=line_rules.tax_included(total, rate), words=amount_in_words(total))
+    return render_fragment(
+        template,
+        rows=rows,
+        total=total,
+        tax=line_rules.tax_included(total, rate),
+        words=_in_words(total),
+    )
 
 
 # --- the contract page and its actions --------------------------------------------------------
@@ -220,23 +267,33 @@ def lines():
 def detail(contract_id: int):
     contract = service.get_contract(current_user, contract_id)
     return render_page(
-        "contracts/detail.html", contract=contract, stage=service.lifecycle(contract),
+        "contracts/detail.html",
+        contract=contract,
+        stage=service.lifecycle(contract),
         words=amount_in_words(contract.total),
         tax=line_rules.tax_included(contract.total, contract.tax_rate),
-        clauses=service.clause_views(contract), events=service.events(contract),
-        scan=service.latest_scan(contract), party_labels=PARTY_LABELS,
+        clauses=service.clause_views(contract),
+        events=service.events(contract),
+        scan=service.latest_scan(contract),
+        party_labels=PARTY_LABELS,
         can_edit=service.can_edit_contract(current_user, contract),
         can_withdraw=contract.status is ContractStatus.IN_APPROVAL
         and accounts.can_edit(current_user, contract.account),
         can_decide=service.can_decide(current_user, contract),
         can_archive=current_user.role is Role.CUSTODIAN
         and contract.status is ContractStatus.APPROVED,
-        can_terminate=contract.status is ContractStatus.SIGNED and (
-            current_user.role is Role.CUSTODIAN or (
+        can_terminate=contract.status is ContractStatus.SIGNED
+        and (
+            current_user.role is Role.CUSTODIAN
+            or (
                 current_user.role is Role.DEPARTMENT_HEAD
-                and current_user.department_id == contract.department_id)),
+                and current_user.department_id == contract.department_id
+            )
+        ),
         available=service.available_credit(contract.account, contract.id),
-        decision_form=DecisionForm(), archive_form=ArchiveForm(), terminate_form=TerminateForm(),
+        decision_form=DecisionForm(),
+        archive_form=ArchiveForm(),
+        terminate_form=TerminateForm(),
         event_labels=EVENT_LABELS,
     )
 
@@ -244,6 +301,8 @@ def detail(contract_id: int):
 def _act(contract_id: int, action, success: str):
     try:
         contract = action()
+    except (NotFound, Forbidden):
+        raise  # answered 404 / 403 by the error handlers, like every other route
     except ValidationFailed as error:
         flash("；".join(error.errors.values()), "error")
     except DomainError as error:
@@ -256,34 +315,43 @@ def _act(contract_id: int, action, success: str):
 @bp.post("/contracts/<int:contract_id>/submit")
 @editors
 def submit(contract_id: int):
-    return _act(contract_id, lambda: service.submit(current_user, contract_id),
-                _("Contract %(number)s submitted for approval."))
+    return _act(
+        contract_id,
+        lambda: service.submit(current_user, contract_id),
+        _("Contract %(number)s submitted for approval."),
+    )
 
 
 @bp.post("/contracts/<int:contract_id>/withdraw")
 @editors
 def withdraw(contract_id: int):
-    return _act(contract_id, lambda: service.withdraw(current_user, contract_id),
-                _("Contract %(number)s withdrawn to draft."))
+    return _act(
+        contract_id,
+        lambda: service.withdraw(current_user, contract_id),
+        _("Contract %(number)s withdrawn to draft."),
+    )
 
 
 @bp.post("/contracts/<int:contract_id>/approve")
 @roles_required(Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
 def approve(contract_id: int):
     form = DecisionForm()
-    return _act(contract_id,
-                lambda: service.approve(current_user, contract_id, form.comment.data),
-                _("Contract %(number)s approved."))
+    return _act(
+        contract_id,
+        lambda: service.approve(current_user, contract_id, form.comment.data),
+        _("Contract %(number)s approved."),
+    )
 
 
 @bp.post("/contracts/<int:contract_id>/return")
 @roles_required(Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
 def return_for_revision(contract_id: int):
     form = DecisionForm()
-    return _act(contract_id,
-                lambda: service.return_for_revision(current_user, contract_id,
-                                                    form.comment.data),
-                _("Contract %(number)s returned for revision."))
+    return _act(
+        contract_id,
+        lambda: service.return_for_revision(current_user, contract_id, form.comment.data),
+        _("Contract %(number)s returned for revision."),
+    )
 
 
 @bp.post("/contracts/<int:contract_id>/archive")
@@ -291,19 +359,24 @@ def return_for_revision(contract_id: int):
 def archive(contract_id: int):
     upload = request.files.get("scan")
     data = upload.read(service.SCAN_MAX_BYTES + 1) if upload else b""
-    return _act(contract_id,
-                lambda: service.archive_signed(current_user, contract_id,
-                                               upload.filename if upload else "", data),
-                _("Signed contract %(number)s archived."))
+    return _act(
+        contract_id,
+        lambda: service.archive_signed(
+            current_user, contract_id, upload.filename if upload else "", data
+        ),
+        _("Signed contract %(number)s archived."),
+    )
 
 
 @bp.post("/contracts/<int:contract_id>/terminate")
 @roles_required(Role.CUSTODIAN, Role.DEPARTMENT_HEAD)
 def terminate(contract_id: int):
     form = TerminateForm()
-    return _act(contract_id,
-                lambda: service.terminate(current_user, contract_id, form.reason.data),
-                _("Contract %(number)s terminated."))
+    return _act(
+        contract_id,
+        lambda: service.terminate(current_user, contract_id, form.reason.data),
+        _("Contract %(number)s terminated."),
+    )
 
 
 @bp.get("/contracts/<int:contract_id>/scan")
@@ -312,11 +385,21 @@ def scan(contract_id: int):
     contract = service.get_contract(current_user, contract_id)
     stored = service.latest_scan(contract)
     if stored is None:
-        return render_page("errors/error.html", block="error", status=404, code=404,
-                           title=_("Not found"), message=_("No signed scan is archived yet."))
+        return render_page(
+            "errors/error.html",
+            block="error",
+            status=404,
+            code=404,
+            title=_("Not found"),
+            message=_("No signed scan is archived yet."),
+        )
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[stored.mime]
-    return send_file(io.BytesIO(stored.data), mimetype=stored.mime, as_attachment=True,
-                     download_name=f"{contract.number}-signed.{extension}")
+    return send_file(
+        io.BytesIO(stored.data),
+        mimetype=stored.mime,
+        as_attachment=True,
+        download_name=f"{contract.number}-signed.{extension}",
+    )
 
 
 # --- administration: standard wording and our company -----------------------------------------
@@ -328,8 +411,14 @@ def standard_clause(key: str):
     try:
         clause_key = ClauseKey(key)
     except ValueError:
-        return render_page("errors/error.html", block="error", status=404, code=404,
-                           title=_("Not found"), message=_("There is nothing at this address."))
+        return render_page(
+            "errors/error.html",
+            block="error",
+            status=404,
+            code=404,
+            title=_("Not found"),
+            message=_("There is nothing at this address."),
+        )
     version, text = service.current_standards()[clause_key]
     form = StandardClauseForm(text=text)
     status = 200
@@ -345,8 +434,13 @@ def standard_clause(key: str):
     elif request.method == "POST":
         status = 422
     return render_page(
-        "contracts/standard_clause.html", form=form, key=clause_key, version=version,
-        keys=list(ClauseKey), history=service.standard_history(clause_key), status=status,
+        "contracts/standard_clause.html",
+        form=form,
+        key=clause_key,
+        version=version,
+        keys=list(ClauseKey),
+        history=service.standard_history(clause_key),
+        status=status,
     )
 
 
