@@ -17,8 +17,11 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 def _source_messages() -> set[str]:
     found = set()
+    # Same options as babel.cfg: without the `do` extension the extractor silently skips
+    # every template that uses it.
+    options = {"templates/**.html": {"extensions": "jinja2.ext.do"}}
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS, keywords=KEYWORDS
+        str(ROOT), METHODS, options_map=options, keywords=KEYWORDS
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found
