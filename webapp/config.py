@@ -81,5 +81,7 @@ def environment_config(instance_path: Path, given: dict) -> dict:
     secure = _bool("KEYDESK_SECURE_COOKIES", True)
     values["SESSION_COOKIE_SECURE"] = secure
     values["REMEMBER_COOKIE_SECURE"] = secure
-    values["COMPANY_NAME"] = os.environ.get("KEYDESK_COMPANY_NAME", "").strip() or "KeyDesk"
+    values["CONTRACT_EXPIRY_WINDOW_DAYS"] = int(
+        os.environ.get("KEYDESK_CONTRACT_EXPIRY_DAYS", "").strip() or 30
+    )
     return values

@@ -1106,3 +1106,37 @@ def test_edit_page_compares_clauses_with_the_version_the_contract_began_from(
     new_page = text(client.get(f"/accounts/{world.account.id}/contracts/new"))
     assert textarea(new_page, "clause_quality") == "质量符合行业标准。"
     assert not deviation_note(new_page, "quality")
+
+
+# --- expiry reminders -------------------------------------------------------------------------
+
+
+def _expire_in(contract_id: int, days: int) -> None:
+    contract = db.session.get(Contract, contract_id)
+    contract.effective_on = local_today() - timedelta(days=200)
+    contract.expires_on = local_today() + timedelta(days=days)
+    db.session.commit()
+
+
+def test_owner_home_lists_a_signed_contract_expiring_within_the_window(
+    app, world, login, make_contract
+):
+    contract_id = make_contract("signed")
+    _expire_in(contract_id, 20)
+    number = db.session.get(Contract, contract_id).number
+    body = text(login(world.owner).get("/"))
+    assert 'id="home-expiring"' in body and number in body
+    assert number not in text(login(world.colleague).get("/"))
+
+
+def test_expiry_window_comes_from_the_configuration(app, world, login, make_contract):
+    contract_id = make_contract("signed")
+    _expire_in(contract_id, 20)
+    number = db.session.get(Contract, contract_id).number
+    app.config["CONTRACT_EXPIRY_WINDOW_DAYS"] = 10
+    client = login(world.owner)
+    assert 'id="home-expiring"' not in text(client.get("/"))
+    assert number not in text(client.get("/contracts/?stage=expiring"))
+    assert number in text(client.get("/contracts/?stage=in_force"))
+    app.config["CONTRACT_EXPIRY_WINDOW_DAYS"] = 30
+    assert number in text(client.get("/contracts/?stage=expiring"))

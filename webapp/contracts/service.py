@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, selectinload
@@ -45,7 +46,14 @@ from webapp.contracts.numbering import allocate_number
 from webapp.contracts.standard_text import BUILT_IN
 from webapp.extensions import db
 
-EXPIRY_WINDOW_DAYS = 30
+EXPIRY_WINDOW_DAYS = 30  # default; CONTRACT_EXPIRY_WINDOW_DAYS in the config overrides it
+
+
+def expiry_window() -> int:
+    """Days before expiry from which a contract counts as expiring (DOMAIN.md: a reminder)."""
+    return int(current_app.config.get("CONTRACT_EXPIRY_WINDOW_DAYS", EXPIRY_WINDOW_DAYS))
+
+
 OPEN_STATUSES = (ContractStatus.IN_APPROVAL, ContractStatus.APPROVED, ContractStatus.SIGNED)
 SCAN_TYPES = {
     b"%PDF-": "application/pdf",
@@ -146,9 +154,10 @@ def _editable(user: User, contract_id: int) -> Contract:
 
 
 def lifecycle(
-    contract: Contract, today: date | None = None, window: int = EXPIRY_WINDOW_DAYS
+    contract: Contract, today: date | None = None, window: int | None = None
 ) -> Lifecycle:
     today = today or local_today()
+    window = expiry_window() if window is None else window
     status = contract.status
     if status is ContractStatus.DRAFT:
         return Lifecycle.RETURNED if contract.return_comment else Lifecycle.DRAFT
@@ -808,7 +817,7 @@ def list_contracts(
             )
         )
     if query.stage is not None:
-        stmt = stmt.where(lifecycle_clause(query.stage, today, EXPIRY_WINDOW_DAYS))
+        stmt = stmt.where(lifecycle_clause(query.stage, today, expiry_window()))
     if query.owner_id is not None:
         stmt = stmt.where(Contract.owner_id == query.owner_id)
     if query.expiring_within is not None:
@@ -825,8 +834,9 @@ def list_contracts(
     return db.paginate(stmt, page=query.page, per_page=per_page, error_out=False, count=True)
 
 
-def expiring_for(user: User, window: int = EXPIRY_WINDOW_DAYS) -> list[Contract]:
+def expiring_for(user: User, window: int | None = None) -> list[Contract]:
     """Signed contracts of the user's own accounts that expire within the window."""
+    window = expiry_window() if window is None else window
     today = local_today()
     return list(
         db.session.scalars(

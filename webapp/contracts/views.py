@@ -53,6 +53,7 @@ def index():
         owners=accounts.owner_choices(current_user),
         lifecycle=service.lifecycle,
         expiring=service.expiring_for(current_user),
+        window=service.expiry_window(),
     )
 
 

@@ -7,6 +7,7 @@ from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_READERS
 from webapp.common.rendering import render_page
 from webapp.common.timeutil import local_today
+from webapp.contracts.service import expiring_for
 from webapp.main import service
 
 bp = Blueprint("main", __name__)
@@ -24,4 +25,5 @@ def home():
         steps=steps,
         names=service.account_names({v.account_id for v in steps}),
         today=local_today(),
+        expiring=expiring_for(current_user) if current_user.role in ACCOUNT_READERS else [],
     )
