@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, selectinload
@@ -51,6 +51,8 @@ EXPIRY_WINDOW_DAYS = 30  # default; CONTRACT_EXPIRY_WINDOW_DAYS in the config ov
 
 def expiry_window() -> int:
     """Days before expiry from which a contract counts as expiring (DOMAIN.md: a reminder)."""
+    if not has_app_context():  # the rule is also used on its own, e.g. by scripts
+        return EXPIRY_WINDOW_DAYS
     return int(current_app.config.get("CONTRACT_EXPIRY_WINDOW_DAYS", EXPIRY_WINDOW_DAYS))
 
 
@@ -157,7 +159,6 @@ def lifecycle(
     contract: Contract, today: date | None = None, window: int | None = None
 ) -> Lifecycle:
     today = today or local_today()
-    window = expiry_window() if window is None else window
     status = contract.status
     if status is ContractStatus.DRAFT:
         return Lifecycle.RETURNED if contract.return_comment else Lifecycle.DRAFT
@@ -165,6 +166,7 @@ def lifecycle(
         if contract.expires_on < today:
             return Lifecycle.EXPIRED
         if contract.effective_on <= today:
+            window = expiry_window() if window is None else window
             if contract.expires_on <= today + timedelta(days=window):
                 return Lifecycle.EXPIRING
             return Lifecycle.IN_FORCE
