@@ -4,22 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from webapp.accounts.models import (
-    AccountKind,
-    BuyingRole,
-    Channel,
-    CreditGrade,
-    DecisionStyle,
-    Ladder,
-    Loyalty,
-    Ownership,
-    Personality,
-    Relation,
-    SalesTier,
-    Stage,
-    Stance,
-    ValueClass,
-)
+from webapp.accounts.models import ENUM_BY_FIELD
 
 FIELD_LABELS = {
     "name": _l("Full legal name"),
@@ -68,22 +53,7 @@ FIELD_LABELS = {
 }
 PREFIXED_FIELD_LABELS = {"contact.name": _l("Name"), "contract.title": _l("Title")}
 PREFIX_LABELS = {"contact": _l("Contact"), "contract": _l("Contract")}
-VALUE_ENUMS = {
-    "kind": AccountKind,
-    "relation": Relation,
-    "channel": Channel,
-    "ownership": Ownership,
-    "loyalty": Loyalty,
-    "stage": Stage,
-    "value_class": ValueClass,
-    "tier": SalesTier,
-    "credit_grade": CreditGrade,
-    "buying_role": BuyingRole,
-    "personality": Personality,
-    "decision_style": DecisionStyle,
-    "stance": Stance,
-    "ladder": Ladder,
-}
+VALUE_ENUMS = ENUM_BY_FIELD
 BOOLEAN_FIELDS = {"abandoned", "man_money", "man_authority", "man_need"}
 
 

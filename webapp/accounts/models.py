@@ -190,6 +190,24 @@ LABELS = {
 
 set_labels(LABELS)
 
+# Which enum a field's stored code belongs to (forms, services and the history read it).
+ENUM_BY_FIELD = {
+    "kind": AccountKind,
+    "relation": Relation,
+    "channel": Channel,
+    "ownership": Ownership,
+    "loyalty": Loyalty,
+    "stage": Stage,
+    "value_class": ValueClass,
+    "tier": SalesTier,
+    "credit_grade": CreditGrade,
+    "buying_role": BuyingRole,
+    "personality": Personality,
+    "decision_style": DecisionStyle,
+    "stance": Stance,
+    "ladder": Ladder,
+}
+
 
 class Account(db.Model):
     __tablename__ = "accounts"

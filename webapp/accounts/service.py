@@ -18,24 +18,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
 from webapp.accounts.models import (
+    ENUM_BY_FIELD,
     PERSONAL_FIELDS,
     Account,
     AccountKind,
     AccountMember,
-    BuyingRole,
-    Channel,
     Contact,
     CreditChange,
     CreditGrade,
-    DecisionStyle,
-    Ladder,
     Loyalty,
     Ownership,
-    Personality,
-    Relation,
     SalesTier,
     Stage,
-    Stance,
     ValueClass,
     Visit,
     VisitKind,
@@ -71,22 +65,7 @@ ACCOUNT_FIELDS = (
     "notes",
     "owner_id",
 )
-ENUM_FIELDS = {
-    "kind": AccountKind,
-    "relation": Relation,
-    "channel": Channel,
-    "ownership": Ownership,
-    "loyalty": Loyalty,
-    "stage": Stage,
-    "value_class": ValueClass,
-    "tier": SalesTier,
-    "credit_grade": CreditGrade,
-    "buying_role": BuyingRole,
-    "personality": Personality,
-    "decision_style": DecisionStyle,
-    "stance": Stance,
-    "ladder": Ladder,
-}
+ENUM_FIELDS = ENUM_BY_FIELD
 CONTACT_FIELDS = (
     "name",
     "title",
