@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from webapp import database  # noqa: F401  (registers the SQLite pragmas)
     from webapp.accounts.views import bp as accounts_bp
+    from webapp.approvals import models as _approvals  # noqa: F401  (tables; views to come)
     from webapp.auth.admin_views import bp as admin_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.cli import register_cli

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 
@@ -65,6 +66,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     PAGE_SIZE = 25
+    # A service & support request above this budget also needs the executive (DOMAIN.md).
+    SUPPORT_EXECUTIVE_THRESHOLD = Decimal("50000.00")
     # Login throttling: this many failures inside the window lock the name for LOCK_MINUTES.
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_MINUTES = 15

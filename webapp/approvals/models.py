@@ -1,0 +1,208 @@
+"""Requests, their materialised steps, the trail of events, and approvers' deputies.
+
+DOMAIN.md "Approval requests": every request has a number, type, account, applicant, date,
+content, amount where relevant, status and a full trail of who did what when.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.accounts.models import Account, CreditGrade
+from webapp.auth.models import Role, User
+from webapp.common.enums import LabelledEnum, set_labels
+from webapp.common.timeutil import utcnow
+from webapp.common.types import Money, UTCDateTime, enum_column
+from webapp.extensions import db
+
+
+class RequestType(LabelledEnum):
+    SUPPORT = "support"  # 服务与支持申请
+    CREDIT = "credit"  # 信用调整申请
+    CONTRACT = "contract"  # 合同审批
+
+
+class RequestStatus(LabelledEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RETURNED = "returned"  # back with the applicant for revision
+    WITHDRAWN = "withdrawn"
+
+
+class StepStatus(LabelledEnum):
+    WAITING = "waiting"  # not reached yet, or the current step
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RETURNED = "returned"
+    SKIPPED = "skipped"  # closed because the request ended before reaching it
+
+
+class SupportKind(LabelledEnum):
+    SALES = "sales"
+    MARKET = "market"
+    AFTER_SALES = "after_sales"
+    FINANCE = "finance"
+    TRAINING = "training"
+    SEMINAR = "seminar"  # 产品技术研讨会
+    STAFF_VEHICLE = "staff_vehicle"
+    ADVERTISING = "advertising"  # budget required (seed 004)
+
+
+set_labels(
+    {
+        RequestType.SUPPORT: _l("Service & support application"),
+        RequestType.CREDIT: _l("Credit adjustment"),
+        RequestType.CONTRACT: _l("Contract approval"),
+        RequestStatus.PENDING: _l("In approval"),
+        RequestStatus.APPROVED: _l("Approved"),
+        RequestStatus.REJECTED: _l("Rejected"),
+        RequestStatus.RETURNED: _l("Returned for revision"),
+        RequestStatus.WITHDRAWN: _l("Withdrawn"),
+        StepStatus.WAITING: _l("Waiting"),
+        StepStatus.APPROVED: _l("Approved"),
+        StepStatus.REJECTED: _l("Rejected"),
+        StepStatus.RETURNED: _l("Returned for revision"),
+        StepStatus.SKIPPED: _l("Not needed"),
+        SupportKind.SALES: _l("Sales support"),
+        SupportKind.MARKET: _l("Market support"),
+        SupportKind.AFTER_SALES: _l("After-sales support"),
+        SupportKind.FINANCE: _l("Finance support"),
+        SupportKind.TRAINING: _l("Training support"),
+        SupportKind.SEMINAR: _l("Product technical seminar"),
+        SupportKind.STAFF_VEHICLE: _l("Staff and vehicle support"),
+        SupportKind.ADVERTISING: _l("Advertising and promotion"),
+    }
+)
+
+
+class ApprovalRequest(db.Model):
+    __tablename__ = "approval_requests"
+    __table_args__ = (sa.Index("ix_approval_requests_status_type", "status", "type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(16), unique=True)  # SP-YYYY-NNNNN
+    type: Mapped[RequestType] = mapped_column(enum_column(RequestType))
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_column(RequestStatus), default=RequestStatus.PENDING
+    )
+    round: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    content: Mapped[str | None] = mapped_column(sa.Text)
+    amount: Mapped[Decimal | None] = mapped_column(Money)  # budget, or contract total
+    # service & support
+    support_kind: Mapped[SupportKind | None] = mapped_column(enum_column(SupportKind))
+    starts_on: Mapped[date | None] = mapped_column()
+    ends_on: Mapped[date | None] = mapped_column()
+    # credit adjustment: what the account had when filed, and what is asked for
+    current_grade: Mapped[CreditGrade | None] = mapped_column(enum_column(CreditGrade))
+    current_limit: Mapped[Decimal | None] = mapped_column(Money)
+    proposed_grade: Mapped[CreditGrade | None] = mapped_column(enum_column(CreditGrade))
+    proposed_limit: Mapped[Decimal | None] = mapped_column(Money)
+    basis: Mapped[str | None] = mapped_column(sa.String(400))
+    # contract approval
+    contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contracts.id"), index=True)
+
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    account: Mapped[Account] = relationship()
+    applicant: Mapped[User] = relationship()
+    steps: Mapped[list[ApprovalStep]] = relationship(
+        back_populates="request",
+        cascade="all, delete-orphan",
+        order_by="(ApprovalStep.round, ApprovalStep.position)",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ApprovalStep(db.Model):
+    """One step of one round, materialised when the request is filed, so the inbox is a plain
+    query and a decision is a single conditional UPDATE (decided exactly once)."""
+
+    __tablename__ = "approval_steps"
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "round", "position", name="uq_approval_steps_slot"),
+        sa.Index("ix_approval_steps_inbox", "status", "role", "department_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("approval_requests.id", ondelete="CASCADE")
+    )
+    round: Mapped[int] = mapped_column()
+    position: Mapped[int] = mapped_column()
+    current: Mapped[bool] = mapped_column(default=False, index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    action_name: Mapped[str] = mapped_column(sa.String(16))  # 审核 / 会签 / 审批
+    # the department whose supervisor/head acts; None for company-wide roles
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # reassigned
+    status: Mapped[StepStatus] = mapped_column(enum_column(StepStatus), default=StepStatus.WAITING)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+
+    request: Mapped[ApprovalRequest] = relationship(back_populates="steps")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+
+class ApprovalEvent(db.Model):
+    """The trail: filing, each decision, comments, withdrawal, resubmission, reassignment."""
+
+    __tablename__ = "approval_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("approval_requests.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    role: Mapped[Role | None] = mapped_column(enum_column(Role))
+    action: Mapped[str] = mapped_column(sa.String(16))
+    round: Mapped[int] = mapped_column()
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    # the request's fields as filed in this round, so a resubmission can be compared
+    snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
+
+
+class Delegation(db.Model):
+    """An approver names a deputy who may decide in their place for a date range."""
+
+    __tablename__ = "delegations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    deputy_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    starts_on: Mapped[date] = mapped_column()
+    ends_on: Mapped[date] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    deputy: Mapped[User] = relationship(foreign_keys=[deputy_id])
+
+
+class RequestCounter(db.Model):
+    __tablename__ = "request_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)

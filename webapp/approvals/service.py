@@ -1,0 +1,540 @@
+"""The approval engine: filing, deciding exactly once, withdrawing, resubmitting after a
+return, delegation and reassignment, and the effects of a final approval.
+
+Rules (DOMAIN.md "Approval requests"): nobody approves their own request; a step can approve,
+reject (with reason) or return for revision; the applicant can withdraw before the decision;
+overdue steps are flagged; a decision is recorded once even if two approvers click together.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from webapp.accounts.models import Account, CreditChange, CreditGrade
+from webapp.accounts.service import account_scope, get_account
+from webapp.approvals.models import (
+    ApprovalEvent,
+    ApprovalRequest,
+    ApprovalStep,
+    Delegation,
+    RequestCounter,
+    RequestStatus,
+    RequestType,
+    StepStatus,
+    SupportKind,
+)
+from webapp.approvals.workflow import DEPARTMENT_ROLES, WORKFLOWS, steps_for
+from webapp.auth.models import Role, User
+from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from webapp.common.numbering import next_in_sequence
+from webapp.common.timeutil import local_today, utcnow
+from webapp.contracts.lines import MAX_TOTAL, parse_decimal
+from webapp.extensions import db
+
+DECISIONS = {
+    "approve": StepStatus.APPROVED,
+    "reject": StepStatus.REJECTED,
+    "return": StepStatus.RETURNED,
+}
+SNAPSHOT_FIELDS = (
+    "title",
+    "content",
+    "amount",
+    "support_kind",
+    "starts_on",
+    "ends_on",
+    "proposed_grade",
+    "proposed_limit",
+    "basis",
+)
+
+
+class AlreadyDecided(DomainError):
+    """Someone else decided the step first; the message names them."""
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def request_scope(user: User) -> sa.ColumnElement[bool]:
+    """A request is visible to whoever sees its account, to its applicant, and to anyone who
+    has or had a step on it (a reassigned approver or a deputy from elsewhere included)."""
+    mine = sa.select(ApprovalStep.request_id).where(
+        sa.or_(ApprovalStep.assignee_id == user.id, ApprovalStep.decided_by_id == user.id)
+    )
+    waiting = (
+        sa.select(ApprovalStep.request_id)
+        .join(ApprovalRequest, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(inbox_clause(user))
+    )
+    return sa.or_(
+        ApprovalRequest.account_id.in_(sa.select(Account.id).where(account_scope(user))),
+        ApprovalRequest.applicant_id == user.id,
+        ApprovalRequest.id.in_(mine),
+        ApprovalRequest.id.in_(waiting),
+    )
+
+
+def get_request(user: User, request_id: int) -> ApprovalRequest:
+    request = db.session.get(ApprovalRequest, request_id)
+    if request is None:
+        raise NotFound(_("No such request."))
+    visible = db.session.scalar(
+        sa.select(sa.literal(True)).where(ApprovalRequest.id == request_id, request_scope(user))
+    )
+    if not visible:
+        raise Forbidden(_("This request belongs to another team."))
+    return request
+
+
+def current_step(request: ApprovalRequest) -> ApprovalStep | None:
+    return next((s for s in request.steps if s.current), None)
+
+
+def principals(user: User, today: date | None = None) -> list[User]:
+    """The user and everyone who named them deputy for today."""
+    today = today or local_today()
+    absent = db.session.scalars(
+        sa.select(User)
+        .join(Delegation, Delegation.user_id == User.id)
+        .where(
+            Delegation.deputy_id == user.id,
+            Delegation.starts_on <= today,
+            Delegation.ends_on >= today,
+            User.active.is_(True),
+        )
+    )
+    return [user, *absent]
+
+
+def _fits(step: ApprovalStep, person: User) -> bool:
+    if step.assignee_id is not None:
+        return step.assignee_id == person.id
+    if person.role is not step.role:
+        return False
+    return step.department_id is None or step.department_id == person.department_id
+
+
+def acting_as(user: User, request: ApprovalRequest, step: ApprovalStep) -> User | None:
+    """Whom `user` would decide `step` for (themselves or someone they deputise), or None.
+    Nobody decides a request they filed, not even as someone's deputy."""
+    if request.applicant_id == user.id or not step.current:
+        return None
+    if step.status is not StepStatus.WAITING or request.status is not RequestStatus.PENDING:
+        return None
+    for person in principals(user):
+        if person.id != request.applicant_id and _fits(step, person):
+            return person
+    return None
+
+
+def is_overdue(step: ApprovalStep) -> bool:
+    return step.current and step.due_at is not None and step.due_at < utcnow()
+
+
+def inbox_clause(user: User) -> sa.ColumnElement[bool]:
+    """Current steps waiting for `user` or for someone they deputise."""
+    people = principals(user)
+    fits = []
+    for person in people:
+        role_fit = sa.and_(ApprovalStep.assignee_id.is_(None), ApprovalStep.role == person.role)
+        if person.role in DEPARTMENT_ROLES:
+            role_fit = sa.and_(role_fit, ApprovalStep.department_id == person.department_id)
+        fits.append(sa.or_(ApprovalStep.assignee_id == person.id, role_fit))
+    return sa.and_(
+        ApprovalStep.current.is_(True),
+        ApprovalStep.status == StepStatus.WAITING,
+        ApprovalRequest.applicant_id != user.id,
+        sa.or_(*fits),
+    )
+
+
+def waiting_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ApprovalStep)
+        .join(ApprovalRequest, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(inbox_clause(user))
+    )
+
+
+def waiting_for(user: User, type_: RequestType | None = None, limit: int = 200):
+    stmt = (
+        sa.select(ApprovalRequest, ApprovalStep)
+        .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(inbox_clause(user))
+        .options(joinedload(ApprovalRequest.account), joinedload(ApprovalRequest.applicant))
+        .order_by(ApprovalStep.due_at.nulls_last(), ApprovalRequest.filed_at)
+        .limit(limit)
+    )
+    if type_ is not None:
+        stmt = stmt.where(ApprovalRequest.type == type_)
+    return db.session.execute(stmt).all()
+
+
+def events(request: ApprovalRequest) -> list[ApprovalEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(ApprovalEvent)
+            .where(ApprovalEvent.request_id == request.id)
+            .options(joinedload(ApprovalEvent.actor), joinedload(ApprovalEvent.on_behalf_of))
+            .order_by(ApprovalEvent.id)
+        )
+    )
+
+
+# --- filing -----------------------------------------------------------------------------------
+
+
+def _snapshot(request: ApprovalRequest) -> dict:
+    out = {}
+    for name in SNAPSHOT_FIELDS:
+        value = getattr(request, name)
+        out[name] = getattr(value, "value", value if value is None else str(value))
+    return out
+
+
+def _event(request, actor, action, comment=None, on_behalf_of=None, snapshot=None, role=None):
+    db.session.add(
+        ApprovalEvent(
+            request_id=request.id,
+            actor_id=actor.id if actor else None,
+            on_behalf_of_id=on_behalf_of.id if on_behalf_of and on_behalf_of != actor else None,
+            role=role or (actor.role if actor else None),
+            action=action,
+            round=request.round,
+            comment=comment,
+            snapshot=snapshot,
+        )
+    )
+
+
+def _materialise(request: ApprovalRequest) -> None:
+    """Create this round's steps from the type's workflow; the first becomes current."""
+    workflow = WORKFLOWS[request.type]
+    now = utcnow()
+    specs = steps_for(request)
+    for position, spec in enumerate(specs, start=1):
+        request.steps.append(
+            ApprovalStep(
+                round=request.round,
+                position=position,
+                current=position == 1,
+                role=spec.role,
+                action_name=spec.action,
+                department_id=request.department_id if spec.role in DEPARTMENT_ROLES else None,
+                due_at=_step_due(request, workflow, now) if position == 1 else None,
+            )
+        )
+
+
+def _step_due(request, workflow, start):
+    due = start + timedelta(days=workflow.step_days)
+    if request.deadline_at is not None:
+        due = min(due, request.deadline_at)
+    return due
+
+
+def _number() -> str:
+    year = local_today().year
+    return f"SP-{year}-{next_in_sequence(RequestCounter.__table__, year):05d}"
+
+
+def _money(raw, field: str, label: str, *, required: bool) -> Decimal | None:
+    text = "" if raw is None else str(raw)
+    if not text.strip():
+        if required:
+            raise ValidationFailed({field: _("%(label)s is required.", label=label)})
+        return None
+    if text.strip() in {"0", "0.0", "0.00"} and field == "proposed_limit":
+        return Decimal("0.00")
+    value, error = parse_decimal(text, maximum=MAX_TOTAL, label=label)
+    if error:
+        raise ValidationFailed({field: error})
+    return value
+
+
+def _text(data: dict, name: str, limit: int, label: str, *, required: bool) -> str | None:
+    value = (data.get(name) or "").strip()
+    if required and not value:
+        raise ValidationFailed({name: _("%(label)s is required.", label=label)})
+    if len(value) > limit:
+        raise ValidationFailed({name: _("At most %(n)d characters.", n=limit)})
+    return value or None
+
+
+def _apply_support_fields(request: ApprovalRequest, data: dict) -> None:
+    try:
+        kind = SupportKind(data.get("support_kind") or "")
+    except ValueError:
+        raise ValidationFailed({"support_kind": _("Choose the kind of support.")}) from None
+    request.support_kind = kind
+    request.content = _text(data, "content", 4000, _("Content"), required=True)
+    request.title = _text(data, "title", 120, _("Title"), required=False) or kind.label
+    # Advertising and promotion always carry a budget (seed 004).
+    request.amount = _money(
+        data.get("amount"), "amount", _("Budget"), required=kind is SupportKind.ADVERTISING
+    )
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    if starts and ends and ends < starts:
+        raise ValidationFailed({"ends_on": _("The end cannot be before the start.")})
+    request.starts_on, request.ends_on = starts, ends
+
+
+def _apply_credit_fields(request: ApprovalRequest, data: dict) -> None:
+    try:
+        request.proposed_grade = CreditGrade(data.get("proposed_grade") or "")
+    except ValueError:
+        raise ValidationFailed({"proposed_grade": _("Choose the proposed grade.")}) from None
+    request.proposed_limit = _money(
+        data.get("proposed_limit"), "proposed_limit", _("Proposed limit"), required=True
+    )
+    request.basis = _text(data, "basis", 400, _("Basis"), required=True)
+    request.content = _text(data, "content", 4000, _("Reason"), required=True)
+    if (request.proposed_grade, request.proposed_limit) == (
+        request.current_grade,
+        request.current_limit,
+    ):
+        raise ValidationFailed({"proposed_limit": _("Propose a change of grade or limit.")})
+    request.title = _("Credit adjustment")
+
+
+FIELD_APPLIERS = {
+    RequestType.SUPPORT: _apply_support_fields,
+    RequestType.CREDIT: _apply_credit_fields,
+}
+
+
+def file_request(user: User, account_id: int, type_: RequestType, data: dict) -> ApprovalRequest:
+    """File a request for an account the user works on. Nothing is stored if input is wrong."""
+    account = get_account(user, account_id, for_edit=True)
+    if type_ not in FIELD_APPLIERS:
+        raise ValidationFailed({"type": _("This kind of request is filed elsewhere.")})
+    request = ApprovalRequest(
+        type=type_,
+        account=account,
+        applicant_id=user.id,
+        department_id=account.department_id,
+        round=1,
+        status=RequestStatus.PENDING,
+        title="",
+    )
+    if type_ is RequestType.CREDIT:
+        request.current_grade, request.current_limit = account.credit_grade, account.credit_limit
+    FIELD_APPLIERS[type_](request, data)
+    now = utcnow()
+    request.filed_at = now
+    deadline_days = WORKFLOWS[type_].deadline_days
+    request.deadline_at = now + timedelta(days=deadline_days) if deadline_days else None
+    request.number = _number()
+    db.session.add(request)
+    _materialise(request)
+    db.session.flush()
+    _event(request, user, "file", snapshot=_snapshot(request))
+    db.session.commit()
+    return request
+
+
+# --- deciding ---------------------------------------------------------------------------------
+
+
+def decide(
+    user: User, request_id: int, step_id: int, decision: str, comment: str | None = None
+) -> ApprovalRequest:
+    """Approve, reject or return the current step. The step is closed by one conditional
+    UPDATE, so of two simultaneous deciders exactly one succeeds; the other is told who won."""
+    if decision not in DECISIONS:
+        raise ValidationFailed({"decision": _("Unknown decision.")})
+    comment = (comment or "").strip() or None
+    if decision in ("reject", "return") and not comment:
+        raise ValidationFailed({"comment": _("Give a reason.")})
+    request = get_request(user, request_id)
+    step = db.session.get(ApprovalStep, step_id)
+    if step is None or step.request_id != request.id:
+        raise NotFound(_("No such step."))
+    if step.status is not StepStatus.WAITING or not step.current:
+        raise _already_decided(step)
+    principal = acting_as(user, request, step)
+    if principal is None:
+        if request.applicant_id == user.id:
+            raise Forbidden(_("Nobody decides their own request."))
+        raise Forbidden(_("This step is not waiting for you."))
+    now = utcnow()
+    closed = db.session.execute(
+        sa.update(ApprovalStep)
+        .where(
+            ApprovalStep.id == step.id,
+            ApprovalStep.status == StepStatus.WAITING,
+            ApprovalStep.current.is_(True),
+        )
+        .values(
+            status=DECISIONS[decision],
+            current=False,
+            decided_by_id=user.id,
+            on_behalf_of_id=principal.id if principal.id != user.id else None,
+            decided_at=now,
+            comment=comment,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if closed.rowcount != 1:
+        db.session.rollback()
+        raise _already_decided(db.session.get(ApprovalStep, step_id))
+    db.session.expire(step)
+    _event(request, user, decision, comment, on_behalf_of=principal, role=principal.role)
+    if decision == "approve":
+        following = next(
+            (
+                s
+                for s in request.steps
+                if s.round == request.round and s.position == step.position + 1
+            ),
+            None,
+        )
+        if following is not None:
+            following.current = True
+            following.due_at = _step_due(request, WORKFLOWS[request.type], now)
+        else:
+            _finish(request, RequestStatus.APPROVED, user, now)
+    else:
+        _finish(
+            request,
+            RequestStatus.REJECTED if decision == "reject" else RequestStatus.RETURNED,
+            user,
+            now,
+        )
+    db.session.commit()
+    return request
+
+
+def _already_decided(step: ApprovalStep) -> AlreadyDecided:
+    who = step.decided_by.full_name if step and step.decided_by else _("someone else")
+    return AlreadyDecided(_("Already decided by %(name)s.", name=who))
+
+
+def _finish(request: ApprovalRequest, status: RequestStatus, actor: User, now) -> None:
+    request.status = status
+    request.decided_at = now
+    for step in request.steps:
+        if step.round == request.round and step.status is StepStatus.WAITING:
+            step.status, step.current = StepStatus.SKIPPED, False
+    if status is RequestStatus.APPROVED:
+        EFFECTS.get(request.type, lambda *_a: None)(request, actor)
+
+
+def _apply_credit(request: ApprovalRequest, actor: User) -> None:
+    """Final approval changes the account's grade and limit in the same transaction, and the
+    credit history records the request (DOMAIN.md "Credit")."""
+    account = db.session.get(Account, request.account_id)
+    db.session.add(
+        CreditChange(
+            account_id=account.id,
+            actor_id=actor.id,
+            old_grade=account.credit_grade,
+            new_grade=request.proposed_grade,
+            old_limit=account.credit_limit,
+            new_limit=request.proposed_limit,
+            reason=(request.basis or "")[:200],
+            request_id=request.id,
+        )
+    )
+    account.credit_grade = request.proposed_grade
+    account.credit_limit = request.proposed_limit
+
+
+EFFECTS = {RequestType.CREDIT: _apply_credit}
+
+
+def withdraw(user: User, request_id: int) -> ApprovalRequest:
+    request = get_request(user, request_id)
+    if request.applicant_id != user.id:
+        raise Forbidden(_("Only the applicant withdraws a request."))
+    if request.status not in (RequestStatus.PENDING, RequestStatus.RETURNED):
+        raise DomainError(_("The request is already decided."))
+    _finish(request, RequestStatus.WITHDRAWN, user, utcnow())
+    _event(request, user, "withdraw")
+    db.session.commit()
+    return request
+
+
+def resubmit(user: User, request_id: int, data: dict) -> ApprovalRequest:
+    """After a return, the applicant edits and files again: a new round of steps starts and
+    the trail keeps both rounds (their snapshots show what changed)."""
+    request = get_request(user, request_id)
+    if request.applicant_id != user.id:
+        raise Forbidden(_("Only the applicant resubmits a request."))
+    if request.status is not RequestStatus.RETURNED:
+        raise DomainError(_("Only a returned request can be resubmitted."))
+    FIELD_APPLIERS[request.type](request, data)
+    request.round += 1
+    request.status = RequestStatus.PENDING
+    request.decided_at = None
+    _materialise(request)
+    db.session.flush()
+    _event(request, user, "resubmit", snapshot=_snapshot(request))
+    db.session.commit()
+    return request
+
+
+def round_changes(request: ApprovalRequest) -> dict[str, tuple]:
+    """Fields that differ between the last two rounds' snapshots: name → (before, after)."""
+    snaps = [e.snapshot for e in events(request) if e.snapshot]
+    if len(snaps) < 2:
+        return {}
+    before, after = snaps[-2], snaps[-1]
+    return {k: (before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)}
+
+
+def add_comment(user: User, request_id: int, text: str) -> ApprovalRequest:
+    request = get_request(user, request_id)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed({"comment": _("Write a comment.")})
+    _event(request, user, "comment", text[:2000])
+    db.session.commit()
+    return request
+
+
+def reassign(admin: User, step_id: int, user_id: int) -> ApprovalStep:
+    """When an approver leaves, the administrator hands their waiting step to someone else."""
+    if admin.role is not Role.ADMIN:
+        raise Forbidden(_("Only the administrator reassigns steps."))
+    step = db.session.get(ApprovalStep, step_id)
+    if step is None:
+        raise NotFound(_("No such step."))
+    if step.status is not StepStatus.WAITING:
+        raise DomainError(_("The step is already decided."))
+    person = db.session.get(User, user_id)
+    if person is None or not person.active:
+        raise ValidationFailed({"user_id": _("Choose an active user.")})
+    if person.id == step.request.applicant_id:
+        raise ValidationFailed({"user_id": _("Nobody decides their own request.")})
+    step.assignee_id = person.id
+    _event(step.request, admin, "reassign", person.full_name)
+    db.session.commit()
+    return step
+
+
+def delegate(user: User, deputy_id: int, starts_on: date, ends_on: date) -> Delegation:
+    if ends_on < starts_on:
+        raise ValidationFailed({"ends_on": _("The end cannot be before the start.")})
+    deputy = db.session.get(User, deputy_id)
+    if deputy is None or not deputy.active or deputy.id == user.id:
+        raise ValidationFailed({"deputy_id": _("Choose an active colleague.")})
+    delegation = Delegation(
+        user_id=user.id, deputy_id=deputy.id, starts_on=starts_on, ends_on=ends_on
+    )
+    db.session.add(delegation)
+    db.session.commit()
+    return delegation
+
+
+def days_left(request: ApprovalRequest) -> int | None:
+    if request.deadline_at is None or request.status is not RequestStatus.PENDING:
+        return None
+    return (request.deadline_at - utcnow()).days

@@ -1,0 +1,73 @@
+"""The request types as data: their steps (who acts, under what name, on what condition) and
+deadlines. The engine in service.py knows no type by name; adding a type is adding an entry.
+
+DOMAIN.md "Approval requests": support — supervisor 审核 → head 审批, executive above a budget
+threshold; credit — supervisor → finance → head, decided within 10 days of filing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from webapp.approvals.models import ApprovalRequest, RequestType
+from webapp.auth.models import Role
+
+ACTION_LABELS = {
+    "review": _l("Review (审核)"),
+    "cosign": _l("Co-sign (会签)"),
+    "approve": _l("Approve (审批)"),
+}
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    role: Role
+    action: str  # a key of ACTION_LABELS
+    condition: str | None = None  # a key of CONDITIONS; the step exists only when it holds
+
+
+@dataclass(frozen=True)
+class Workflow:
+    steps: tuple[StepSpec, ...]
+    deadline_days: int | None = None  # whole request, from filing
+    step_days: int = 3  # each step, from when it becomes current
+
+
+def _budget_over_threshold(request: ApprovalRequest) -> bool:
+    threshold = current_app.config.get("SUPPORT_EXECUTIVE_THRESHOLD")
+    return request.amount is not None and threshold is not None and request.amount > threshold
+
+
+CONDITIONS: dict[str, Callable[[ApprovalRequest], bool]] = {
+    "budget_over_threshold": _budget_over_threshold,
+}
+
+WORKFLOWS: dict[RequestType, Workflow] = {
+    RequestType.SUPPORT: Workflow(
+        steps=(
+            StepSpec(Role.SUPERVISOR, "review"),
+            StepSpec(Role.DEPARTMENT_HEAD, "approve"),
+            StepSpec(Role.EXECUTIVE, "approve", condition="budget_over_threshold"),
+        ),
+    ),
+    RequestType.CREDIT: Workflow(
+        steps=(
+            StepSpec(Role.SUPERVISOR, "review"),
+            StepSpec(Role.FINANCE, "cosign"),
+            StepSpec(Role.DEPARTMENT_HEAD, "approve"),
+        ),
+        deadline_days=10,  # 信用调整的时间不得多于10日 (seed 001)
+    ),
+}
+
+# Roles that act for one department (the request's); the others act company-wide.
+DEPARTMENT_ROLES = frozenset({Role.SUPERVISOR, Role.DEPARTMENT_HEAD})
+
+
+def steps_for(request: ApprovalRequest) -> list[StepSpec]:
+    workflow = WORKFLOWS[request.type]
+    return [s for s in workflow.steps if s.condition is None or CONDITIONS[s.condition](request)]
