@@ -39,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from webapp import database  # noqa: F401  (registers the SQLite pragmas)
     from webapp.accounts.views import bp as accounts_bp
-    from webapp.approvals import models as _approvals  # noqa: F401  (tables; views to come)
+    from webapp.approvals.views import bp as approvals_bp
     from webapp.auth.admin_views import bp as admin_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.cli import register_cli
@@ -47,7 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.main.errors import register_error_handlers
     from webapp.main.views import bp as main_bp
 
-    for blueprint in (auth_bp, admin_bp, main_bp, accounts_bp, contracts_bp):
+    for blueprint in (auth_bp, admin_bp, main_bp, accounts_bp, contracts_bp, approvals_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     filters.register(app)

@@ -72,6 +72,8 @@ class World:
     east_manager: str  # owns both east accounts
     north_manager: str  # another department's manager
     east_supervisor: str
+    east_head: str
+    finance: str
     password: str
     pujiang_id: int
     pujiang_name: str
@@ -123,6 +125,11 @@ def seed_world() -> World:
     zhang = user("zhangwei", "张伟", Role.ACCOUNT_MANAGER, east)
     li = user("lina", "李娜", Role.SUPERVISOR, east)
     sun = user("sunli", "孙丽", Role.ACCOUNT_MANAGER, north)
+    wang = user("wangqiang", "王强", Role.DEPARTMENT_HEAD, east)
+    chen = User(
+        username="chenjing", full_name="陈静", role=Role.FINANCE, password_hash=PASSWORD_HASH
+    )
+    db.session.add(chen)
     db.session.flush()
 
     pujiang = _account(101, "上海浦江精密机械有限公司", "浦江精密", zhang)
@@ -134,6 +141,8 @@ def seed_world() -> World:
         east_manager=zhang.username,
         north_manager=sun.username,
         east_supervisor=li.username,
+        east_head=wang.username,
+        finance=chen.username,
         password=PASSWORD,
         pujiang_id=pujiang.id,
         pujiang_name=pujiang.name,

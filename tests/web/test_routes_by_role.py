@@ -14,9 +14,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from webapp import create_app
 from webapp.accounts.models import AccountMember, Contact
+from webapp.approvals import service as approvals
+from webapp.approvals.models import RequestType
 from webapp.auth.models import Role
 from webapp.common.timeutil import local_today
 from webapp.contracts.models import Contract, ContractStatus, SignedScan
@@ -93,6 +96,17 @@ EXPECTED_ROWS = {
     ("contracts.standard_clause", "POST"):   (302, 403,  403, 403, 403, 403, 403, 403, 422),
     ("contracts.company", "GET"):            (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("contracts.company", "POST"):           (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    # approvals: a support request filed by the account manager, waiting for the supervisor.
+    # An empty decision or comment passes the access check and is refused inside (303).
+    ("approvals.inbox", "GET"):              (302, 200,  200, 200, 200, 200, 200, 200, 200),
+    ("approvals.badge", "GET"):              (302, 200,  200, 200, 200, 200, 200, 200, 200),
+    ("approvals.detail", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("approvals.decide", "POST"):            (302, 303,  403, 303, 303, 303, 303, 303, 403),
+    ("approvals.withdraw", "POST"):          (302, 303,  403, 403, 403, 403, 403, 403, 403),
+    ("approvals.comment", "POST"):           (302, 303,  403, 303, 303, 303, 303, 303, 403),
+    ("approvals.new", "GET"):                (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("approvals.new", "POST"):               (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("approvals.account_requests", "GET"):   (302, 200,  403, 200, 200, 200, 200, 200, 403),
 }
 # fmt: on
 
@@ -195,6 +209,11 @@ def _contracts(world) -> dict[str, int]:
     return ids
 
 
+def app_request_context():
+    # Service messages are translated, so the service runs inside a request context.
+    return current_app.test_request_context()
+
+
 def _reset(world) -> dict[str, int]:
     """Undo what the previous request may have changed; return the ids URLs are built from."""
     db.session.rollback()
@@ -204,6 +223,14 @@ def _reset(world) -> dict[str, int]:
     db.session.add(spare)
     contract_ids = _contracts(world)
     db.session.commit()
+    with app_request_context():
+        filed = approvals.file_request(
+            world.owner,
+            world.account.id,
+            RequestType.SUPPORT,
+            {"support_kind": "training", "content": "路由测试培训"},
+        )
+    request_ids = {"request_id": filed.id, "step_id": filed.steps[0].id, "kind": "support"}
     return {
         "account_id": world.account.id,
         "contact_id": world.contact.id,
@@ -212,6 +239,7 @@ def _reset(world) -> dict[str, int]:
         "code": "en",
         "key": "quality",  # a clause group of the standard wording
         **contract_ids,
+        **request_ids,
     }
 
 

@@ -28,6 +28,7 @@ from webapp.approvals.models import (
     StepStatus,
     SupportKind,
 )
+from webapp.approvals.signals import request_closed, step_opened
 from webapp.approvals.workflow import DEPARTMENT_ROLES, WORKFLOWS, steps_for
 from webapp.auth.models import Role, User
 from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -56,6 +57,10 @@ SNAPSHOT_FIELDS = (
 
 class AlreadyDecided(DomainError):
     """Someone else decided the step first; the message names them."""
+
+
+class TooLate(DomainError):
+    """The request has moved on (decided, withdrawn) and the action no longer applies."""
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -133,6 +138,33 @@ def acting_as(user: User, request: ApprovalRequest, step: ApprovalStep) -> User 
     return None
 
 
+def approvers_of(step: ApprovalStep) -> list[User]:
+    """Everyone who may decide `step` now: its assignee, or the active users of its role (and
+    department), plus whoever they named deputy for today. The applicant is never one."""
+    request = step.request
+    if step.assignee_id is not None:
+        people = [step.assignee] if step.assignee and step.assignee.active else []
+    else:
+        stmt = sa.select(User).where(User.role == step.role, User.active.is_(True))
+        if step.department_id is not None:
+            stmt = stmt.where(User.department_id == step.department_id)
+        people = list(db.session.scalars(stmt))
+    today = local_today()
+    if people:
+        deputies = db.session.scalars(
+            sa.select(User)
+            .join(Delegation, Delegation.deputy_id == User.id)
+            .where(
+                Delegation.user_id.in_([p.id for p in people]),
+                Delegation.starts_on <= today,
+                Delegation.ends_on >= today,
+                User.active.is_(True),
+            )
+        )
+        people += [d for d in deputies if d not in people]
+    return [p for p in people if p.id != request.applicant_id]
+
+
 def is_overdue(step: ApprovalStep) -> bool:
     return step.current and step.due_at is not None and step.due_at < utcnow()
 
@@ -175,6 +207,45 @@ def waiting_for(user: User, type_: RequestType | None = None, limit: int = 200):
     if type_ is not None:
         stmt = stmt.where(ApprovalRequest.type == type_)
     return db.session.execute(stmt).all()
+
+
+def inbox_rows(user: User, box: str, type_: RequestType | None = None, limit: int = 100):
+    """(request, step) pairs of one inbox box: waiting for me, filed by me, decided by me."""
+    if box == "waiting":
+        return waiting_for(user, type_, limit)
+    stmt = (
+        sa.select(ApprovalRequest, ApprovalStep)
+        .outerjoin(
+            ApprovalStep,
+            sa.and_(ApprovalStep.request_id == ApprovalRequest.id, ApprovalStep.current.is_(True)),
+        )
+        .options(joinedload(ApprovalRequest.account), joinedload(ApprovalRequest.applicant))
+        .order_by(ApprovalRequest.filed_at.desc())
+        .limit(limit)
+    )
+    if box == "filed":
+        stmt = stmt.where(ApprovalRequest.applicant_id == user.id)
+    else:
+        decided = sa.select(ApprovalStep.request_id).where(ApprovalStep.decided_by_id == user.id)
+        stmt = stmt.where(ApprovalRequest.id.in_(decided))
+    if type_ is not None:
+        stmt = stmt.where(ApprovalRequest.type == type_)
+    return db.session.execute(stmt).all()
+
+
+def recent_for_account(
+    user: User, account_id: int, exclude: int | None = None, limit: int = 5
+) -> list[ApprovalRequest]:
+    stmt = (
+        sa.select(ApprovalRequest)
+        .where(ApprovalRequest.account_id == account_id, request_scope(user))
+        .options(joinedload(ApprovalRequest.applicant))
+        .order_by(ApprovalRequest.filed_at.desc())
+        .limit(limit)
+    )
+    if exclude is not None:
+        stmt = stmt.where(ApprovalRequest.id != exclude)
+    return list(db.session.scalars(stmt))
 
 
 def events(request: ApprovalRequest) -> list[ApprovalEvent]:
@@ -337,6 +408,7 @@ def file_request(user: User, account_id: int, type_: RequestType, data: dict) ->
     db.session.flush()
     _event(request, user, "file", snapshot=_snapshot(request))
     db.session.commit()
+    step_opened.send(request, step=current_step(request))
     return request
 
 
@@ -348,12 +420,12 @@ def decide(
 ) -> ApprovalRequest:
     """Approve, reject or return the current step. The step is closed by one conditional
     UPDATE, so of two simultaneous deciders exactly one succeeds; the other is told who won."""
+    request = get_request(user, request_id)
     if decision not in DECISIONS:
         raise ValidationFailed({"decision": _("Unknown decision.")})
     comment = (comment or "").strip() or None
     if decision in ("reject", "return") and not comment:
         raise ValidationFailed({"comment": _("Give a reason.")})
-    request = get_request(user, request_id)
     step = db.session.get(ApprovalStep, step_id)
     if step is None or step.request_id != request.id:
         raise NotFound(_("No such step."))
@@ -409,6 +481,10 @@ def decide(
             now,
         )
     db.session.commit()
+    if request.status is RequestStatus.PENDING:
+        step_opened.send(request, step=current_step(request))
+    else:
+        request_closed.send(request, status=request.status, actor=user)
     return request
 
 
@@ -455,10 +531,11 @@ def withdraw(user: User, request_id: int) -> ApprovalRequest:
     if request.applicant_id != user.id:
         raise Forbidden(_("Only the applicant withdraws a request."))
     if request.status not in (RequestStatus.PENDING, RequestStatus.RETURNED):
-        raise DomainError(_("The request is already decided."))
+        raise TooLate(_("The request is already decided."))
     _finish(request, RequestStatus.WITHDRAWN, user, utcnow())
     _event(request, user, "withdraw")
     db.session.commit()
+    request_closed.send(request, status=request.status, actor=user)
     return request
 
 
@@ -469,7 +546,7 @@ def resubmit(user: User, request_id: int, data: dict) -> ApprovalRequest:
     if request.applicant_id != user.id:
         raise Forbidden(_("Only the applicant resubmits a request."))
     if request.status is not RequestStatus.RETURNED:
-        raise DomainError(_("Only a returned request can be resubmitted."))
+        raise TooLate(_("Only a returned request can be resubmitted."))
     FIELD_APPLIERS[request.type](request, data)
     request.round += 1
     request.status = RequestStatus.PENDING
@@ -478,6 +555,7 @@ def resubmit(user: User, request_id: int, data: dict) -> ApprovalRequest:
     db.session.flush()
     _event(request, user, "resubmit", snapshot=_snapshot(request))
     db.session.commit()
+    step_opened.send(request, step=current_step(request))
     return request
 
 
@@ -517,6 +595,8 @@ def reassign(admin: User, step_id: int, user_id: int) -> ApprovalStep:
     step.assignee_id = person.id
     _event(step.request, admin, "reassign", person.full_name)
     db.session.commit()
+    if step.current:
+        step_opened.send(step.request, step=step)
     return step
 
 

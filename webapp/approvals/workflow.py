@@ -21,6 +21,16 @@ ACTION_LABELS = {
     "cosign": _l("Co-sign (会签)"),
     "approve": _l("Approve (审批)"),
 }
+EVENT_LABELS = {
+    "file": _l("Filed"),
+    "approve": _l("Approved"),
+    "reject": _l("Rejected"),
+    "return": _l("Returned for revision"),
+    "withdraw": _l("Withdrawn"),
+    "resubmit": _l("Resubmitted"),
+    "comment": _l("Comment"),
+    "reassign": _l("Step reassigned to"),
+}
 
 
 @dataclass(frozen=True)

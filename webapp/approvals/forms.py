@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from webapp.accounts.forms import strip
+from webapp.accounts.models import CreditGrade
+from webapp.approvals.models import SupportKind
+
+
+class SupportForm(FlaskForm):
+    support_kind = SelectField(_l("Kind of support"), [DataRequired()])
+    title = StringField(_l("Title"), [Optional(), Length(max=120)], filters=[strip])
+    content = TextAreaField(_l("Content"), [DataRequired(), Length(max=4000)])
+    amount = StringField(_l("Budget (yuan)"), [Optional(), Length(max=20)], filters=[strip])
+    starts_on = DateField(_l("From"), [Optional()])
+    ends_on = DateField(_l("To"), [Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.support_kind.choices = SupportKind.choices()
+
+
+class CreditForm(FlaskForm):
+    proposed_grade = SelectField(_l("Proposed grade"), [DataRequired()])
+    proposed_limit = StringField(
+        _l("Proposed limit (yuan)"), [DataRequired(), Length(max=20)], filters=[strip]
+    )
+    basis = StringField(
+        _l("Basis (volume, payment record)"), [DataRequired(), Length(max=400)], filters=[strip]
+    )
+    content = TextAreaField(_l("Reason"), [DataRequired(), Length(max=4000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposed_grade.choices = CreditGrade.choices()
+
+
+class DecisionForm(FlaskForm):
+    """The comment of a decision; the decision itself is the button pressed (name=decision)."""
+
+    comment = TextAreaField(_l("Comment"), [Optional(), Length(max=2000)])
+
+
+class CommentForm(FlaskForm):
+    comment = TextAreaField(_l("Comment"), [DataRequired(), Length(max=2000)])
