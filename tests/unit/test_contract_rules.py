@@ -86,7 +86,9 @@ def submitted(world, **kw) -> Contract:
 
 
 def approved(world, **kw) -> Contract:
-    return service.approve(world.head, submitted(world, **kw).id, "同意")
+    contract = service.record_outcome(submitted(world, **kw), world.head, "approve", "同意")
+    db.session.commit()
+    return contract
 
 
 def signed(world, **kw) -> Contract:
@@ -478,108 +480,36 @@ def test_submit_refuses_a_contract_that_is_not_a_draft(world):
     assert fresh(contract).status is S.IN_APPROVAL
 
 
-# --- who decides ------------------------------------------------------------------------------
-
-
 @pytest.fixture
 def other_head(world, make_user):
     return make_user(Role.DEPARTMENT_HEAD, world.dept_b, username="head_b")
 
 
-@pytest.mark.parametrize(
-    ("who", "normal", "flagged"),
-    [
-        ("head", True, False),
-        ("executive", True, True),
-        ("owner", False, False),  # nobody decides their own contract
-        ("supervisor", False, False),
-        ("colleague", False, False),
-        ("finance", False, False),
-        ("custodian", False, False),
-        ("admin", False, False),
-        ("other_head", False, False),  # head of another department
-    ],
-)
-def test_who_may_decide_a_contract_in_approval(world, other_head, who, normal, flagged):
-    user = other_head if who == "other_head" else getattr(world, who)
-    plain = submitted(world)
-    deviating = submitted(world, clauses={ClauseKey.SETTLEMENT: "货到付款。"})
-    assert service.can_decide(user, fresh(plain)) is normal
-    assert service.can_decide(user, fresh(deviating)) is flagged
+# --- the approval engine's outcome -----------------------------------------------------------
+# Who decides is the approval engine's rule (tests/unit/test_contract_approval.py); here, what a
+# decision does to the contract.
 
 
-def test_nobody_decides_a_draft_or_a_decided_contract(world):
-    draft = created(world)
-    decided = approved(world)
-    for user in (world.head, world.executive):
-        assert not service.can_decide(user, fresh(draft))
-        assert not service.can_decide(user, fresh(decided))
-
-
-def test_over_credit_contract_needs_the_executive(world, make_account):
-    tight = make_account(world.owner, credit_limit=Decimal("1000.00"))
-    contract = service.submit(world.owner, created(world, account=tight).id)
-    with pytest.raises(Forbidden):
-        service.approve(world.head, contract.id)
-    db.session.rollback()
-    assert fresh(contract).status is S.IN_APPROVAL
-    service.approve(world.executive, contract.id)
-    assert fresh(contract).status is S.APPROVED
-
-
-def test_the_owner_cannot_approve_even_as_department_head(world, make_user):
-    """An account owned by the department head: they draft, submit, and must not approve."""
-    account = world.account
-    account.owner_id = world.head.id
-    db.session.commit()
-    contract = service.submit(world.head, created(world, user=world.head).id)
-    assert fresh(contract).owner_id == world.head.id
-    assert not service.can_decide(world.head, fresh(contract))
-    with pytest.raises(Forbidden):
-        service.approve(world.head, contract.id)
-    db.session.rollback()
-    assert fresh(contract).status is S.IN_APPROVAL
-
-
-def test_a_head_who_drafted_and_submitted_for_the_owner_cannot_decide_it(world):
-    contract = created(world, user=world.head)
-    assert fresh(contract).owner_id == world.owner.id  # drafted on the owner's account
-    service.submit(world.head, contract.id)
-    assert not service.can_decide(world.head, fresh(contract))
-    assert service.can_decide(world.executive, fresh(contract))
-    with pytest.raises(Forbidden):
-        service.approve(world.head, contract.id)
-    db.session.rollback()
-    assert fresh(contract).status is S.IN_APPROVAL
-
-
-def test_approve_records_the_decision(world):
+def test_approval_moves_the_contract_to_approved_with_the_comment_in_its_trail(world):
     contract = submitted(world)
-    service.approve(world.head, contract.id, "  同意签订  ")
+    service.record_outcome(fresh(contract), world.head, "approve", "  同意签订  ")
+    db.session.commit()
     assert fresh(contract).status is S.APPROVED
     assert trail(contract)[-1] == ("approve", "in_approval", "approved", world.head.id, "同意签订")
 
 
-def test_return_for_revision_needs_a_comment(world):
+@pytest.mark.parametrize("outcome", ["return", "reject"])
+def test_return_or_rejection_sends_it_back_to_draft_with_the_comment(world, outcome):
     contract = submitted(world)
-    with pytest.raises(ValidationFailed) as refused:
-        service.return_for_revision(world.head, contract.id, "   ")
-    assert set(refused.value.errors) == {"comment"}
-    db.session.rollback()
-    assert fresh(contract).status is S.IN_APPROVAL
-    assert fresh(contract).return_comment is None
-
-
-def test_return_for_revision_sends_it_back_to_draft_with_the_comment(world):
-    contract = submitted(world)
-    service.return_for_revision(world.head, contract.id, "返利比例过高，请改为0.5%")
+    service.record_outcome(fresh(contract), world.head, outcome, "返利比例过高，请改为0.5%")
+    db.session.commit()
     stored = fresh(contract)
     assert stored.status is S.DRAFT
     assert stored.return_comment == "返利比例过高，请改为0.5%"
     assert service.lifecycle(stored) is Lifecycle.RETURNED
     assert service.can_edit_contract(world.owner, stored)
     assert trail(contract)[-1] == (
-        "return",
+        outcome,
         "in_approval",
         "draft",
         world.head.id,
@@ -589,6 +519,15 @@ def test_return_for_revision_sends_it_back_to_draft_with_the_comment(world):
     service.submit(world.owner, contract.id)  # resubmitting clears the comment
     stored = fresh(contract)
     assert (stored.status, stored.return_comment) == (S.IN_APPROVAL, None)
+
+
+@pytest.mark.parametrize("state", ["draft", "approved"])
+def test_an_outcome_applies_only_to_a_contract_in_approval(world, state):
+    contract = created(world) if state == "draft" else approved(world)
+    with pytest.raises(DomainError):
+        service.record_outcome(fresh(contract), world.head, "approve")
+    db.session.rollback()
+    assert fresh(contract).status is (S.DRAFT if state == "draft" else S.APPROVED)
 
 
 # --- withdraw ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from tests.web.contract_data import CLIENT, contract_form, draft_input, line_fields
 from tests.web.formdata import field_errors, input_value
+from webapp.approvals import service as approvals
 from webapp.common.timeutil import local_today
 from webapp.contracts import service
 from webapp.contracts.models import (
@@ -148,7 +149,10 @@ def make_contract(app, world):
             if state != "draft":
                 service.submit(owner, contract.id)
             if state in ("approved", "signed", "terminated"):
-                service.approve(world.executive, contract.id)
+                service.record_outcome(
+                    service.get_contract(owner, contract.id), world.executive, "approve"
+                )
+                db.session.commit()
             if state in ("signed", "terminated"):
                 service.archive_signed(world.custodian, contract.id, "签字版.pdf", PDF)
             if state == "terminated":
@@ -609,17 +613,32 @@ def test_saving_and_submitting_a_complete_draft_puts_it_in_approval(world, login
     number = stored(contract_id).number
     assert f"Contract {number} submitted for approval." in page
     assert '<span class="badge stage-in_approval" id="contract-stage">In approval</span>' in page
-    assert "Waiting for the department head's approval." in page
     assert stored(contract_id).status is S.IN_APPROVAL
 
 
-def test_department_head_approves_from_the_contract_page(world, login, make_contract):
+def _approval(contract_id):
+    db.session.expire_all()
+    request = approvals.request_for_contract(contract_id)
+    return request, approvals.current_step(request)
+
+
+def test_the_contract_page_links_to_its_approval_request(world, login, make_contract):
     contract_id = make_contract("in_approval")
+    request, _step = _approval(contract_id)
+    page = text(login(world.owner).get(f"/contracts/{contract_id}"))
+    assert f'href="/approvals/{request.id}"' in page
+    assert request.number in page
+
+
+def test_department_head_approves_the_contract_in_its_request(world, login, make_contract):
+    contract_id = make_contract("in_approval")
+    request, step = _approval(contract_id)
     client = login(world.head)
+    response = client.post(
+        f"/approvals/{request.id}/steps/{step.id}", data={"decision": "approve", "comment": "同意"}
+    )
+    assert response.status_code == 303
     page = text(client.get(f"/contracts/{contract_id}"))
-    assert f'formaction="/contracts/{contract_id}/approve"' in page
-    response = client.post(f"/contracts/{contract_id}/approve", data={"comment": "同意"})
-    page = flashed(client, response)
     assert '<span class="badge stage-approved" id="contract-stage">Approved</span>' in page
     assert stored(contract_id).status is S.APPROVED
     event = db.session.scalars(sa.select(ContractEvent).order_by(ContractEvent.id.desc())).first()
@@ -628,12 +647,14 @@ def test_department_head_approves_from_the_contract_page(world, login, make_cont
 
 def test_department_head_returns_with_a_comment_and_the_owner_sees_it(world, login, make_contract):
     contract_id = make_contract("in_approval")
+    request, step = _approval(contract_id)
     head = login(world.head)
-    refused = flashed(head, head.post(f"/contracts/{contract_id}/return", data={"comment": ""}))
-    assert "Say what needs revising." in refused
+    url = f"/approvals/{request.id}/steps/{step.id}"
+    refused = flashed(head, head.post(url, data={"decision": "return", "comment": ""}))
+    assert "Give a reason." in refused
     assert stored(contract_id).status is S.IN_APPROVAL
 
-    head.post(f"/contracts/{contract_id}/return", data={"comment": "返利比例请改为0.5%"})
+    head.post(url, data={"decision": "return", "comment": "返利比例请改为0.5%"})
     assert (stored(contract_id).status, stored(contract_id).return_comment) == (
         S.DRAFT,
         "返利比例请改为0.5%",
@@ -644,16 +665,17 @@ def test_department_head_returns_with_a_comment_and_the_owner_sees_it(world, log
 
 def test_a_flagged_contract_waits_for_the_executive(world, login, make_contract):
     contract_id = make_contract("in_approval", clauses={ClauseKey.SETTLEMENT: "货到付款。"})
+    request, step = _approval(contract_id)
     head = login(world.head)
     page = text(head.get(f"/contracts/{contract_id}"))
-    assert "Waiting for the executive's approval (higher chain)." in page
-    assert "/approve" not in page
     assert "Clauses differ from standard" in page
-    assert head.post(f"/contracts/{contract_id}/approve").status_code == 403
-    assert stored(contract_id).status is S.IN_APPROVAL
+    head.post(f"/approvals/{request.id}/steps/{step.id}", data={"decision": "approve"})
+    assert stored(contract_id).status is S.IN_APPROVAL  # the executive's step is next
 
-    executive = login(world.executive)
-    executive.post(f"/contracts/{contract_id}/approve")
+    _request, step = _approval(contract_id)
+    login(world.executive).post(
+        f"/approvals/{request.id}/steps/{step.id}", data={"decision": "approve"}
+    )
     assert stored(contract_id).status is S.APPROVED
 
 

@@ -86,8 +86,6 @@ EXPECTED_ROWS = {
     ("contracts.detail", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
     ("contracts.submit", "POST"):            (302, 303,  403, 303, 303, 403, 403, 403, 403),
     ("contracts.withdraw", "POST"):          (302, 303,  403, 303, 303, 403, 403, 403, 403),
-    ("contracts.approve", "POST"):           (302, 403,  403, 403, 303, 303, 403, 403, 403),
-    ("contracts.return_for_revision", "POST"): (302, 403, 403, 403, 303, 303, 403, 403, 403),
     ("contracts.archive", "POST"):           (302, 403,  403, 403, 403, 403, 403, 303, 403),
     ("contracts.terminate", "POST"):         (302, 403,  403, 403, 303, 403, 403, 303, 403),
     ("contracts.scan", "GET"):               (302, 200,  403, 200, 200, 200, 200, 200, 403),
@@ -165,8 +163,6 @@ CONTRACT_STATES = {
 }
 CONTRACT_ID_FOR = {
     "contracts.withdraw": "pending_contract_id",
-    "contracts.approve": "pending_contract_id",
-    "contracts.return_for_revision": "pending_contract_id",
     "contracts.archive": "approved_contract_id",
     "contracts.terminate": "signed_contract_id",
     "contracts.scan": "signed_contract_id",

@@ -18,6 +18,7 @@ from webapp.auth.models import Role, User
 from webapp.common.enums import LabelledEnum, set_labels
 from webapp.common.timeutil import utcnow
 from webapp.common.types import Money, UTCDateTime, enum_column
+from webapp.contracts.models import Contract
 from webapp.extensions import db
 
 
@@ -41,6 +42,11 @@ class StepStatus(LabelledEnum):
     REJECTED = "rejected"
     RETURNED = "returned"
     SKIPPED = "skipped"  # closed because the request ended before reaching it
+
+
+class TaskStatus(LabelledEnum):
+    OPEN = "open"
+    DELIVERED = "delivered"
 
 
 class SupportKind(LabelledEnum):
@@ -69,6 +75,8 @@ set_labels(
         StepStatus.REJECTED: _l("Rejected"),
         StepStatus.RETURNED: _l("Returned for revision"),
         StepStatus.SKIPPED: _l("Not needed"),
+        TaskStatus.OPEN: _l("To deliver"),
+        TaskStatus.DELIVERED: _l("Delivered"),
         SupportKind.SALES: _l("Sales support"),
         SupportKind.MARKET: _l("Market support"),
         SupportKind.AFTER_SALES: _l("After-sales support"),
@@ -118,6 +126,7 @@ class ApprovalRequest(db.Model):
 
     account: Mapped[Account] = relationship()
     applicant: Mapped[User] = relationship()
+    contract: Mapped[Contract | None] = relationship()
     steps: Mapped[list[ApprovalStep]] = relationship(
         back_populates="request",
         cascade="all, delete-orphan",
@@ -199,6 +208,35 @@ class Delegation(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     deputy: Mapped[User] = relationship(foreign_keys=[deputy_id])
+
+
+class SupportTask(db.Model):
+    """What an approved service & support application promises the client; the account team
+    marks it delivered, and the cooperation-evaluation report counts the delivered ones."""
+
+    __tablename__ = "support_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("approval_requests.id", ondelete="CASCADE"), unique=True
+    )
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"), index=True)
+    kind: Mapped[SupportKind] = mapped_column(enum_column(SupportKind))
+    title: Mapped[str] = mapped_column(sa.String(120))
+    budget: Mapped[Decimal | None] = mapped_column(Money)
+    starts_on: Mapped[date | None] = mapped_column()
+    ends_on: Mapped[date | None] = mapped_column()
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus), default=TaskStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    delivery_note: Mapped[str | None] = mapped_column(sa.String(500))
+    version: Mapped[int] = mapped_column(default=1)
+
+    request: Mapped[ApprovalRequest] = relationship()
+    delivered_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class RequestCounter(db.Model):

@@ -8,7 +8,7 @@ overdue steps are flagged; a decision is recorded once even if two approvers cli
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -27,14 +27,18 @@ from webapp.approvals.models import (
     RequestType,
     StepStatus,
     SupportKind,
+    SupportTask,
+    TaskStatus,
 )
 from webapp.approvals.signals import request_closed, step_opened
 from webapp.approvals.workflow import DEPARTMENT_ROLES, WORKFLOWS, steps_for
 from webapp.auth.models import Role, User
 from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.numbering import next_in_sequence
-from webapp.common.timeutil import local_today, utcnow
+from webapp.common.timeutil import SHANGHAI, local_today, utcnow
+from webapp.contracts import service as contracts
 from webapp.contracts.lines import MAX_TOTAL, parse_decimal
+from webapp.contracts.models import Contract, ContractStatus
 from webapp.extensions import db
 
 DECISIONS = {
@@ -386,7 +390,18 @@ def file_request(user: User, account_id: int, type_: RequestType, data: dict) ->
     account = get_account(user, account_id, for_edit=True)
     if type_ not in FIELD_APPLIERS:
         raise ValidationFailed({"type": _("This kind of request is filed elsewhere.")})
-    request = ApprovalRequest(
+    request = _new_request(user, account, type_)
+    if type_ is RequestType.CREDIT:
+        request.current_grade, request.current_limit = account.credit_grade, account.credit_limit
+    FIELD_APPLIERS[type_](request, data)
+    _open(request, user)
+    db.session.commit()
+    step_opened.send(request, step=current_step(request))
+    return request
+
+
+def _new_request(user: User, account: Account, type_: RequestType) -> ApprovalRequest:
+    return ApprovalRequest(
         type=type_,
         account=account,
         applicant_id=user.id,
@@ -395,21 +410,96 @@ def file_request(user: User, account_id: int, type_: RequestType, data: dict) ->
         status=RequestStatus.PENDING,
         title="",
     )
-    if type_ is RequestType.CREDIT:
-        request.current_grade, request.current_limit = account.credit_grade, account.credit_limit
-    FIELD_APPLIERS[type_](request, data)
+
+
+def _open(request: ApprovalRequest, user: User) -> None:
+    """Number, deadline, the first round of steps and the filing event (not committed)."""
     now = utcnow()
     request.filed_at = now
-    deadline_days = WORKFLOWS[type_].deadline_days
+    deadline_days = WORKFLOWS[request.type].deadline_days
     request.deadline_at = now + timedelta(days=deadline_days) if deadline_days else None
     request.number = _number()
     db.session.add(request)
     _materialise(request)
     db.session.flush()
     _event(request, user, "file", snapshot=_snapshot(request))
-    db.session.commit()
-    step_opened.send(request, step=current_step(request))
-    return request
+
+
+def _contract_fields(request: ApprovalRequest, contract: Contract) -> None:
+    request.title = _("Contract %(number)s", number=contract.number)[:120]
+    request.amount = contract.total
+    flags = []
+    if contract.over_credit:
+        flags.append(_("over the client's available credit"))
+    if contract.deviates:
+        flags.append(_("standard wording edited"))
+    request.content = (
+        _("Higher approval chain: %(flags)s.", flags="; ".join(flags))
+        if flags
+        else _("Standard wording, within the client's available credit.")
+    )
+
+
+class ContractBridge:
+    """Registered with the contracts area: submitting a contract files (or, after a return,
+    resubmits) its approval request in the contract's own transaction; withdrawing the
+    contract withdraws the request. Signals go out after the contract's commit."""
+
+    def __init__(self) -> None:
+        self._pending: list = []
+
+    def filed(self, contract: Contract, user: User) -> None:
+        request = db.session.scalar(
+            sa.select(ApprovalRequest)
+            .where(
+                ApprovalRequest.contract_id == contract.id,
+                ApprovalRequest.status == RequestStatus.RETURNED,
+            )
+            .order_by(ApprovalRequest.id.desc())
+            .limit(1)
+        )
+        if request is not None:
+            _contract_fields(request, contract)
+            _next_round(request, user)
+        else:
+            request = _new_request(user, contract.account, RequestType.CONTRACT)
+            request.contract = contract
+            _contract_fields(request, contract)
+            _open(request, user)
+        self._pending.append(lambda: step_opened.send(request, step=current_step(request)))
+
+    def withdrawn(self, contract: Contract, user: User) -> None:
+        request = db.session.scalar(
+            sa.select(ApprovalRequest).where(
+                ApprovalRequest.contract_id == contract.id,
+                ApprovalRequest.status == RequestStatus.PENDING,
+            )
+        )
+        if request is None:
+            return
+        _finish(request, RequestStatus.WITHDRAWN, user, utcnow())
+        _event(request, user, "withdraw")
+        self._pending.append(
+            lambda: request_closed.send(request, status=request.status, actor=user)
+        )
+
+    def announce(self) -> None:
+        pending, self._pending = self._pending, []
+        for send in pending:
+            send()
+
+
+contracts.register_approval_bridge(ContractBridge())
+
+
+def request_for_contract(contract_id: int) -> ApprovalRequest | None:
+    """The contract's latest approval request (the contract page links to it)."""
+    return db.session.scalar(
+        sa.select(ApprovalRequest)
+        .where(ApprovalRequest.contract_id == contract_id)
+        .order_by(ApprovalRequest.id.desc())
+        .limit(1)
+    )
 
 
 # --- deciding ---------------------------------------------------------------------------------
@@ -472,13 +562,14 @@ def decide(
             following.current = True
             following.due_at = _step_due(request, WORKFLOWS[request.type], now)
         else:
-            _finish(request, RequestStatus.APPROVED, user, now)
+            _finish(request, RequestStatus.APPROVED, user, now, comment)
     else:
         _finish(
             request,
             RequestStatus.REJECTED if decision == "reject" else RequestStatus.RETURNED,
             user,
             now,
+            comment,
         )
     db.session.commit()
     if request.status is RequestStatus.PENDING:
@@ -488,22 +579,55 @@ def decide(
     return request
 
 
+def bulk_decide(
+    user: User, pairs: list[tuple[int, int]], decision: str, comment: str | None = None
+) -> list[tuple[int, ApprovalRequest | None, str | None]]:
+    """Decide several selected requests of one type the same way; each is decided (and
+    recorded) separately through `decide`, so one that fails leaves the others decided.
+    Returns (request id, request or None, error message or None) per pair."""
+    if not pairs:
+        raise ValidationFailed({"selected": _("Select at least one request.")})
+    if len(pairs) > 100:
+        raise ValidationFailed({"selected": _("At most 100 requests at once.")})
+    types = set(
+        db.session.scalars(
+            sa.select(ApprovalRequest.type).where(ApprovalRequest.id.in_([r for r, _s in pairs]))
+        )
+    )
+    if len(types) > 1:
+        raise ValidationFailed({"selected": _("Select requests of one type only.")})
+    results = []
+    for request_id, step_id in pairs:
+        try:
+            results.append((request_id, decide(user, request_id, step_id, decision, comment), None))
+        except ValidationFailed as error:
+            db.session.rollback()
+            results.append((request_id, None, "；".join(error.errors.values())))
+        except DomainError as error:
+            db.session.rollback()
+            results.append((request_id, None, error.message))
+    return results
+
+
 def _already_decided(step: ApprovalStep) -> AlreadyDecided:
     who = step.decided_by.full_name if step and step.decided_by else _("someone else")
     return AlreadyDecided(_("Already decided by %(name)s.", name=who))
 
 
-def _finish(request: ApprovalRequest, status: RequestStatus, actor: User, now) -> None:
+def _finish(
+    request: ApprovalRequest, status: RequestStatus, actor: User, now, comment: str | None = None
+) -> None:
     request.status = status
     request.decided_at = now
     for step in request.steps:
         if step.round == request.round and step.status is StepStatus.WAITING:
             step.status, step.current = StepStatus.SKIPPED, False
-    if status is RequestStatus.APPROVED:
-        EFFECTS.get(request.type, lambda *_a: None)(request, actor)
+    effect = EFFECTS.get((request.type, status))
+    if effect is not None:
+        effect(request, actor, comment)
 
 
-def _apply_credit(request: ApprovalRequest, actor: User) -> None:
+def _apply_credit(request: ApprovalRequest, actor: User, comment: str | None) -> None:
     """Final approval changes the account's grade and limit in the same transaction, and the
     credit history records the request (DOMAIN.md "Credit")."""
     account = db.session.get(Account, request.account_id)
@@ -523,7 +647,38 @@ def _apply_credit(request: ApprovalRequest, actor: User) -> None:
     account.credit_limit = request.proposed_limit
 
 
-EFFECTS = {RequestType.CREDIT: _apply_credit}
+def _create_support_task(request: ApprovalRequest, actor: User, comment: str | None) -> None:
+    """An approved service & support application becomes a task on the account."""
+    db.session.add(
+        SupportTask(
+            request_id=request.id,
+            account_id=request.account_id,
+            kind=request.support_kind,
+            title=request.title,
+            budget=request.amount,
+            starts_on=request.starts_on,
+            ends_on=request.ends_on,
+        )
+    )
+
+
+def _contract_outcome(outcome: str):
+    def effect(request: ApprovalRequest, actor: User, comment: str | None) -> None:
+        contract = db.session.get(Contract, request.contract_id)
+        if contract is not None and contract.status is ContractStatus.IN_APPROVAL:
+            contracts.record_outcome(contract, actor, outcome, comment)
+
+    return effect
+
+
+EFFECTS = {
+    (RequestType.CREDIT, RequestStatus.APPROVED): _apply_credit,
+    (RequestType.SUPPORT, RequestStatus.APPROVED): _create_support_task,
+    (RequestType.CONTRACT, RequestStatus.APPROVED): _contract_outcome("approve"),
+    (RequestType.CONTRACT, RequestStatus.REJECTED): _contract_outcome("reject"),
+    (RequestType.CONTRACT, RequestStatus.RETURNED): _contract_outcome("return"),
+    (RequestType.CONTRACT, RequestStatus.WITHDRAWN): _contract_outcome("withdraw"),
+}
 
 
 def withdraw(user: User, request_id: int) -> ApprovalRequest:
@@ -541,22 +696,29 @@ def withdraw(user: User, request_id: int) -> ApprovalRequest:
 
 def resubmit(user: User, request_id: int, data: dict) -> ApprovalRequest:
     """After a return, the applicant edits and files again: a new round of steps starts and
-    the trail keeps both rounds (their snapshots show what changed)."""
+    the trail keeps both rounds (their snapshots show what changed). A returned contract is
+    resubmitted by submitting the revised contract."""
     request = get_request(user, request_id)
     if request.applicant_id != user.id:
         raise Forbidden(_("Only the applicant resubmits a request."))
     if request.status is not RequestStatus.RETURNED:
         raise TooLate(_("Only a returned request can be resubmitted."))
+    if request.type not in FIELD_APPLIERS:
+        raise TooLate(_("Revise the contract and submit it again."))
     FIELD_APPLIERS[request.type](request, data)
+    _next_round(request, user)
+    db.session.commit()
+    step_opened.send(request, step=current_step(request))
+    return request
+
+
+def _next_round(request: ApprovalRequest, user: User) -> None:
     request.round += 1
     request.status = RequestStatus.PENDING
     request.decided_at = None
     _materialise(request)
     db.session.flush()
     _event(request, user, "resubmit", snapshot=_snapshot(request))
-    db.session.commit()
-    step_opened.send(request, step=current_step(request))
-    return request
 
 
 def round_changes(request: ApprovalRequest) -> dict[str, tuple]:
@@ -612,6 +774,112 @@ def delegate(user: User, deputy_id: int, starts_on: date, ends_on: date) -> Dele
     db.session.add(delegation)
     db.session.commit()
     return delegation
+
+
+def my_delegations(user: User) -> list[Delegation]:
+    return list(
+        db.session.scalars(
+            sa.select(Delegation)
+            .where(Delegation.user_id == user.id, Delegation.ends_on >= local_today())
+            .options(joinedload(Delegation.deputy))
+            .order_by(Delegation.starts_on)
+        )
+    )
+
+
+def end_delegation(user: User, delegation_id: int) -> None:
+    delegation = db.session.get(Delegation, delegation_id)
+    if delegation is None:
+        raise NotFound(_("No such delegation."))
+    if delegation.user_id != user.id:
+        raise Forbidden(_("Only who named the deputy ends the delegation."))
+    db.session.delete(delegation)
+    db.session.commit()
+
+
+def waiting_steps_for_admin(limit: int = 200) -> list[ApprovalStep]:
+    """Current steps, those whose only possible approvers have left first, for reassignment."""
+    return list(
+        db.session.scalars(
+            sa.select(ApprovalStep)
+            .where(ApprovalStep.current.is_(True), ApprovalStep.status == StepStatus.WAITING)
+            .options(
+                joinedload(ApprovalStep.request).joinedload(ApprovalRequest.account),
+                joinedload(ApprovalStep.assignee),
+            )
+            .order_by(ApprovalStep.due_at.nulls_last())
+            .limit(limit)
+        )
+    )
+
+
+def stranded(step: ApprovalStep) -> bool:
+    """Nobody active can decide this step (its approvers left the company)."""
+    return not approvers_of(step)
+
+
+# --- support tasks ----------------------------------------------------------------------------
+
+
+def support_tasks(user: User, account_id: int) -> list[SupportTask]:
+    get_account(user, account_id)
+    return list(
+        db.session.scalars(
+            sa.select(SupportTask)
+            .where(SupportTask.account_id == account_id)
+            .options(joinedload(SupportTask.request), joinedload(SupportTask.delivered_by))
+            .order_by(SupportTask.status, SupportTask.starts_on.nulls_last(), SupportTask.id)
+        )
+    )
+
+
+def deliver_task(user: User, task_id: int, note: str | None) -> SupportTask:
+    """The account team marks an approved support task delivered, once."""
+    task = db.session.get(SupportTask, task_id)
+    if task is None:
+        raise NotFound(_("No such task."))
+    get_account(user, task.account_id, for_edit=True)
+    if task.status is TaskStatus.DELIVERED:
+        who = task.delivered_by.full_name if task.delivered_by else _("someone else")
+        raise AlreadyDecided(_("Already marked delivered by %(name)s.", name=who))
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationFailed({"note": _("At most %(n)d characters.", n=500)})
+    closed = db.session.execute(
+        sa.update(SupportTask)
+        .where(SupportTask.id == task.id, SupportTask.status == TaskStatus.OPEN)
+        .values(
+            status=TaskStatus.DELIVERED,
+            delivered_at=utcnow(),
+            delivered_by_id=user.id,
+            delivery_note=note or None,
+            version=SupportTask.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if closed.rowcount != 1:
+        db.session.rollback()
+        raise AlreadyDecided(_("Already marked delivered by %(name)s.", name=_("someone else")))
+    db.session.commit()
+    db.session.expire(task)
+    return task
+
+
+def delivered_support_count(account_id: int, start: date, end: date) -> int:
+    """Support tasks delivered for an account in a period, Shanghai dates inclusive (the
+    evaluation report counts them)."""
+    since = datetime.combine(start, time.min, SHANGHAI)
+    until = datetime.combine(end + timedelta(days=1), time.min, SHANGHAI)
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(SupportTask)
+        .where(
+            SupportTask.account_id == account_id,
+            SupportTask.status == TaskStatus.DELIVERED,
+            SupportTask.delivered_at >= since,
+            SupportTask.delivered_at < until,
+        )
+    )
 
 
 def days_left(request: ApprovalRequest) -> int | None:

@@ -26,6 +26,12 @@ FORMS = {RequestType.SUPPORT: SupportForm, RequestType.CREDIT: CreditForm}
 BOXES = ("waiting", "filed", "decided")
 
 
+@bp.app_template_global()
+def approval_for_contract(contract_id: int):
+    """The contract page shows its approval request (the contracts area cannot import us)."""
+    return service.request_for_contract(contract_id)
+
+
 @bp.get("/approvals/")
 @login_required
 def inbox():

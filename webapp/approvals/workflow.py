@@ -52,8 +52,15 @@ def _budget_over_threshold(request: ApprovalRequest) -> bool:
     return request.amount is not None and threshold is not None and request.amount > threshold
 
 
+def _contract_flagged(request: ApprovalRequest) -> bool:
+    """Over the client's available credit, or standard wording edited (DOMAIN.md 合同审批)."""
+    contract = request.contract
+    return contract is not None and (contract.over_credit or contract.deviates)
+
+
 CONDITIONS: dict[str, Callable[[ApprovalRequest], bool]] = {
     "budget_over_threshold": _budget_over_threshold,
+    "contract_flagged": _contract_flagged,
 }
 
 WORKFLOWS: dict[RequestType, Workflow] = {
@@ -71,6 +78,12 @@ WORKFLOWS: dict[RequestType, Workflow] = {
             StepSpec(Role.DEPARTMENT_HEAD, "approve"),
         ),
         deadline_days=10,  # 信用调整的时间不得多于10日 (seed 001)
+    ),
+    RequestType.CONTRACT: Workflow(
+        steps=(
+            StepSpec(Role.DEPARTMENT_HEAD, "approve"),
+            StepSpec(Role.EXECUTIVE, "approve", condition="contract_flagged"),
+        ),
     ),
 }
 

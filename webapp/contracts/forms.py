@@ -85,10 +85,6 @@ for _key in ClauseKey:
     )
 
 
-class DecisionForm(FlaskForm):
-    comment = TextAreaField(_l("Comment"), [Optional(), Length(max=2000)])
-
-
 class ArchiveForm(FlaskForm):
     scan = FileField(_l("Scan of the signed contract (PDF, JPEG or PNG, at most 10 MB)"))
 

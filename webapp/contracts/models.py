@@ -152,6 +152,11 @@ class CompanyProfile(db.Model):
     bank: Mapped[str | None] = mapped_column(sa.String(80))
     account_no: Mapped[str | None] = mapped_column(sa.String(40))
     tax_number: Mapped[str | None] = mapped_column(sa.String(18))
+    # Branding of client-facing documents (proposals), set on /admin/branding. The logo is
+    # deferred: contracts read this row often and never need the image.
+    brand_color: Mapped[str | None] = mapped_column(sa.String(7))  # #RRGGBB
+    logo_mime: Mapped[str | None] = mapped_column(sa.String(16))
+    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -342,6 +347,7 @@ EVENT_LABELS = {
     "withdraw": _l("Withdrawn"),
     "approve": _l("Approved"),
     "return": _l("Returned for revision"),
+    "reject": _l("Rejected (back to draft)"),
     "archive": _l("Signed copy archived"),
     "terminate": _l("Terminated"),
 }

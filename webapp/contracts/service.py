@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -590,7 +591,13 @@ def _event(contract, actor, action, from_status, to_status, comment):
 
 
 def _transition(
-    contract: Contract, actor: User, to: ContractStatus, action: str, comment: str | None = None
+    contract: Contract,
+    actor: User,
+    to: ContractStatus,
+    action: str,
+    comment: str | None = None,
+    *,
+    commit: bool = True,
 ) -> Contract:
     before = contract.status
     contract.status = to
@@ -605,6 +612,8 @@ def _transition(
         after={"contract.status": to.value},
         version=contract.version + 1,
     )
+    if not commit:
+        return contract
     try:
         db.session.commit()
     except StaleDataError:
@@ -613,13 +622,35 @@ def _transition(
     return contract
 
 
+# --- the approval bridge ----------------------------------------------------------------------
+
+
+class ApprovalBridge(Protocol):
+    """How a contract reaches the approval engine (a higher area, which registers itself here):
+    `filed` and `withdrawn` run inside the contract's transaction, `announce` after its commit."""
+
+    def filed(self, contract: Contract, user: User) -> None: ...
+
+    def withdrawn(self, contract: Contract, user: User) -> None: ...
+
+    def announce(self) -> None: ...
+
+
+_BRIDGES: list[ApprovalBridge] = []
+
+
+def register_approval_bridge(bridge: ApprovalBridge) -> None:
+    _BRIDGES.append(bridge)
+
+
 def needs_higher_chain(contract: Contract) -> bool:
     return contract.over_credit or contract.deviates
 
 
 def submit(user: User, contract_id: int) -> Contract:
     """Draft → in approval, only when every clause group is complete. The flags for the
-    higher approval chain are fixed at this moment."""
+    higher approval chain are fixed at this moment, and the contract approval request is
+    filed (or, after a return, resubmitted) in the same transaction."""
     contract = _editable(user, contract_id)
     problems = submission_problems(contract)
     if problems:
@@ -628,7 +659,10 @@ def submit(user: User, contract_id: int) -> Contract:
         contract.deviates = any(v.deviates for v in clause_views(contract))
         contract.over_credit = contract.total > available_credit(contract.account, contract.id)
     contract.return_comment = None
-    return _transition(contract, user, ContractStatus.IN_APPROVAL, "submit")
+    _transition(contract, user, ContractStatus.IN_APPROVAL, "submit", commit=False)
+    for bridge in _BRIDGES:
+        bridge.filed(contract, user)
+    return _commit_and_announce(contract)
 
 
 def withdraw(user: User, contract_id: int) -> Contract:
@@ -637,55 +671,43 @@ def withdraw(user: User, contract_id: int) -> Contract:
         raise DomainError(_("Only a contract in approval can be withdrawn."))
     if not can_edit(user, contract.account):
         raise Forbidden(_("Only the account team can withdraw the contract."))
-    return _transition(contract, user, ContractStatus.DRAFT, "withdraw")
+    _transition(contract, user, ContractStatus.DRAFT, "withdraw", commit=False)
+    for bridge in _BRIDGES:
+        bridge.withdrawn(contract, user)
+    return _commit_and_announce(contract)
 
 
-def _drafted_or_submitted_by(user: User, contract: Contract) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(sa.literal(True))
-            .where(
-                ContractEvent.contract_id == contract.id,
-                ContractEvent.actor_id == user.id,
-                ContractEvent.action.in_(("create", "submit")),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+def _commit_and_announce(contract: Contract) -> Contract:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise DomainError(_("The contract changed meanwhile; reload the page.")) from None
+    for bridge in _BRIDGES:
+        bridge.announce()
+    return contract
 
 
-def can_decide(user: User, contract: Contract) -> bool:
-    """Department head of the account's department decides; a flagged contract (over credit
-    or edited clauses) needs the executive. Nobody decides a contract they drafted."""
-    if contract.status is not ContractStatus.IN_APPROVAL or contract.owner_id == user.id:
-        return False
-    if _drafted_or_submitted_by(user, contract):
-        # A supervisor or head may draft for the account's owner; they still may not decide it.
-        return False
-    if needs_higher_chain(contract):
-        return user.role is Role.EXECUTIVE
-    return (
-        user.role is Role.DEPARTMENT_HEAD and user.department_id == contract.department_id
-    ) or user.role is Role.EXECUTIVE
+OUTCOMES = {
+    "approve": ContractStatus.APPROVED,
+    "return": ContractStatus.DRAFT,
+    "reject": ContractStatus.DRAFT,
+    "withdraw": ContractStatus.DRAFT,
+}
 
 
-def approve(user: User, contract_id: int, comment: str | None = None) -> Contract:
-    contract = get_contract(user, contract_id)
-    if not can_decide(user, contract):
-        raise Forbidden(_("This contract is not waiting for your decision."))
-    return _transition(contract, user, ContractStatus.APPROVED, "approve", _clean(comment))
-
-
-def return_for_revision(user: User, contract_id: int, comment: str) -> Contract:
-    contract = get_contract(user, contract_id)
-    if not can_decide(user, contract):
-        raise Forbidden(_("This contract is not waiting for your decision."))
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationFailed({"comment": _("Say what needs revising.")})
-    contract.return_comment = comment
-    return _transition(contract, user, ContractStatus.DRAFT, "return", comment)
+def record_outcome(
+    contract: Contract, actor: User, outcome: str, comment: str | None = None
+) -> Contract:
+    """The approval engine's decision on a contract in approval, inside the engine's
+    transaction (no commit here): approval moves it to approved; a rejection or a return sends
+    it back to draft with the approver's comment shown on the contract (DOMAIN.md 合同审批).
+    Who may decide is the engine's rule, not this function's."""
+    if contract.status is not ContractStatus.IN_APPROVAL:
+        raise DomainError(_("The contract is no longer in approval."))
+    if outcome in ("return", "reject"):
+        contract.return_comment = comment
+    return _transition(contract, actor, OUTCOMES[outcome], outcome, _clean(comment), commit=False)
 
 
 def sniff_scan(data: bytes) -> str | None:

@@ -22,7 +22,6 @@ from webapp.contracts.forms import (
     ArchiveForm,
     CompanyForm,
     ContractForm,
-    DecisionForm,
     StandardClauseForm,
     TerminateForm,
 )
@@ -280,7 +279,6 @@ def detail(contract_id: int):
         can_edit=service.can_edit_contract(current_user, contract),
         can_withdraw=contract.status is ContractStatus.IN_APPROVAL
         and accounts.can_edit(current_user, contract.account),
-        can_decide=service.can_decide(current_user, contract),
         can_archive=current_user.role is Role.CUSTODIAN
         and contract.status is ContractStatus.APPROVED,
         can_terminate=contract.status is ContractStatus.SIGNED
@@ -292,7 +290,6 @@ def detail(contract_id: int):
             )
         ),
         available=service.available_credit(contract.account, contract.id),
-        decision_form=DecisionForm(),
         archive_form=ArchiveForm(),
         terminate_form=TerminateForm(),
         event_labels=EVENT_LABELS,
@@ -330,28 +327,6 @@ def withdraw(contract_id: int):
         contract_id,
         lambda: service.withdraw(current_user, contract_id),
         _("Contract %(number)s withdrawn to draft."),
-    )
-
-
-@bp.post("/contracts/<int:contract_id>/approve")
-@roles_required(Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
-def approve(contract_id: int):
-    form = DecisionForm()
-    return _act(
-        contract_id,
-        lambda: service.approve(current_user, contract_id, form.comment.data),
-        _("Contract %(number)s approved."),
-    )
-
-
-@bp.post("/contracts/<int:contract_id>/return")
-@roles_required(Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
-def return_for_revision(contract_id: int):
-    form = DecisionForm()
-    return _act(
-        contract_id,
-        lambda: service.return_for_revision(current_user, contract_id, form.comment.data),
-        _("Contract %(number)s returned for revision."),
     )
 
 
