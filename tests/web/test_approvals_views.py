@@ -132,3 +132,176 @@ def test_script_in_request_content_shows_as_text(app, world, login):
     body = text(login(world.supervisor).get(f"/approvals/{item.id}"))
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+# --- resubmission, bulk decisions, deputies, reassignment, support tasks ----------------------
+
+
+def decide_now(app, user, item, decision="approve", comment=None):
+    db.session.refresh(item)
+    with app.test_request_context():
+        return service.decide(user, item.id, service.current_step(item).id, decision, comment)
+
+
+def test_applicant_revises_a_returned_request_and_the_approver_sees_what_changed(app, world, login):
+    item = file_support(app, world)
+    decide_now(app, world.supervisor, item, "return", "预算请细化")
+    owner = login(world.owner)
+    form = owner.get(f"/approvals/{item.id}/resubmit")
+    assert form.status_code == 200
+    assert 'value="12000.00"' in text(form)  # what was filed is prefilled
+    response = owner.post(
+        f"/approvals/{item.id}/resubmit",
+        data={**SUPPORT, "amount": "9500", "content": "举办产品技术研讨会（两场）"},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    stored = db.session.get(ApprovalRequest, item.id)
+    assert (stored.round, stored.status, str(stored.amount)) == (
+        2,
+        RequestStatus.PENDING,
+        "9500.00",
+    )
+    page = text(login(world.supervisor).get(f"/approvals/{item.id}"))
+    assert "Changed since the last round" in page
+    assert "<del>12000.00</del> → <ins>9500.00</ins>" in page
+    assert "预算请细化" in page  # the first round's return stays in the trail
+
+
+def test_resubmitting_bad_input_keeps_the_request_returned(app, world, login):
+    item = file_support(app, world)
+    decide_now(app, world.supervisor, item, "return", "预算请细化")
+    response = login(world.owner).post(
+        f"/approvals/{item.id}/resubmit", data={**SUPPORT, "amount": "abc"}
+    )
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(ApprovalRequest, item.id).status is RequestStatus.RETURNED
+
+
+def test_only_the_applicant_resubmits(app, world, login):
+    item = file_support(app, world)
+    decide_now(app, world.supervisor, item, "return", "预算请细化")
+    response = login(world.supervisor).post(f"/approvals/{item.id}/resubmit", data=SUPPORT)
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(ApprovalRequest, item.id).round == 1
+
+
+def test_bulk_approval_decides_each_selected_request_separately(app, world, login):
+    first, second = file_support(app, world), file_support(app, world, amount="300")
+    pairs = [f"{r.id}:{r.steps[0].id}" for r in (first, second)]
+    client = login(world.supervisor)
+    response = client.post(
+        "/approvals/bulk", data={"selected": pairs, "decision": "approve", "comment": "同意"}
+    )
+    assert response.status_code == 303
+    assert response.headers["HX-Trigger"] == "approvals-changed"
+    page = text(client.get(response.headers["Location"]))
+    assert first.number in page and second.number in page
+    for item in (first, second):
+        db.session.refresh(item)
+        events = [(e.action, e.actor_id, e.comment) for e in service.events(item)]
+        assert ("approve", world.supervisor.id, "同意") in events
+        assert service.current_step(item).role.value == "department_head"
+
+
+def test_bulk_decision_refuses_mixed_types_and_changes_nothing(app, world, login):
+    support_item = file_support(app, world)
+    with app.test_request_context():
+        credit_item = service.file_request(
+            world.owner,
+            world.account.id,
+            RequestType.CREDIT,
+            {"proposed_grade": "green", "proposed_limit": "1", "basis": "b", "content": "c"},
+        )
+    pairs = [f"{r.id}:{r.steps[0].id}" for r in (support_item, credit_item)]
+    client = login(world.supervisor)
+    response = client.post("/approvals/bulk", data={"selected": pairs, "decision": "approve"})
+    assert "Select requests of one type only." in text(client.get(response.headers["Location"]))
+    assert service.waiting_count(world.supervisor) == 2
+
+
+def test_bulk_rejection_without_a_reason_decides_nothing(app, world, login):
+    item = file_support(app, world)
+    client = login(world.supervisor)
+    response = client.post(
+        "/approvals/bulk",
+        data={"selected": [f"{item.id}:{item.steps[0].id}"], "decision": "reject"},
+    )
+    assert "Give a reason." in text(client.get(response.headers["Location"]))
+    db.session.expire_all()
+    assert db.session.get(ApprovalRequest, item.id).status is RequestStatus.PENDING
+
+
+def test_approver_names_a_deputy_who_then_sees_the_step(app, world, login):
+    from webapp.common.timeutil import local_today
+
+    item = file_support(app, world)
+    client = login(world.supervisor)
+    today = local_today().isoformat()
+    response = client.post(
+        "/approvals/deputies",
+        data={"deputy_id": world.colleague.id, "starts_on": today, "ends_on": today},
+    )
+    assert response.status_code == 303
+    assert "李经理" in text(client.get("/approvals/deputies"))
+    assert service.waiting_count(world.colleague) == 1
+    page = text(login(world.colleague).get(f"/approvals/{item.id}"))
+    assert "You decide as deputy for 王主管." in page
+
+
+def test_a_delegation_ending_before_it_starts_is_refused_inline(world, login):
+    response = login(world.supervisor).post(
+        "/approvals/deputies",
+        data={"deputy_id": world.head.id, "starts_on": "2026-12-10", "ends_on": "2026-12-01"},
+    )
+    assert response.status_code == 422
+    assert "The end cannot be before the start." in text(response)
+
+
+def test_admin_sees_a_stranded_step_and_hands_it_on(app, world, login):
+    item = file_support(app, world)
+    world.supervisor.active = False  # the supervisor left the company
+    db.session.commit()
+    admin = login(world.admin)
+    page = text(admin.get("/approvals/admin/steps"))
+    assert item.number in page and "stranded" in page
+    step_id = item.steps[0].id
+    response = admin.post(f"/approvals/steps/{step_id}/reassign", data={"user_id": world.head.id})
+    assert response.status_code == 303
+    assert service.waiting_count(world.head) == 1
+    trail = text(login(world.owner).get(f"/approvals/{item.id}"))
+    assert "Step reassigned to" in trail
+
+
+def test_the_team_marks_a_support_task_delivered_from_the_requests_tab(app, world, login):
+    item = file_support(app, world)
+    decide_now(app, world.supervisor, item)
+    decide_now(app, world.head, item)
+    client = login(world.owner)
+    tab = text(client.get(f"/accounts/{world.account.id}/requests", headers={"HX-Request": "1"}))
+    assert 'id="support-tasks"' in tab and "Mark delivered" in tab
+    with app.test_request_context():
+        task = service.support_tasks(world.owner, world.account.id)[0]
+    response = client.post(
+        f"/accounts/{world.account.id}/tasks/{task.id}/deliver", data={"note": "已举办"}
+    )
+    assert response.status_code == 303
+    tab = text(client.get(f"/accounts/{world.account.id}/requests", headers={"HX-Request": "1"}))
+    assert "Delivered" in tab and "已举办" in tab and "Mark delivered" not in tab
+
+
+def test_inbox_filters_overdue_steps_and_shows_age(app, world, login):
+    from datetime import timedelta
+
+    from webapp.common.timeutil import utcnow
+
+    late, fresh_one = file_support(app, world), file_support(app, world)
+    late.steps[0].due_at = utcnow() - timedelta(days=1)
+    late.filed_at = utcnow() - timedelta(days=4)
+    db.session.commit()
+    client = login(world.supervisor)
+    page = text(client.get("/approvals/?overdue=1"))
+    assert late.number in page and fresh_one.number not in page
+    assert "4 d" in page

@@ -19,7 +19,7 @@ from flask import current_app
 from webapp import create_app
 from webapp.accounts.models import AccountMember, Contact
 from webapp.approvals import service as approvals
-from webapp.approvals.models import RequestType
+from webapp.approvals.models import Delegation, RequestType, SupportKind, SupportTask
 from webapp.auth.models import Role
 from webapp.common.timeutil import local_today
 from webapp.contracts.models import Contract, ContractStatus, SignedScan
@@ -105,6 +105,17 @@ EXPECTED_ROWS = {
     ("approvals.new", "GET"):                (302, 200,  403, 200, 200, 403, 403, 403, 403),
     ("approvals.new", "POST"):               (302, 422,  403, 422, 422, 403, 403, 403, 403),
     ("approvals.account_requests", "GET"):   (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    # resubmitting a request that is not returned is refused with a message (303)
+    ("approvals.resubmit", "GET"):           (302, 303,  403, 303, 303, 303, 303, 303, 403),
+    ("approvals.resubmit", "POST"):          (302, 303,  403, 303, 303, 303, 303, 303, 403),
+    ("approvals.bulk_decide", "POST"):       (302, 303,  303, 303, 303, 303, 303, 303, 303),
+    ("approvals.deputies", "GET"):           (302, 200,  200, 200, 200, 200, 200, 200, 200),
+    ("approvals.deputies", "POST"):          (302, 422,  422, 422, 422, 422, 422, 422, 422),
+    # the delegation is the supervisor's: only they end it
+    ("approvals.end_delegation", "POST"):    (302, 403,  403, 303, 403, 403, 403, 403, 403),
+    ("approvals.admin_steps", "GET"):        (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("approvals.reassign", "POST"):          (302, 403,  403, 403, 403, 403, 403, 403, 303),
+    ("approvals.deliver_task", "POST"):      (302, 303,  403, 303, 303, 403, 403, 403, 403),
 }
 # fmt: on
 
@@ -226,7 +237,24 @@ def _reset(world) -> dict[str, int]:
             RequestType.SUPPORT,
             {"support_kind": "training", "content": "路由测试培训"},
         )
-    request_ids = {"request_id": filed.id, "step_id": filed.steps[0].id, "kind": "support"}
+    task = SupportTask(
+        request_id=filed.id, account_id=world.account.id, kind=SupportKind.TRAINING, title="培训"
+    )
+    delegation = Delegation(
+        user_id=world.supervisor.id,
+        deputy_id=world.head.id,
+        starts_on=local_today(),
+        ends_on=local_today(),
+    )
+    db.session.add_all([task, delegation])
+    db.session.commit()
+    request_ids = {
+        "request_id": filed.id,
+        "step_id": filed.steps[0].id,
+        "kind": "support",
+        "task_id": task.id,
+        "delegation_id": delegation.id,
+    }
     return {
         "account_id": world.account.id,
         "contact_id": world.contact.id,

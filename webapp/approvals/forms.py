@@ -46,3 +46,17 @@ class DecisionForm(FlaskForm):
 
 class CommentForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), [DataRequired(), Length(max=2000)])
+
+
+class DelegationForm(FlaskForm):
+    deputy_id = SelectField(_l("Deputy"), [DataRequired()], coerce=int)
+    starts_on = DateField(_l("From"), [DataRequired()])
+    ends_on = DateField(_l("To"), [DataRequired()])
+
+
+class ReassignForm(FlaskForm):
+    user_id = SelectField(_l("Hand the step to"), [DataRequired()], coerce=int)
+
+
+class DeliverForm(FlaskForm):
+    note = StringField(_l("What was delivered"), [Optional(), Length(max=500)], filters=[strip])

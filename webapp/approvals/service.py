@@ -199,7 +199,9 @@ def waiting_count(user: User) -> int:
     )
 
 
-def waiting_for(user: User, type_: RequestType | None = None, limit: int = 200):
+def waiting_for(
+    user: User, type_: RequestType | None = None, limit: int = 200, overdue_only: bool = False
+):
     stmt = (
         sa.select(ApprovalRequest, ApprovalStep)
         .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
@@ -210,13 +212,21 @@ def waiting_for(user: User, type_: RequestType | None = None, limit: int = 200):
     )
     if type_ is not None:
         stmt = stmt.where(ApprovalRequest.type == type_)
+    if overdue_only:
+        stmt = stmt.where(ApprovalStep.due_at < utcnow())
     return db.session.execute(stmt).all()
 
 
-def inbox_rows(user: User, box: str, type_: RequestType | None = None, limit: int = 100):
+def inbox_rows(
+    user: User,
+    box: str,
+    type_: RequestType | None = None,
+    limit: int = 100,
+    overdue_only: bool = False,
+):
     """(request, step) pairs of one inbox box: waiting for me, filed by me, decided by me."""
     if box == "waiting":
-        return waiting_for(user, type_, limit)
+        return waiting_for(user, type_, limit, overdue_only)
     stmt = (
         sa.select(ApprovalRequest, ApprovalStep)
         .outerjoin(
@@ -227,6 +237,8 @@ def inbox_rows(user: User, box: str, type_: RequestType | None = None, limit: in
         .order_by(ApprovalRequest.filed_at.desc())
         .limit(limit)
     )
+    if overdue_only:
+        stmt = stmt.where(ApprovalStep.due_at < utcnow())
     if box == "filed":
         stmt = stmt.where(ApprovalRequest.applicant_id == user.id)
     else:
@@ -747,8 +759,8 @@ def reassign(admin: User, step_id: int, user_id: int) -> ApprovalStep:
     step = db.session.get(ApprovalStep, step_id)
     if step is None:
         raise NotFound(_("No such step."))
-    if step.status is not StepStatus.WAITING:
-        raise DomainError(_("The step is already decided."))
+    if step.status is not StepStatus.WAITING or not step.current:
+        raise TooLate(_("The step is already decided."))
     person = db.session.get(User, user_id)
     if person is None or not person.active:
         raise ValidationFailed({"user_id": _("Choose an active user.")})
@@ -765,9 +777,13 @@ def reassign(admin: User, step_id: int, user_id: int) -> ApprovalStep:
 def delegate(user: User, deputy_id: int, starts_on: date, ends_on: date) -> Delegation:
     if ends_on < starts_on:
         raise ValidationFailed({"ends_on": _("The end cannot be before the start.")})
+    if (ends_on - starts_on).days > 366:
+        raise ValidationFailed({"ends_on": _("A delegation lasts at most a year.")})
     deputy = db.session.get(User, deputy_id)
     if deputy is None or not deputy.active or deputy.id == user.id:
         raise ValidationFailed({"deputy_id": _("Choose an active colleague.")})
+    if not _may_deputise(user, deputy):
+        raise ValidationFailed({"deputy_id": _("This colleague cannot stand in for you.")})
     delegation = Delegation(
         user_id=user.id, deputy_id=deputy.id, starts_on=starts_on, ends_on=ends_on
     )
@@ -783,6 +799,47 @@ def my_delegations(user: User) -> list[Delegation]:
             .where(Delegation.user_id == user.id, Delegation.ends_on >= local_today())
             .options(joinedload(Delegation.deputy))
             .order_by(Delegation.starts_on)
+        )
+    )
+
+
+def delegations_to(user: User) -> list[Delegation]:
+    """Whom `user` is deputy for, today or later."""
+    return list(
+        db.session.scalars(
+            sa.select(Delegation)
+            .where(Delegation.deputy_id == user.id, Delegation.ends_on >= local_today())
+            .options(joinedload(Delegation.user))
+            .order_by(Delegation.starts_on)
+        )
+    )
+
+
+def _may_deputise(user: User, deputy: User) -> bool:
+    """A colleague of the same department, or anyone of the user's own role, or an executive;
+    never an administrator or the custodian, who decide nothing."""
+    if deputy.role in (Role.ADMIN, Role.CUSTODIAN):
+        return False
+    same_department = user.department_id is not None and deputy.department_id == user.department_id
+    return same_department or deputy.role in (user.role, Role.EXECUTIVE)
+
+
+def deputy_choices(user: User) -> list[tuple[User, str]]:
+    people = db.session.scalars(
+        sa.select(User)
+        .where(User.active.is_(True), User.id != user.id)
+        .order_by(User.role, User.full_name)
+    )
+    return [(p, f"{p.full_name} · {p.role.label}") for p in people if _may_deputise(user, p)]
+
+
+def active_approvers() -> list[User]:
+    roles = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.EXECUTIVE, Role.FINANCE)
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.active.is_(True), User.role.in_(roles))
+            .order_by(User.role, User.full_name)
         )
     )
 
@@ -880,6 +937,11 @@ def delivered_support_count(account_id: int, start: date, end: date) -> int:
             SupportTask.delivered_at < until,
         )
     )
+
+
+def age_days(request: ApprovalRequest) -> int:
+    """Whole days since the request was filed."""
+    return max((utcnow() - request.filed_at).days, 0)
 
 
 def days_left(request: ApprovalRequest) -> int | None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -8,14 +8,23 @@ from flask_login import current_user, login_required
 from webapp.accounts import service as accounts
 from webapp.accounts.tabs import account_tabs, register_tab
 from webapp.approvals import service
-from webapp.approvals.forms import CommentForm, CreditForm, DecisionForm, SupportForm
-from webapp.approvals.models import RequestType
+from webapp.approvals.forms import (
+    CommentForm,
+    CreditForm,
+    DecisionForm,
+    DelegationForm,
+    DeliverForm,
+    ReassignForm,
+    SupportForm,
+)
+from webapp.approvals.models import RequestStatus, RequestType
 from webapp.approvals.workflow import ACTION_LABELS, EVENT_LABELS
+from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
-from webapp.common.errors import ValidationFailed
+from webapp.common.errors import Forbidden, ValidationFailed
 from webapp.common.forms import apply_errors
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
-from webapp.contracts.service import available_credit, open_contract_amount
+from webapp.contracts.service import arrears_of, available_credit, open_contract_amount
 
 bp = Blueprint("approvals", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -24,6 +33,17 @@ editors = roles_required(*ACCOUNT_EDITORS)
 register_tab("requests", _l("Requests"), "approvals.account_requests", 50)
 FORMS = {RequestType.SUPPORT: SupportForm, RequestType.CREDIT: CreditForm}
 BOXES = ("waiting", "filed", "decided")
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "content": _l("Content"),
+    "amount": _l("Amount"),
+    "support_kind": _l("Kind of support"),
+    "starts_on": _l("From"),
+    "ends_on": _l("To"),
+    "proposed_grade": _l("Proposed grade"),
+    "proposed_limit": _l("Proposed limit (yuan)"),
+    "basis": _l("Basis"),
+}
 
 
 @bp.app_template_global()
@@ -38,7 +58,8 @@ def inbox():
     box = request.args.get("box") if request.args.get("box") in BOXES else "waiting"
     raw = request.args.get("type") or ""
     type_ = RequestType(raw) if raw in {t.value for t in RequestType} else None
-    rows = service.inbox_rows(current_user, box, type_)
+    overdue_only = request.args.get("overdue") == "1"
+    rows = service.inbox_rows(current_user, box, type_, overdue_only=overdue_only)
     return render_page(
         "approvals/inbox.html",
         block="inbox_rows",
@@ -48,6 +69,8 @@ def inbox():
         types=list(RequestType),
         waiting=service.waiting_count(current_user),
         overdue=service.is_overdue,
+        overdue_only=overdue_only,
+        age=service.age_days,
         decision_form=DecisionForm(),
         action_labels=ACTION_LABELS,
     )
@@ -75,6 +98,8 @@ def detail(request_id: int):
         days_left=service.days_left(item),
         overdue=service.is_overdue,
         open_contracts=open_contract_amount(item.account_id),
+        arrears=arrears_of(item.account_id),
+        field_labels=FIELD_LABELS,
         available=available_credit(item.account),
         recent=service.recent_for_account(current_user, item.account_id, exclude=item.id),
         decision_form=DecisionForm(),
@@ -181,6 +206,8 @@ def account_requests(account_id: int):
         account=account,
         can_edit=accounts.can_edit(current_user, account),
         items=service.recent_for_account(current_user, account.id, limit=100),
+        tasks=service.support_tasks(current_user, account.id),
+        deliver_form=DeliverForm(),
     )
     if wants_fragment():
         return render_fragment("approvals/_account_requests.html", **context)
@@ -191,3 +218,172 @@ def account_requests(account_id: int):
         fragment="approvals/_account_requests.html",
         **context,
     )
+
+
+@bp.route("/approvals/<int:request_id>/resubmit", methods=["GET", "POST"])
+@login_required
+def resubmit(request_id: int):
+    """The applicant revises a returned request and files it again as the next round."""
+    item = service.get_request(current_user, request_id)
+    if item.applicant_id != current_user.id or item.status is not RequestStatus.RETURNED:
+        flash(_("Only the applicant resubmits a returned request."), "error")
+        return redirect(url_for("approvals.detail", request_id=item.id), code=303)
+    if item.type not in FORMS:
+        if item.contract_id:
+            return redirect(url_for("contracts.edit", contract_id=item.contract_id), code=303)
+        abort(404)
+    form = FORMS[item.type](obj=item if request.method == "GET" else None)
+    if request.method == "GET" and item.amount is not None and hasattr(form, "amount"):
+        form.amount.data = f"{item.amount:.2f}"
+    if (
+        request.method == "GET"
+        and item.proposed_limit is not None
+        and hasattr(form, "proposed_limit")
+    ):
+        form.proposed_limit.data = f"{item.proposed_limit:.2f}"
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.resubmit(current_user, item.id, form.data)
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 422
+        except (service.TooLate, Forbidden) as error:
+            flash(error.message, "error")
+            return redirect(url_for("approvals.detail", request_id=item.id), code=303)
+        else:
+            flash(_("%(number)s resubmitted.", number=item.number), "success")
+            return redirect(url_for("approvals.detail", request_id=item.id), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_page(
+        "approvals/new.html",
+        form=form,
+        account=item.account,
+        type_=item.type,
+        item=item,
+        status=status,
+    )
+
+
+def _selected_pairs(values: list[str]) -> list[tuple[int, int]]:
+    pairs = []
+    for value in values:
+        request_id, _sep, step_id = value.partition(":")
+        if request_id.isdigit() and step_id.isdigit():
+            pairs.append((int(request_id), int(step_id)))
+    return pairs
+
+
+@bp.post("/approvals/bulk")
+@login_required
+def bulk_decide():
+    """Decide several selected requests of one type from the inbox; each is recorded on its
+    own, and the flash message says which went through and which did not."""
+    form = DecisionForm()
+    pairs = _selected_pairs(request.form.getlist("selected"))
+    try:
+        results = service.bulk_decide(
+            current_user, pairs, request.form.get("decision", ""), form.comment.data
+        )
+    except ValidationFailed as error:
+        flash("；".join(error.errors.values()), "error")
+    else:
+        done = [r for _id, r, err in results if r is not None]
+        failed = [(rid, err) for rid, r, err in results if r is None]
+        if done:
+            flash(_("Decided: %(numbers)s.", numbers="、".join(r.number for r in done)), "success")
+        for rid, err in failed:
+            flash(_("Request %(id)s not decided: %(why)s", id=rid, why=err), "error")
+    response = redirect(url_for("approvals.inbox", type=request.form.get("type") or None), 303)
+    response.headers["HX-Trigger"] = "approvals-changed"
+    return response
+
+
+@bp.route("/approvals/deputies", methods=["GET", "POST"])
+@login_required
+def deputies():
+    """An approver names a deputy for a date range; the trail then shows "X for Y"."""
+    form = DelegationForm()
+    form.deputy_id.choices = [(u.id, label) for u, label in service.deputy_choices(current_user)]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.delegate(
+                current_user, form.deputy_id.data, form.starts_on.data, form.ends_on.data
+            )
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 422
+        else:
+            flash(_("Deputy named."), "success")
+            return redirect(url_for("approvals.deputies"), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_page(
+        "approvals/deputies.html",
+        form=form,
+        delegations=service.my_delegations(current_user),
+        covering=service.delegations_to(current_user),
+        status=status,
+    )
+
+
+@bp.post("/approvals/deputies/<int:delegation_id>/end")
+@login_required
+def end_delegation(delegation_id: int):
+    service.end_delegation(current_user, delegation_id)
+    flash(_("Delegation ended."), "success")
+    return redirect(url_for("approvals.deputies"), code=303)
+
+
+@bp.get("/approvals/admin/steps")
+@roles_required(Role.ADMIN)
+def admin_steps():
+    """Waiting steps, stranded ones first, so an approver who left strands nothing."""
+    steps = service.waiting_steps_for_admin()
+    stranded = {s.id for s in steps if service.stranded(s)}
+    steps.sort(key=lambda s: s.id not in stranded)
+    return render_page(
+        "approvals/admin_steps.html",
+        steps=steps,
+        stranded=stranded,
+        users=service.active_approvers(),
+        form=ReassignForm(),
+        action_labels=ACTION_LABELS,
+        overdue=service.is_overdue,
+    )
+
+
+@bp.post("/approvals/steps/<int:step_id>/reassign")
+@roles_required(Role.ADMIN)
+def reassign(step_id: int):
+    try:
+        step = service.reassign(current_user, step_id, request.form.get("user_id", type=int) or 0)
+    except (ValidationFailed, service.TooLate) as error:
+        message = getattr(error, "message", None) or "；".join(error.errors.values())
+        flash(message, "error")
+    else:
+        flash(
+            _(
+                "%(number)s: step handed to %(name)s.",
+                number=step.request.number,
+                name=step.assignee.full_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("approvals.admin_steps"), code=303)
+
+
+@bp.post("/accounts/<int:account_id>/tasks/<int:task_id>/deliver")
+@editors
+def deliver_task(account_id: int, task_id: int):
+    form = DeliverForm()
+    try:
+        task = service.deliver_task(current_user, task_id, form.note.data)
+    except (ValidationFailed, service.AlreadyDecided) as error:
+        message = getattr(error, "message", None) or "；".join(error.errors.values())
+        flash(message, "error")
+    else:
+        flash(_("Support task “%(title)s” delivered.", title=task.title), "success")
+    return redirect(url_for("accounts.detail", account_id=account_id, tab="requests"), code=303)

@@ -337,9 +337,14 @@ def open_contract_amount(account_id: int, exclude_id: int | None = None) -> Deci
     return sum(db.session.scalars(stmt), Decimal("0.00"))
 
 
+def arrears_of(account_id: int) -> Decimal:
+    """What the client owes on delivered goods, from the sales records (0 without them)."""
+    return sum((p(account_id) for p in _ARREARS_PROVIDERS), Decimal("0.00"))
+
+
 def available_credit(account: Account, exclude_id: int | None = None) -> Decimal:
     """Credit limit minus open contract amounts and arrears (DOMAIN.md 合同审批)."""
-    arrears = sum((p(account.id) for p in _ARREARS_PROVIDERS), Decimal("0.00"))
+    arrears = arrears_of(account.id)
     return account.credit_limit - open_contract_amount(account.id, exclude_id) - arrears
 
 
