@@ -452,6 +452,29 @@ def _contract_fields(request: ApprovalRequest, contract: Contract) -> None:
     )
 
 
+def file_contract_request(contract: Contract, user: User) -> ApprovalRequest:
+    """File the 合同审批 request of a contract just submitted (not committed): after a return,
+    the returned request's next round; otherwise a new request."""
+    request = db.session.scalar(
+        sa.select(ApprovalRequest)
+        .where(
+            ApprovalRequest.contract_id == contract.id,
+            ApprovalRequest.status == RequestStatus.RETURNED,
+        )
+        .order_by(ApprovalRequest.id.desc())
+        .limit(1)
+    )
+    if request is not None:
+        _contract_fields(request, contract)
+        _next_round(request, user)
+    else:
+        request = _new_request(user, contract.account, RequestType.CONTRACT)
+        request.contract = contract
+        _contract_fields(request, contract)
+        _open(request, user)
+    return request
+
+
 class ContractBridge:
     """Registered with the contracts area: submitting a contract files (or, after a return,
     resubmits) its approval request in the contract's own transaction; withdrawing the
@@ -461,23 +484,7 @@ class ContractBridge:
         self._pending: list = []
 
     def filed(self, contract: Contract, user: User) -> None:
-        request = db.session.scalar(
-            sa.select(ApprovalRequest)
-            .where(
-                ApprovalRequest.contract_id == contract.id,
-                ApprovalRequest.status == RequestStatus.RETURNED,
-            )
-            .order_by(ApprovalRequest.id.desc())
-            .limit(1)
-        )
-        if request is not None:
-            _contract_fields(request, contract)
-            _next_round(request, user)
-        else:
-            request = _new_request(user, contract.account, RequestType.CONTRACT)
-            request.contract = contract
-            _contract_fields(request, contract)
-            _open(request, user)
+        request = file_contract_request(contract, user)
         self._pending.append(lambda: step_opened.send(request, step=current_step(request)))
 
     def withdrawn(self, contract: Contract, user: User) -> None:
