@@ -57,4 +57,8 @@ def test_credit_adjustment_from_filing_to_the_new_limit(page, live_server, login
     expect(page.locator("#account-profile")).to_contain_text("近 12 个月采购 420 万元")
     page.goto(live_server("/approvals/?box=filed"))
     expect(page.locator("#inbox-rows tr", has_text=number)).to_contain_text("已批准")
+    # the applicant was told: the bell counts it and the notification names the outcome
+    expect(page.locator("#notifications-bell .count-badge")).not_to_have_text("0")
+    page.locator("#notifications-bell").click()
+    expect(page.locator("body")).to_contain_text(f"{number} 已批准")
     screenshot(page, "approval-account-after")

@@ -250,3 +250,50 @@ def test_finance_cannot_mark_a_task_delivered(people):
         service.deliver_task(people["finance"], task.id, None)
     with pytest.raises(NotFound):
         service.deliver_task(people["manager"], 999999, None)
+
+
+# --- the printed request form -----------------------------------------------------------------
+
+
+def test_a_request_prints_as_its_standard_form_in_pdf_and_docx(people):
+    from tests.unit.documents_support import docx_body_text, pdf_text, squeeze
+    from webapp.documents import service as documents
+
+    request = service.file_request(
+        people["manager"],
+        people["account"].id,
+        RequestType.CREDIT,
+        {
+            "proposed_grade": "green",
+            "proposed_limit": "800000",
+            "basis": "近 12 个月采购 420 万元，回款均按期",
+            "content": "业务量增长 <script>需提高额度</script>",
+        },
+    )
+    decide(people["supervisor"], request, comment="属实")
+    pdf = documents.generate(people["manager"], "request", request.id, "pdf")
+    word = documents.generate(people["manager"], "request", request.id, "docx")
+    for text in (
+        squeeze(pdf_text(documents.read_bytes(pdf))),
+        squeeze(docx_body_text(documents.read_bytes(word))),
+    ):
+        assert "大客户信用调整申请表" in text
+        assert request.number in text
+        assert "¥800,000.00" in text
+        assert squeeze("业务量增长 <script>需提高额度</script>") in text  # literally
+        assert "属实" in text  # the supervisor's opinion, with who gave it
+        assert people["supervisor"].full_name in text
+
+
+def test_someone_who_cannot_see_the_request_cannot_print_it(people, make_department, make_user):
+    from webapp.documents import service as documents
+
+    outsider = make_user(Role.ACCOUNT_MANAGER, make_department("华南大客户部"))
+    request = service.file_request(
+        people["manager"],
+        people["account"].id,
+        RequestType.SUPPORT,
+        {"support_kind": "sales", "content": "陪同拜访"},
+    )
+    with pytest.raises(Forbidden):
+        documents.generate(outsider, "request", request.id, "pdf")

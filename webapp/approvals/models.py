@@ -91,13 +91,17 @@ set_labels(
 
 class ApprovalRequest(db.Model):
     __tablename__ = "approval_requests"
-    __table_args__ = (sa.Index("ix_approval_requests_status_type", "status", "type"),)
+    __table_args__ = (
+        sa.Index("ix_approval_requests_status_type", "status", "type"),
+        # "filed by me", newest first
+        sa.Index("ix_approval_requests_applicant_filed", "applicant_id", "filed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(16), unique=True)  # SP-YYYY-NNNNN
     type: Mapped[RequestType] = mapped_column(enum_column(RequestType))
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"), index=True)
-    applicant_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
     status: Mapped[RequestStatus] = mapped_column(
         enum_column(RequestStatus), default=RequestStatus.PENDING
@@ -152,15 +156,18 @@ class ApprovalStep(db.Model):
     )
     round: Mapped[int] = mapped_column()
     position: Mapped[int] = mapped_column()
-    current: Mapped[bool] = mapped_column(default=False, index=True)
+    # no index of its own: two values over many rows, and SQLite would pick it for the join
+    # from a request to its current step instead of the (request_id, round, position) key
+    current: Mapped[bool] = mapped_column(default=False)
     role: Mapped[Role] = mapped_column(enum_column(Role))
     action_name: Mapped[str] = mapped_column(sa.String(16))  # 审核 / 会签 / 审批
     # the department whose supervisor/head acts; None for company-wide roles
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
-    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # reassigned
+    # reassigned; indexed so the inbox's "mine or my role's" OR can use an index on each side
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     status: Mapped[StepStatus] = mapped_column(enum_column(StepStatus), default=StepStatus.WAITING)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     on_behalf_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     comment: Mapped[str | None] = mapped_column(sa.Text)

@@ -227,25 +227,29 @@ def inbox_rows(
     """(request, step) pairs of one inbox box: waiting for me, filed by me, decided by me."""
     if box == "waiting":
         return waiting_for(user, type_, limit, overdue_only)
+    if box == "filed":
+        mine = ApprovalRequest.applicant_id == user.id
+    else:
+        decided = sa.select(ApprovalStep.request_id).where(ApprovalStep.decided_by_id == user.id)
+        mine = ApprovalRequest.id.in_(decided)
+    # the newest `limit` ids first (by index), then their current steps: SQLite would otherwise
+    # walk every request in date order to the join
+    newest = sa.select(ApprovalRequest.id).where(mine)
+    if type_ is not None:
+        newest = newest.where(ApprovalRequest.type == type_)
+    newest = newest.order_by(ApprovalRequest.filed_at.desc()).limit(limit)
     stmt = (
         sa.select(ApprovalRequest, ApprovalStep)
         .outerjoin(
             ApprovalStep,
             sa.and_(ApprovalStep.request_id == ApprovalRequest.id, ApprovalStep.current.is_(True)),
         )
+        .where(ApprovalRequest.id.in_(newest))
         .options(joinedload(ApprovalRequest.account), joinedload(ApprovalRequest.applicant))
         .order_by(ApprovalRequest.filed_at.desc())
-        .limit(limit)
     )
     if overdue_only:
         stmt = stmt.where(ApprovalStep.due_at < utcnow())
-    if box == "filed":
-        stmt = stmt.where(ApprovalRequest.applicant_id == user.id)
-    else:
-        decided = sa.select(ApprovalStep.request_id).where(ApprovalStep.decided_by_id == user.id)
-        stmt = stmt.where(ApprovalRequest.id.in_(decided))
-    if type_ is not None:
-        stmt = stmt.where(ApprovalRequest.type == type_)
     return db.session.execute(stmt).all()
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from webapp.accounts import service as accounts
 from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.approvals import documents as _documents  # noqa: F401  (registers the request form)
 from webapp.approvals import service
 from webapp.approvals.forms import (
     CommentForm,
@@ -33,6 +34,7 @@ editors = roles_required(*ACCOUNT_EDITORS)
 register_tab("requests", _l("Requests"), "approvals.account_requests", 50)
 FORMS = {RequestType.SUPPORT: SupportForm, RequestType.CREDIT: CreditForm}
 BOXES = ("waiting", "filed", "decided")
+INBOX_LIMIT = 50  # the most urgent (waiting) or newest (filed, decided) first
 FIELD_LABELS = {
     "title": _l("Title"),
     "content": _l("Content"),
@@ -59,7 +61,9 @@ def inbox():
     raw = request.args.get("type") or ""
     type_ = RequestType(raw) if raw in {t.value for t in RequestType} else None
     overdue_only = request.args.get("overdue") == "1"
-    rows = service.inbox_rows(current_user, box, type_, overdue_only=overdue_only)
+    rows = service.inbox_rows(
+        current_user, box, type_, limit=INBOX_LIMIT, overdue_only=overdue_only
+    )
     return render_page(
         "approvals/inbox.html",
         block="inbox_rows",
@@ -70,6 +74,7 @@ def inbox():
         waiting=service.waiting_count(current_user),
         overdue=service.is_overdue,
         overdue_only=overdue_only,
+        limit=INBOX_LIMIT,
         age=service.age_days,
         decision_form=DecisionForm(),
         action_labels=ACTION_LABELS,
