@@ -50,6 +50,8 @@ def upgrade():
         batch_op.create_index('ix_approval_requests_applicant_filed', ['applicant_id', 'filed_at'], unique=False)
     with op.batch_alter_table('approval_steps', schema=None) as batch_op:
         batch_op.drop_index('ix_approval_steps_current')
+        batch_op.drop_index('ix_approval_steps_inbox')
+        batch_op.create_index('ix_approval_steps_open', ['status', 'current', 'role', 'department_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_approval_steps_decided_by_id'), ['decided_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_approval_steps_assignee_id'), ['assignee_id'], unique=False)
 
@@ -58,6 +60,8 @@ def downgrade():
     with op.batch_alter_table('approval_steps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_approval_steps_assignee_id'))
         batch_op.drop_index(batch_op.f('ix_approval_steps_decided_by_id'))
+        batch_op.drop_index('ix_approval_steps_open')
+        batch_op.create_index('ix_approval_steps_inbox', ['status', 'role', 'department_id'], unique=False)
         batch_op.create_index('ix_approval_steps_current', ['current'], unique=False)
     with op.batch_alter_table('approval_requests', schema=None) as batch_op:
         batch_op.drop_index('ix_approval_requests_applicant_filed')

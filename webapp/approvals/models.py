@@ -147,7 +147,8 @@ class ApprovalStep(db.Model):
     __tablename__ = "approval_steps"
     __table_args__ = (
         sa.UniqueConstraint("request_id", "round", "position", name="uq_approval_steps_slot"),
-        sa.Index("ix_approval_steps_inbox", "status", "role", "department_id"),
+        # the inbox: open steps of a role (and department)
+        sa.Index("ix_approval_steps_open", "status", "current", "role", "department_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
