@@ -1,0 +1,178 @@
+"""`flask render` and `flask doctor`.
+
+    flask --app webapp render contract 12 --format pdf -o HT-2026-00012.pdf
+    flask --app webapp render contract --all --format pdf -o archive/
+    flask --app webapp doctor
+
+`render KIND` takes any registered document type (contract, proposal, …). A batch uses every
+core: a process pool whose workers each create their own app (database connections must not
+cross a fork), so long batches run here and never in a web request. Documents are generated
+and stored exactly as from the web (an unchanged record reuses its stored file) and copied to
+the output folder.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from webapp.common.errors import DomainError
+from webapp.documents import fonts, storage
+from webapp.documents.models import FORMATS
+
+_worker_app: Flask | None = None
+
+
+def _init_worker(config: dict) -> None:
+    global _worker_app
+    from webapp import create_app
+
+    _worker_app = create_app(config)
+
+
+def _render_one(kind: str, source_id: int, fmt: str, folder: str) -> tuple[int, str, str | None]:
+    """In a worker: generate (or reuse) one document and copy it into `folder`."""
+    assert _worker_app is not None
+    with _worker_app.app_context():
+        return _render_into(kind, source_id, fmt, Path(folder))
+
+
+def _render_into(kind: str, source_id: int, fmt: str, folder: Path) -> tuple[int, str, str | None]:
+    from webapp.documents import service
+    from webapp.extensions import db
+
+    try:
+        row = service.generate_unchecked(kind, source_id, fmt)
+        data = service.read_bytes(row)
+    except DomainError as error:
+        db.session.rollback()
+        return source_id, "", error.message
+    storage.write_atomic(folder / row.filename, data)
+    return source_id, row.filename, None
+
+
+def _worker_config(app: Flask) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "DOCUMENT_DIR": app.config["DOCUMENT_DIR"],
+        "TESTING": app.testing,
+    }
+
+
+def _batch(kind: str, ids: list[int], fmt: str, folder: Path, jobs: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    with click.progressbar(length=len(ids), label=f"{kind} → {folder}") as bar:
+        if jobs <= 1:
+            for source_id in ids:
+                _id, _name, error = _render_into(kind, source_id, fmt, folder)
+                if error:
+                    failures.append(f"{kind} {source_id}: {error}")
+                bar.update(1)
+            return failures
+        app = current_app._get_current_object()
+        pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(_worker_config(app),),
+        )
+        with pool:
+            futures = [pool.submit(_render_one, kind, i, fmt, str(folder)) for i in ids]
+            for future in as_completed(futures):
+                source_id, _name, error = future.result()
+                if error:
+                    failures.append(f"{kind} {source_id}: {error}")
+                bar.update(1)
+    return failures
+
+
+def register_document_commands(app: Flask) -> None:
+    @app.cli.command("render")
+    @click.argument("kind")
+    @click.argument("source_id", required=False, type=int)
+    @click.option("--all", "render_all", is_flag=True, help="Every record of this kind.")
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True)
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="File for one document; folder for --all (default: the current folder).",
+    )
+    @click.option(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        show_default="all cores",
+        help="Worker processes for --all.",
+    )
+    def render_command(kind, source_id, render_all, fmt, output, jobs):
+        """Render document KIND (contract, proposal, …) for SOURCE_ID, or --all of them."""
+        from webapp.documents.registry import document_type, document_types
+
+        doc_type = document_type(kind)
+        if doc_type is None:
+            known = ", ".join(t.kind for t in document_types())
+            raise click.BadParameter(f"unknown document kind {kind!r}; known: {known}")
+        if render_all == (source_id is not None):
+            raise click.UsageError("give either a SOURCE_ID or --all")
+        if render_all:
+            ids = list(doc_type.all_ids())
+            failures = _batch(kind, ids, fmt, output or Path("."), jobs)
+            for failure in failures:
+                click.echo(failure, err=True)
+            click.echo(f"{len(ids) - len(failures)} of {len(ids)} {kind} documents rendered")
+            if failures:
+                raise SystemExit(1)
+            return
+        from webapp.documents import service
+
+        try:
+            row = service.generate_unchecked(kind, source_id, fmt)
+            data = service.read_bytes(row)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        target = output or Path(row.filename)
+        if target.is_dir():
+            target = target / row.filename
+        storage.write_atomic(target, data)
+        click.echo(f"{target} ({len(data)} bytes, version {row.version}, sha256 {row.sha256})")
+
+    @app.cli.command("doctor")
+    def doctor_command():
+        """Check what generated documents need: CJK fonts, pango, harfbuzz-subset, storage."""
+        checks = fonts.run_checks()
+        folder = storage.document_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".doctor-probe"
+            storage.write_atomic(probe, b"ok")
+            probe.unlink()
+            checks.append(fonts.Check("document folder", True, f"{folder} is writable"))
+        except OSError as error:
+            checks.append(
+                fonts.Check(
+                    "document folder",
+                    False,
+                    f"{folder}: {error}",
+                    "set KEYDESK_DOCUMENT_DIR to a writable folder",
+                )
+            )
+        failed = False
+        for check in checks:
+            mark = "ok  " if check.ok else ("FAIL" if check.fatal else "WARN")
+            click.echo(f"[{mark}] {check.name}: {check.detail}")
+            if not check.ok and check.fix:
+                click.echo(f"       fix: {check.fix}")
+            failed = failed or (not check.ok and check.fatal)
+        if any(not c.ok for c in checks):
+            click.echo(f"Everything documents need: {fonts.INSTALL_COMMAND}")
+        if failed:
+            raise SystemExit(1)

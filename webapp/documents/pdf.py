@@ -1,0 +1,199 @@
+"""The document model as HTML + print CSS, and that as PDF through WeasyPrint.
+
+Print CSS is docs_templates/base.css (plus a document type's own stylesheet): A4, body in Noto
+Serif CJK SC, headings in Noto Sans CJK SC, ``lang="zh-CN"`` on the root so no glyph falls back
+to a Japanese or Korean face. WeasyPrint embeds and subsets every font it uses (through
+HarfBuzz when libharfbuzz-subset0 is installed; see `flask doctor`). Every text is escaped
+here, so user text is shown literally.
+"""
+
+from __future__ import annotations
+
+import base64
+import warnings
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from webapp.documents import model
+from webapp.documents.markup import DOCS_TEMPLATES
+
+PAGE_NUMBER_LABEL = ("第 ", " 页 共 ", " 页")  # 第 X 页 共 Y 页
+
+
+def _text(value: str) -> Markup:
+    """Escaped text; inner line breaks become <br>."""
+    return Markup("<br>").join(escape(line) for line in value.split("\n"))
+
+
+def _cell_class(align: str) -> str:
+    return f' class="{align}"' if align != "left" else ""
+
+
+def _image(image: model.Image, css_class: str = "figure") -> Markup:
+    src = f"data:{image.mime};base64,{base64.b64encode(image.data).decode('ascii')}"
+    caption = Markup("<figcaption>%s</figcaption>") % image.caption if image.caption else ""
+    return Markup('<figure class="%s"><img src="%s" style="width: %smm" alt="">%s</figure>') % (
+        css_class,
+        src,
+        f"{image.width_mm:g}",
+        caption,
+    )
+
+
+def _table(table: model.Table) -> Markup:
+    widths = table.relative_widths()
+    parts = [Markup('<table class="grid"><colgroup>')]
+    parts += [Markup('<col style="width: %s%%">') % f"{w * 100:.3f}" for w in widths]
+    parts.append(Markup("</colgroup><thead><tr>"))
+    parts += [
+        Markup("<th%s>%s</th>") % (Markup(_cell_class(table.alignment(i))), _text(cell))
+        for i, cell in enumerate(table.header)
+    ]
+    parts.append(Markup("</tr></thead><tbody>"))
+    # Totals are body rows at the end: a <tfoot> would repeat on every page.
+    for row, css in [(r, "") for r in table.rows] + [(r, "total") for r in table.footer]:
+        parts.append(Markup('<tr class="%s">') % css if css else Markup("<tr>"))
+        parts += [
+            Markup("<td%s>%s</td>") % (Markup(_cell_class(table.alignment(i))), _text(cell))
+            for i, cell in enumerate(row)
+        ]
+        parts.append(Markup("</tr>"))
+    parts.append(Markup("</tbody></table>"))
+    return Markup("").join(parts)
+
+
+def _key_values(block: model.KeyValues) -> Markup:
+    columns = max(1, block.columns)
+    parts = [Markup('<div class="kv-block">')]
+    if block.title:
+        parts.append(Markup('<p class="kv-title">%s</p>') % _text(block.title))
+    parts.append(Markup('<table class="kv">'))
+    items = list(block.items)
+    for start in range(0, len(items), columns):
+        parts.append(Markup("<tr>"))
+        for label, value in items[start : start + columns]:
+            parts.append(Markup("<th>%s</th><td>%s</td>") % (_text(label), _text(value)))
+        parts.append(Markup("</tr>"))
+    parts.append(Markup("</table></div>"))
+    return Markup("").join(parts)
+
+
+def _signatures(block: model.SignatureBlock) -> Markup:
+    parts = [Markup('<table class="signatures"><tr>')]
+    for party in block.parties:
+        lines = Markup("").join(
+            Markup('<p><span class="label">%s：</span>%s</p>') % (_text(label), _text(value))
+            for label, value in party.lines
+        )
+        parts.append(
+            Markup('<td><p class="party">%s</p>%s<div class="seal"></div></td>')
+            % (_text(party.title), lines)
+        )
+    parts.append(Markup("</tr></table>"))
+    return Markup("").join(parts)
+
+
+def _block(block: model.Block) -> Markup:
+    match block:
+        case model.Cover():
+            lines = Markup("").join(Markup("<p>%s</p>") % _text(line) for line in block.lines)
+            image = _image(block.image, "cover-image") if block.image else ""
+            subtitle = (
+                Markup('<p class="subtitle">%s</p>') % _text(block.subtitle)
+                if block.subtitle
+                else ""
+            )
+            return Markup(
+                '<section class="cover">%s<h1 class="cover-title">%s</h1>%s'
+                '<div class="cover-lines">%s</div></section>'
+            ) % (image, _text(block.title), subtitle, lines)
+        case model.Heading():
+            level = min(max(block.level, 1), 3) + 1  # h1 is the document title
+            return Markup("<h%d>%s</h%d>") % (level, _text(block.text), level)
+        case model.Clause():
+            return Markup('<p class="clause"><span class="no">%s</span>%s</p>') % (
+                _text(block.number),
+                _text(block.text),
+            )
+        case model.Paragraph():
+            classes = " ".join(
+                c
+                for c in (
+                    block.align if block.align != "left" else "",
+                    "bold" if block.bold else "",
+                    "small" if block.small else "",
+                )
+                if c
+            )
+            return Markup('<p class="%s">%s</p>') % (classes, _text(block.text))
+        case model.Table():
+            return _table(block)
+        case model.KeyValues():
+            return _key_values(block)
+        case model.SignatureBlock():
+            return _signatures(block)
+        case model.Image():
+            return _image(block)
+        case model.PageBreak():
+            return Markup('<div class="page-break"></div>')
+    raise TypeError(f"not a document block: {block!r}")
+
+
+def to_html(document: model.Document) -> str:
+    """The whole document as one HTML page for WeasyPrint."""
+    head = Markup(
+        '<!DOCTYPE html><html lang="%s"><head><meta charset="utf-8"><title>%s</title>'
+        '<meta name="author" content="%s"><meta name="description" content="%s"></head><body>'
+    ) % (document.lang, document.title, document.author, document.subject)
+    furniture = Markup('<div class="footer-text">%s</div>') % document.footer
+    if document.watermark:
+        furniture += Markup('<div class="watermark" aria-hidden="true">%s</div>') % (
+            document.watermark
+        )
+    title = Markup('<h1 class="doc-title">%s</h1>') % _text(document.title)
+    body = Markup("").join(_block(b) for b in document.blocks)
+    return str(
+        head + furniture + (body if document.has_cover else title + body) + Markup("</body></html>")
+    )
+
+
+@lru_cache(maxsize=1)
+def _document_html_class():
+    """WeasyPrint's HTML with our cut-down user-agent stylesheet (docs_templates/ua.css): the
+    full HTML5 one made the style cascade half of a contract's render time."""
+    from weasyprint import CSS, HTML
+
+    user_agent = CSS(filename=str(DOCS_TEMPLATES / "ua.css"))
+
+    class DocumentHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [user_agent]
+
+    return DocumentHTML
+
+
+@lru_cache(maxsize=8)
+def _stylesheets(extra: str | None) -> tuple:
+    from weasyprint import CSS
+
+    sheets = [CSS(filename=str(DOCS_TEMPLATES / "base.css"))]
+    if extra:
+        sheets.append(CSS(filename=str(DOCS_TEMPLATES / extra)))
+    return tuple(sheets)
+
+
+def render_pdf(
+    document: model.Document, *, stylesheet: str | None = None, variant: str | None = None
+) -> bytes:
+    """PDF bytes of `document`; `variant="pdf/a-3b"` for the archive."""
+    # WeasyPrint is imported late (in _document_html_class): loading pango is slow and
+    # `doctor` checks it first
+    html = _document_html_class()(string=to_html(document), base_url=str(DOCS_TEMPLATES) + "/")
+    if not variant:
+        return html.write_pdf(stylesheets=list(_stylesheets(stylesheet)))
+    with warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it; the file is
+        # dropped (and warned about) inside write_pdf, so the warning is silenced just here.
+        warnings.simplefilter("ignore", ResourceWarning)
+        return html.write_pdf(stylesheets=list(_stylesheets(stylesheet)), pdf_variant=variant)
