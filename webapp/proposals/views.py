@@ -1,0 +1,366 @@
+"""Proposal pages: the account tab, the editor (quotation rows edited with htmx), the proposal
+page with its client links and their opens, branding for the administrator, and the public
+link page /p/<token> that the client opens without an account."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.accounts import service as accounts
+from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.auth.models import Role
+from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
+from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from webapp.common.forms import apply_errors
+from webapp.common.rendering import render_fragment, render_page, wants_fragment
+from webapp.contracts import lines as line_rules
+from webapp.contracts.money import amount_in_words
+from webapp.proposals import branding, delivery, service
+from webapp.proposals.forms import TEAM_LABELS, BrandingForm, LinkForm, ProposalForm, RevokeForm
+
+bp = Blueprint("proposals", __name__)
+readers = roles_required(*ACCOUNT_READERS)
+editors = roles_required(*ACCOUNT_EDITORS)
+
+register_tab("proposals", _l("Proposals"), "proposals.account_proposals", 45)
+
+
+@bp.app_template_filter("proposal_money")
+def proposal_money(text: str) -> str:
+    """A money string of a proposal's content ("1234.50") as ¥1,234.50."""
+    return f"¥{Decimal(text):,.2f}"
+
+
+@bp.app_template_filter("proposal_qty")
+def proposal_qty(text: str) -> str:
+    """A quantity string ("12.00", "3.50") without trailing zeros: 12, 3.5."""
+    value = Decimal(text)
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+PUBLIC_HEADERS = {
+    # The token is the only secret: keep it out of caches, referrers and search engines.
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Frame-Options": "DENY",
+}
+
+
+# --- the account tab --------------------------------------------------------------------------
+
+
+@bp.get("/accounts/<int:account_id>/proposals")
+@readers
+def account_proposals(account_id: int):
+    account = accounts.get_account(current_user, account_id)
+    context = dict(
+        account=account,
+        rows=service.list_for_account(current_user, account.id),
+        can_edit=accounts.can_edit(current_user, account),
+    )
+    if wants_fragment():
+        return render_fragment("proposals/_account_proposals.html", **context)
+    return render_page(
+        "accounts/detail.html",
+        tabs=account_tabs(),
+        active_tab="proposals",
+        fragment="proposals/_account_proposals.html",
+        **context,
+    )
+
+
+# --- the editor -------------------------------------------------------------------------------
+
+
+def _input(form: ProposalForm, rows) -> service.ProposalInput:
+    values = {}
+    for name in service.TEXT_FIELDS:
+        value = getattr(form, name).data
+        values[name] = (value.strip() or None) if isinstance(value, str) else value
+    return service.ProposalInput(values=values, valid_until=form.valid_until.data, rows=rows)
+
+
+def _valid(form: ProposalForm, rows) -> bool:
+    """The form's field checks and the service's rules at once, so every mistake is marked in
+    one round (the service checks again when saving)."""
+    form_ok = form.validate_on_submit()
+    errors = service.validate(_input(form, rows))
+    apply_errors(form, ValidationFailed({k: v for k, v in errors.items() if k not in form.errors}))
+    return form_ok and not errors
+
+
+def _rows_from_request():
+    rows = line_rules.parse_lines(request.form)
+    action = request.form.get("action", "")
+    if action and action != "save":
+        rows = line_rules.apply_action(rows, action)
+    return rows, action
+
+
+def _render_editor(account, proposal, form, rows, status=200, conflict=None):
+    _kept, total = service.quote_rows(rows)
+    return render_page(
+        "proposals/edit.html",
+        account=account,
+        proposal=proposal,
+        form=form,
+        rows=rows,
+        total=total,
+        words=_in_words(total),
+        team_labels=TEAM_LABELS,
+        conflict=conflict,
+        status=status,
+    )
+
+
+def _in_words(total):
+    return amount_in_words(total) if total <= line_rules.MAX_TOTAL else "—"
+
+
+@bp.route("/accounts/<int:account_id>/proposals/new", methods=["GET", "POST"])
+@editors
+def new(account_id: int):
+    account = accounts.get_account(current_user, account_id, for_edit=True)
+    form = ProposalForm(
+        data=service.defaults(current_user, account) if request.method == "GET" else None
+    )
+    if request.method == "GET":
+        return _render_editor(account, None, form, [line_rules.LineInput() for _ in range(3)])
+    rows, action = _rows_from_request()
+    if action != "save":
+        return _render_editor(account, None, form, rows)
+    if not _valid(form, rows):
+        return _render_editor(account, None, form, rows, status=422)
+    try:
+        proposal = service.create_proposal(current_user, account.id, _input(form, rows))
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return _render_editor(account, None, form, rows, status=422)
+    flash(_("Proposal saved."), "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@editors
+def edit(proposal_id: int):
+    proposal = service.get_proposal(current_user, proposal_id, for_edit=True)
+    if request.method == "GET":
+        form = ProposalForm(obj=proposal)
+        form.version.data = str(proposal.version)
+        rows = [line_rules.LineInput.from_line(line) for line in proposal.lines]
+        return _render_editor(proposal.account, proposal, form, rows or [line_rules.LineInput()])
+    form = ProposalForm()
+    rows, action = _rows_from_request()
+    if action != "save":
+        return _render_editor(proposal.account, proposal, form, rows)
+    if not _valid(form, rows):
+        return _render_editor(proposal.account, proposal, form, rows, status=422)
+    try:
+        service.save_proposal(current_user, proposal.id, _input(form, rows), form.version.data)
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return _render_editor(proposal.account, proposal, form, rows, status=422)
+    except Conflict as conflict:
+        form.version.data = str(conflict.current_version)
+        return _render_editor(proposal.account, proposal, form, rows, status=409, conflict=conflict)
+    flash(_("Proposal saved."), "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
+
+
+@bp.post("/proposals/lines")
+@editors
+def lines():
+    """htmx: row edits (add, remove, move) answer the quotation table; `recompute` answers only
+    the amounts and the total, out of band, so the field being typed in keeps its focus."""
+    rows, action = _rows_from_request()
+    _kept, total = service.quote_rows(rows)
+    template = "proposals/_amounts.html" if action == "recompute" else "proposals/_lines.html"
+    return render_fragment(template, rows=rows, total=total, words=_in_words(total))
+
+
+# --- the proposal page ------------------------------------------------------------------------
+
+
+def _links_context(proposal, link_form=None, created=None):
+    links = service.links_of(proposal)
+    return dict(
+        proposal=proposal,
+        links=links,
+        opens=sorted((o for link in links for o in link.opens), key=lambda o: o.id, reverse=True),
+        link_state=service.link_state,
+        link_url=delivery.public_url,
+        can_edit=service.can_edit_proposal(current_user, proposal),
+        link_form=link_form or LinkForm(formdata=None),
+        revoke_form=RevokeForm(formdata=None),
+        problems=service.send_problems(proposal),
+        created=created,
+        mail_available=delivery.mail_available(),
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@readers
+def detail(proposal_id: int):
+    proposal = service.get_proposal(current_user, proposal_id)
+    brand = branding.company_branding()
+    return render_page(
+        "proposals/detail.html",
+        doc=service.proposal_content(proposal, brand),
+        brand=brand,
+        team_labels=TEAM_LABELS,
+        **_links_context(proposal),
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>/links")
+@readers
+def links(proposal_id: int):
+    """htmx: the links and their opens, refreshed while the page is open."""
+    proposal = service.get_proposal(current_user, proposal_id)
+    return render_fragment("proposals/_links.html", **_links_context(proposal))
+
+
+def _links_answer(proposal_id: int, status: int = 200, **context):
+    if wants_fragment():
+        proposal = service.get_proposal(current_user, proposal_id)
+        return render_fragment(
+            "proposals/_links.html", status=status, **_links_context(proposal, **context)
+        )
+    return redirect(url_for("proposals.detail", proposal_id=proposal_id), code=303)
+
+
+@bp.post("/proposals/<int:proposal_id>/links")
+@editors
+def send(proposal_id: int):
+    """Send to client: a new link to the proposal as it is now, optionally e-mailed."""
+    service.get_proposal(current_user, proposal_id, for_edit=True)
+    form = LinkForm()
+    if not form.validate_on_submit():
+        if not wants_fragment():  # the fragment shows the errors at the form itself
+            flash(_("Please correct the marked fields; nothing was saved yet."), "error")
+        return _links_answer(proposal_id, status=422, link_form=form)
+    try:
+        link = service.create_link(
+            current_user,
+            proposal_id,
+            branding.company_branding(),
+            days=form.days.data,
+            email=form.email.data or None,
+        )
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        if not wants_fragment():
+            flash("；".join(error.errors.values()), "error")
+        return _links_answer(proposal_id, status=422, link_form=form)
+    except (NotFound, Forbidden):
+        raise  # the error pages answer them
+    except DomainError as error:
+        flash(error.message, "error")
+        return _links_answer(proposal_id, status=409)
+    for message, category in delivery.deliver(current_user, link):
+        flash(message, category)
+    return _links_answer(proposal_id, created=link.id)
+
+
+@bp.post("/proposals/links/<int:link_id>/revoke")
+@editors
+def revoke(link_id: int):
+    link = service.revoke_link(current_user, link_id)
+    flash(_("Link revoked; it no longer opens."), "success")
+    return _links_answer(link.proposal_id)
+
+
+# --- the client's side: no account, nothing revealed on a bad link ----------------------------
+
+
+def _public(body: str, status: int = 200):
+    response = make_response(body, status)
+    response.headers.update(PUBLIC_HEADERS)
+    return response
+
+
+def _invalid(status: int):
+    return _public(render_template("proposals/link_invalid.html"), status)
+
+
+@bp.get("/p/<token>")
+def public(token: str):
+    try:
+        link = service.resolve_link(token)
+    except service.LinkInvalid as invalid:
+        return _invalid(invalid.status)
+    service.record_open(link, "view", request.remote_addr, request.user_agent.string)
+    brand = branding.company_branding()
+    return _public(
+        render_template(
+            "proposals/public.html",
+            doc=service.version_content(link.version),
+            brand=brand,
+            team_labels=TEAM_LABELS,
+            token=token,
+            has_pdf=delivery.has_pdf(link),
+            expires_at=link.expires_at,
+        )
+    )
+
+
+@bp.get("/p/<token>/download")
+def public_download(token: str):
+    try:
+        link = service.resolve_link(token)
+    except service.LinkInvalid as invalid:
+        return _invalid(invalid.status)
+    response = delivery.public_pdf(link)
+    if response is None:
+        return _invalid(404)
+    service.record_open(link, "download", request.remote_addr, request.user_agent.string)
+    response.headers.update(PUBLIC_HEADERS)
+    return response
+
+
+# --- administration: branding -----------------------------------------------------------------
+
+
+@bp.route("/admin/branding", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def branding_settings():
+    row = branding.profile()
+    form = BrandingForm()
+    if request.method == "GET":
+        form.name.data = row.name if row else ""
+        form.color.data = (row.brand_color if row else None) or branding.DEFAULT_COLOR
+        form.version.data = str(row.version) if row else ""
+    status = 200
+    if form.validate_on_submit():
+        upload = request.files.get("logo")
+        data = upload.read(branding.LOGO_MAX_BYTES + 1) if upload else b""
+        try:
+            branding.save_branding(
+                current_user,
+                name=form.name.data,
+                color=form.color.data,
+                logo=data or None,
+                remove_logo=bool(form.remove_logo.data),
+                expected_version=form.version.data,
+            )
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 422
+        except Conflict as conflict:
+            form.form_errors.append(conflict.message)
+            form.version.data = str(conflict.current_version)
+            status = 409
+        else:
+            flash(_("Branding saved."), "success")
+            return redirect(url_for("proposals.branding_settings"), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_page(
+        "proposals/branding.html", form=form, brand=branding.company_branding(), status=status
+    )
