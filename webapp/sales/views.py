@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import threading
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.accounts import service as accounts
+from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.auth.permissions import ACCOUNT_READERS, SALES_OPERATORS, roles_required
+from webapp.common.errors import ValidationFailed
+from webapp.common.forms import apply_errors
+from webapp.common.rendering import render_fragment, render_page, wants_fragment
+from webapp.contracts.service import register_arrears_provider
+from webapp.extensions import db
+from webapp.sales import importer, service
+from webapp.sales.forms import ImportForm
+from webapp.sales.models import RowOutcome
+
+bp = Blueprint("sales", __name__)
+readers = roles_required(*ACCOUNT_READERS)
+operators = roles_required(*SALES_OPERATORS)
+
+register_tab("records", _l("Sales records"), "sales.account_records", 45)
+# Contracts' available credit deducts the arrears these records produce (one figure).
+register_arrears_provider(service.account_arrears)
+
+
+@bp.get("/accounts/<int:account_id>/records")
+@readers
+def account_records(account_id: int):
+    account = accounts.get_account(current_user, account_id)
+    context = dict(
+        account=account,
+        records=service.account_records(current_user, account),
+        can_import=service.can_import(current_user),
+    )
+    if wants_fragment():
+        return render_fragment("sales/_records.html", **context)
+    return render_page(
+        "accounts/detail.html",
+        tabs=account_tabs(),
+        active_tab="records",
+        fragment="sales/_records.html",
+        **context,
+    )
+
+
+@bp.get("/sales/imports")
+@operators
+def imports():
+    return _imports_page(ImportForm())
+
+
+def _imports_page(form, status=200):
+    return render_page(
+        "sales/imports.html",
+        form=form,
+        batches=service.recent_batches(current_user),
+        status=status,
+    )
+
+
+@bp.post("/sales/imports")
+@operators
+def upload():
+    form = ImportForm()
+    upload = request.files.get("file")
+    try:
+        batch = service.start_import(
+            current_user,
+            upload.filename if upload else "",
+            upload.read() if upload else b"",
+            form.kind.data or None,
+        )
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return _imports_page(form, 422)
+    _work_on(batch.id, batch.size)
+    return redirect(url_for("sales.batch", batch_id=batch.id), code=303)
+
+
+def _work_on(batch_id: int, size: int) -> None:
+    """Small files are checked within the request; big ones by a worker thread, which keeps
+    every bit of state in the database (any app server can show the progress or resume it)."""
+    if size <= service.inline_limit():
+        importer.process_batch(batch_id)
+        return
+    app = current_app._get_current_object()
+
+    def work():
+        with app.app_context():
+            try:
+                importer.process_batch(batch_id)
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=work, name=f"sales-import-{batch_id}", daemon=True).start()
+
+
+@bp.get("/sales/imports/<int:batch_id>")
+@operators
+def batch(batch_id: int):
+    found = service.get_batch(current_user, batch_id)
+    if found.running and importer.recover_stale(batch_id):
+        _work_on(batch_id, found.size)
+    raw = request.args.get("outcome", "")
+    outcome = RowOutcome(raw) if raw in {o.value for o in RowOutcome} else None
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = service.batch_rows(found, outcome, page)
+    return render_page(
+        "sales/batch.html",
+        block="batch_status",
+        batch=found,
+        rows=rows,
+        total=total,
+        page=page,
+        outcome=outcome,
+        outcomes=list(RowOutcome),
+        problem_text=service.problem_text,
+        failure_text=service.failure_text,
+    )
+
+
+@bp.post("/sales/imports/<int:batch_id>/confirm")
+@operators
+def confirm(batch_id: int):
+    try:
+        found = service.request_commit(current_user, batch_id)
+    except ValidationFailed as error:
+        flash(error.message, "error")
+    else:
+        _work_on(batch_id, found.size)
+        db.session.refresh(found)
+        if found.status.value == "done":
+            flash(_("Imported %(count)s rows.", count=found.good_rows), "success")
+    return redirect(url_for("sales.batch", batch_id=batch_id), code=303)
+
+
+@bp.get("/sales/imports/<int:batch_id>/bad-rows.csv")
+@operators
+def bad_rows(batch_id: int):
+    found = service.get_batch(current_user, batch_id)
+    name = found.filename.rsplit(".", 1)[0]
+    return Response(
+        service.bad_rows_csv(found),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}-errors.csv"
+        },
+    )
