@@ -43,12 +43,32 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.auth.admin_views import bp as admin_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.cli import register_cli
+    from webapp.complaints.views import bp as complaints_bp
     from webapp.contracts.views import bp as contracts_bp
+    from webapp.documents import init_app as init_documents
     from webapp.main.errors import register_error_handlers
     from webapp.main.views import bp as main_bp
+    from webapp.notifications import init_app as init_notifications
+    from webapp.proposals.views import bp as proposals_bp
+    from webapp.sales.views import bp as sales_bp
+    from webapp.warnings.views import bp as warnings_bp
 
-    for blueprint in (auth_bp, admin_bp, main_bp, accounts_bp, contracts_bp, approvals_bp):
+    # one blueprint per area, lower areas first (auth ← accounts ← contracts ← approvals …)
+    for blueprint in (
+        auth_bp,
+        admin_bp,
+        main_bp,
+        accounts_bp,
+        contracts_bp,
+        approvals_bp,
+        proposals_bp,  # includes the public client link page /p/<token>
+        sales_bp,  # sales records and their import
+        complaints_bp,
+        warnings_bp,  # rules, the home list, major events
+    ):
         app.register_blueprint(blueprint)
+    init_notifications(app)  # its blueprint, and the approval signals it listens to
+    init_documents(app)  # its blueprint and the document store folder
     register_error_handlers(app)
     filters.register(app)
     register_cli(app)

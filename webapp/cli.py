@@ -1,4 +1,5 @@
-"""flask commands: create-user, demo-data (and, as areas arrive, render, doctor, …)."""
+"""flask commands: create-user, demo-data; the areas add theirs (import sales, warnings run,
+render, doctor)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ from webapp.common.errors import ValidationFailed
 
 
 def register_cli(app: Flask) -> None:
+    from webapp.documents.cli import register_document_commands
+    from webapp.sales.cli import import_group
+    from webapp.warnings.cli import warnings_group
+
+    app.cli.add_command(import_group)  # flask import sales FILE
+    app.cli.add_command(warnings_group)  # flask warnings run
+    register_document_commands(app)  # render KIND …, doctor
+
     @app.cli.command("create-user")
     @click.argument("username")
     @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))

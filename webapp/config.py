@@ -87,4 +87,34 @@ def environment_config(instance_path: Path, given: dict) -> dict:
     values["CONTRACT_EXPIRY_WINDOW_DAYS"] = int(
         os.environ.get("KEYDESK_CONTRACT_EXPIRY_DAYS", "").strip() or 30
     )
+    values.update(_mail_config())
     return values
+
+
+def _mail_config() -> dict:
+    """E-mail (notifications): off unless MAIL_SERVER is set. KEYDESK_BASE_URL is the address
+    people open KeyDesk at (scheme and host), for links in e-mails."""
+    env = {name: os.environ.get(name, "").strip() for name in MAIL_VARIABLES}
+    use_ssl = _bool("MAIL_USE_SSL", False)
+    return {
+        "MAIL_SERVER": env["MAIL_SERVER"] or None,
+        "MAIL_PORT": int(env["MAIL_PORT"] or (465 if use_ssl else 25)),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_USERNAME": env["MAIL_USERNAME"] or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_FROM": env["MAIL_FROM"] or env["MAIL_USERNAME"] or "keydesk@localhost",
+        "MAIL_SYNC": _bool("MAIL_SYNC", False),  # send before answering (tests, debugging)
+        "MAIL_LINK_HOURS": float(env["KEYDESK_MAIL_LINK_HOURS"] or 72),
+        "BASE_URL": env["KEYDESK_BASE_URL"] or None,
+    }
+
+
+MAIL_VARIABLES = (
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_FROM",
+    "KEYDESK_MAIL_LINK_HOURS",
+    "KEYDESK_BASE_URL",
+)

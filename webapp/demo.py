@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from webapp.accounts.models import (
@@ -56,6 +57,9 @@ from webapp.contracts.models import (
 )
 from webapp.contracts.standard_text import BUILT_IN
 from webapp.extensions import db
+from webapp.notifications.models import Notification
+from webapp.proposals import demo as demo_proposals
+from webapp.sales import demo as demo_sales
 
 PASSWORD = "keydesk123"
 REGION_CODES = ("91310115", "91330106", "91320505", "91440300", "91110108", "91120116")
@@ -218,6 +222,19 @@ PRODUCTS = (
 
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def _welcome(user: User, now: datetime) -> dict:
+    """One unread notification per demo user, so the bell shows what it is for."""
+    return dict(
+        user_id=user.id,
+        kind="welcome",
+        title="欢迎使用大客户工作台",
+        body="审批轮到您、您提交的申请有了结果时，这里会通知您；配置了邮件服务器时也会发邮件。",
+        link="/approvals/" if user.role is not Role.ADMIN else "/admin/users",
+        key="welcome",
+        created_at=now,
+    )
 
 
 def _insert(model, rows: list[dict]) -> None:
@@ -442,7 +459,13 @@ def load(*, n_accounts: int, seed: int, if_empty: bool, echo: Callable[[str], No
     _insert(Visit, visits)
     echo(f"Demo data: {len(visits)} visits")
     _contracts(rng, ids, accounts, users, now, today, echo)
+    _insert(Notification, [_welcome(user, now) for user in users])
     db.session.commit()
+
+    with current_app.test_request_context():
+        _approval_requests(rng, users, today, echo)
+        demo_proposals.load(echo)  # branding, proposals, one link sent and opened
+    demo_sales.load(seed, ids, accounts, users, today, echo)  # records, complaints, warnings
 
     echo("")
     echo(f"Demo logins (password for all: {PASSWORD}):")
@@ -629,3 +652,150 @@ def _contracts(rng, ids, accounts, users, now, today, echo) -> None:
     _insert(ContractEvent, events)
     db.session.add(ContractCounter(year=year, last=number))
     echo(f"Demo data: {len(contract_ids)} contracts in every status")
+
+
+def _approval_requests(rng, users, today, echo) -> None:
+    """Requests of all three types at every step, through the engine itself so each has its
+    steps, trail and notifications: waiting at each approver, overdue ones, decided ones,
+    returned, withdrawn; the contracts in approval get their 合同审批 requests."""
+    from webapp.approvals import service as approvals
+    from webapp.approvals.models import (
+        ApprovalRequest,
+        ApprovalStep,
+        RequestType,
+        SupportKind,
+        SupportTask,
+    )
+
+    people_of = {
+        dept: {u.role: u for u in users if u.department_id == dept}
+        for dept in {u.department_id for u in users if u.department_id}
+    }
+    finance = next(u for u in users if u.role is Role.FINANCE)
+    executive = next(u for u in users if u.role is Role.EXECUTIVE)
+
+    def step_of(item):
+        db.session.refresh(item)
+        return approvals.current_step(item)
+
+    def decide(item, user, decision="approve", comment=None):
+        return approvals.decide(user, item.id, step_of(item).id, decision, comment)
+
+    def age(item, days):
+        """Move a request's filing (and its open step) `days` into the past."""
+        shift = timedelta(days=days)
+        item = db.session.get(ApprovalRequest, item.id)
+        item.filed_at -= shift
+        if item.deadline_at:
+            item.deadline_at -= shift
+        for step in item.steps:
+            if step.due_at:
+                step.due_at -= shift
+        db.session.commit()
+
+    managers = [u for u in users if u.role is Role.ACCOUNT_MANAGER]
+    count = 0
+    for manager in managers:
+        bosses = people_of[manager.department_id]
+        supervisor, head = bosses[Role.SUPERVISOR], bosses[Role.DEPARTMENT_HEAD]
+        account_ids = list(
+            db.session.scalars(
+                sa.select(Account.id).where(Account.owner_id == manager.id).order_by(Account.id)
+            )
+        )[:6]
+        if len(account_ids) < 6:
+            continue
+        kinds = list(SupportKind)
+        support = [
+            ("training", "为客户设备部开展两天操作培训", "8000", None),
+            ("seminar", "在客户总部举办新产品技术研讨会", "26000", "review"),
+            ("advertising", "联合投放行业展会广告与促销物料", "86000", "head"),
+            ("after_sales", "派驻工程师驻场一周处理设备调试", "5000", "approved"),
+            ("sales", "陪同客户采购部考察我司生产基地", "3000", "returned"),
+            (rng.choice(kinds).value, "季度客户答谢会", "15000", "withdrawn"),
+        ]
+        for account_id, (kind, content, amount, outcome) in zip(account_ids, support, strict=True):
+            item = approvals.file_request(
+                manager,
+                account_id,
+                RequestType.SUPPORT,
+                {
+                    "support_kind": kind,
+                    "content": content,
+                    "amount": amount,
+                    "starts_on": today + timedelta(days=rng.randint(5, 30)),
+                    "ends_on": today + timedelta(days=rng.randint(31, 45)),
+                },
+            )
+            count += 1
+            if outcome == "review":
+                age(item, 5)  # overdue at the supervisor
+            elif outcome in ("head", "approved"):
+                decide(item, supervisor, comment="同意，请经理审批")
+                if outcome == "approved":
+                    decide(item, head, comment="同意")
+                    if kind == "after_sales":
+                        task_id = db.session.scalar(
+                            sa.select(SupportTask.id).where(SupportTask.request_id == item.id)
+                        )
+                        approvals.deliver_task(manager, task_id, "工程师已驻场完成调试")
+                elif item.amount and item.amount > Decimal("50000"):
+                    decide(item, head, comment="预算较大，报常务副总")  # now the executive's
+            elif outcome == "returned":
+                decide(item, supervisor, "return", "请补充考察行程与人数")
+            elif outcome == "withdrawn":
+                approvals.withdraw(manager, item.id)
+
+        credit = [
+            ("green", "1500000", "近 12 个月采购 420 万元，回款均按期", None),
+            ("yellow", "300000", "近两个季度回款平均逾期 25 天", "finance"),
+            ("green", "900000", "年度采购量增长 35%", "head"),
+            ("red", "0", "连续三个月逾期，已发律师函", "overdue"),
+            ("green", "800000", "集团担保，回款记录良好", "approved"),
+        ]
+        for account_id, (grade, limit, basis, outcome) in zip(account_ids[1:], credit, strict=True):
+            item = approvals.file_request(
+                manager,
+                account_id,
+                RequestType.CREDIT,
+                {
+                    "proposed_grade": grade,
+                    "proposed_limit": limit,
+                    "basis": basis,
+                    "content": "根据近期交易量与履约记录调整信用等级和额度",
+                },
+            )
+            count += 1
+            if outcome in ("finance", "head", "approved"):
+                decide(item, supervisor, comment="属实")
+            if outcome in ("head", "approved"):
+                decide(item, finance, comment="核对回款记录无误")
+            if outcome == "approved":
+                decide(item, head, comment="同意调整")
+            if outcome == "overdue":
+                age(item, 12)  # past the 10-day deadline (seed 001)
+
+    # the contracts in approval (or returned, or decided) get their 合同审批 requests
+    contracts = db.session.scalars(
+        sa.select(Contract).where(Contract.number.like(f"HT-{today.year}-%")).order_by(Contract.id)
+    ).all()
+    for contract in contracts:
+        if contract.status is ContractStatus.DRAFT and not contract.return_comment:
+            continue  # never submitted
+        owner = db.session.get(User, contract.owner_id)
+        head = people_of[contract.department_id][Role.DEPARTMENT_HEAD]
+        item = approvals.file_contract_request(contract, owner)
+        db.session.commit()
+        count += 1
+        if contract.return_comment and contract.status is ContractStatus.DRAFT:
+            decide(item, head, "return", contract.return_comment)
+        elif contract.status is not ContractStatus.IN_APPROVAL:
+            decide(item, head, comment="同意")
+            if step_of(item) is not None:
+                decide(item, executive, comment="同意")
+        elif contract.over_credit or contract.deviates:
+            decide(item, head, comment="条款有调整，报常务副总审批")
+    waiting = db.session.scalar(
+        sa.select(sa.func.count()).select_from(ApprovalStep).where(ApprovalStep.current.is_(True))
+    )
+    echo(f"Demo data: {count} approval requests, {waiting} waiting for a decision")

@@ -22,8 +22,16 @@ from webapp.approvals import service as approvals
 from webapp.approvals.models import Delegation, RequestType, SupportKind, SupportTask
 from webapp.auth.models import Role
 from webapp.common.timeutil import local_today
+from webapp.complaints.models import Complaint
+from webapp.contracts.lines import LineInput
 from webapp.contracts.models import Contract, ContractStatus, SignedScan
 from webapp.extensions import db
+from webapp.notifications import service as notifications
+from webapp.notifications import tokens as mail_tokens
+from webapp.proposals import service as proposals
+from webapp.proposals.models import Proposal, ProposalLink
+from webapp.sales.models import BatchStatus, ImportBatch
+from webapp.warnings.models import EarlyWarning, RuleKey
 
 # Columns: who makes the request, by Role value. "account_manager" is the manager of department
 # A who owns the account; "manager_b" an account manager of department B; supervisor and head
@@ -116,6 +124,62 @@ EXPECTED_ROWS = {
     ("approvals.admin_steps", "GET"):        (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("approvals.reassign", "POST"):          (302, 403,  403, 403, 403, 403, 403, 403, 303),
     ("approvals.deliver_task", "POST"):      (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    # notifications: everyone signed in has a bell and a list; the notification marked read is
+    # the account manager's (anyone else's answers 404). The confirm page of an e-mail link is
+    # public: the token names the approver (here the supervisor, approving), so an empty POST
+    # decides and every column answers alike.
+    ("notifications.index", "GET"):          (302, 200,  200, 200, 200, 200, 200, 200, 200),
+    ("notifications.bell", "GET"):           (302, 200,  200, 200, 200, 200, 200, 200, 200),
+    ("notifications.mark_read", "POST"):     (302, 303,  404, 404, 404, 404, 404, 404, 404),
+    ("notifications.mark_all_read", "POST"): (302, 303,  303, 303, 303, 303, 303, 303, 303),
+    ("notifications.confirm", "GET"):        (200, 200,  200, 200, 200, 200, 200, 200, 200),
+    ("notifications.confirm", "POST"):       (200, 200,  200, 200, 200, 200, 200, 200, 200),
+    # proposals: one with a client link (see _proposals). Seeing follows the account, editing
+    # and sending need the account team; an empty "send" is refused inside (303). The public
+    # link page answers every column alike: the token in the URL is not a valid link (404).
+    ("proposals.account_proposals", "GET"):  (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("proposals.new", "GET"):                (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("proposals.new", "POST"):               (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("proposals.edit", "GET"):               (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("proposals.edit", "POST"):              (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("proposals.lines", "POST"):             (302, 200,  200, 200, 200, 403, 403, 403, 403),
+    ("proposals.detail", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("proposals.links", "GET"):              (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("proposals.send", "POST"):              (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("proposals.revoke", "POST"):            (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("proposals.public", "GET"):             (404, 404,  404, 404, 404, 404, 404, 404, 404),
+    ("proposals.public_download", "GET"):    (404, 404,  404, 404, 404, 404, 404, 404, 404),
+    ("proposals.branding_settings", "GET"):  (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("proposals.branding_settings", "POST"): (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    # sales records: every reader of the account sees them; importing is finance's (company-wide)
+    # and supervisors'/heads' (their department); a batch is seen by its uploader and finance
+    # (the batch below is finance's). An empty upload is refused inside (422); confirming a batch
+    # with nothing new is refused with a message (303).
+    ("sales.account_records", "GET"):        (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("sales.imports", "GET"):                (302, 403,  403, 200, 200, 403, 200, 403, 403),
+    ("sales.upload", "POST"):                (302, 403,  403, 422, 422, 403, 422, 403, 403),
+    ("sales.batch", "GET"):                  (302, 403,  403, 403, 403, 403, 200, 403, 403),
+    ("sales.confirm", "POST"):               (302, 403,  403, 403, 403, 403, 303, 403, 403),
+    ("sales.bad_rows", "GET"):               (302, 403,  403, 403, 403, 403, 200, 403, 403),
+    # complaints: the account's team records and works on them; instruction and archiving are a
+    # department leader's (checked inside: an empty step is refused with a message, 303)
+    ("complaints.account_complaints", "GET"): (302, 200, 403, 200, 200, 200, 200, 200, 403),
+    ("complaints.record", "POST"):           (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("complaints.detail", "GET"):            (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("complaints.advance", "POST"):          (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    # warnings: the account's team reports major events; a warning (the owner's, below) is
+    # handled by whoever must act or a leader of the department; admins edit the thresholds
+    ("warnings.account_warnings", "GET"):    (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("warnings.report_event", "POST"):       (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("warnings.handle", "POST"):             (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("warnings.rules", "GET"):               (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("warnings.rules", "POST"):              (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    ("warnings.run", "POST"):                (302, 403,  403, 403, 403, 403, 403, 403, 303),
+    # generated documents of the draft contract: whoever sees the contract downloads them (the
+    # current one is generated on the first request, then served from the store)
+    ("documents.current", "GET"):            (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("documents.download", "GET"):           (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("documents.versions", "GET"):           (302, 200,  403, 200, 200, 200, 200, 200, 403),
 }
 # fmt: on
 
@@ -255,6 +319,12 @@ def _reset(world) -> dict[str, int]:
         "task_id": task.id,
         "delegation_id": delegation.id,
     }
+    # notifications: one of the account manager's; an e-mail link for the supervisor to approve
+    with app_request_context():
+        note = notifications.notify(world.owner, "路由测试通知")
+        raw_token, _row = mail_tokens.issue(world.supervisor, filed.steps[0], "approve")
+        db.session.commit()
+    request_ids.update(notification_id=note.id, token=raw_token)
     return {
         "account_id": world.account.id,
         "contact_id": world.contact.id,
@@ -264,6 +334,96 @@ def _reset(world) -> dict[str, int]:
         "key": "quality",  # a clause group of the standard wording
         **contract_ids,
         **request_ids,
+        **_proposals(world),
+        **_sales(world),
+        **_documents(contract_ids["contract_id"]),
+    }
+
+
+def _documents(contract_id: int) -> dict:
+    """A stored Word file of the draft contract (fake bytes: rendering is not the point)."""
+    from webapp.documents import storage
+    from webapp.documents.models import GeneratedDocument
+
+    row = db.session.scalar(sa.select(GeneratedDocument).where(GeneratedDocument.version == 99))
+    if row is None:
+        key, digest = storage.put(b"PK fake docx for the route table", "docx")
+        row = GeneratedDocument(
+            kind="contract",
+            source_id=contract_id,
+            source_version="0",
+            template_version="0",
+            fmt="docx",
+            version=99,
+            filename="route-test.docx",
+            size=32,
+            sha256=digest,
+            storage_key=key,
+        )
+        db.session.add(row)
+        db.session.commit()
+    return {
+        "document_kind": "contract",
+        "source_id": contract_id,
+        "fmt": "docx",
+        "document_id": row.id,
+    }
+
+
+def _proposals(world) -> dict:
+    """A proposal with one quoted line and a client link (revoking it twice changes nothing)."""
+    proposal = db.session.scalar(sa.select(Proposal).where(Proposal.account_id == world.account.id))
+    if proposal is None:
+        with app_request_context():
+            proposal = proposals.create_proposal(
+                world.owner,
+                world.account.id,
+                proposals.ProposalInput(
+                    values={"title": "路由测试方案", "client_needs": "需求", "solution": "方案"},
+                    valid_until=local_today() + timedelta(days=30),
+                    rows=[
+                        LineInput(product="钢板", unit="吨", quantity_text="1", unit_price_text="2")
+                    ],
+                ),
+            )
+            proposals.create_link(world.owner, proposal.id, {"name": "", "color": "#000000"})
+    link_id = db.session.scalar(
+        sa.select(ProposalLink.id).where(ProposalLink.proposal_id == proposal.id)
+    )
+    return {"proposal_id": proposal.id, "link_id": link_id}
+
+
+def _sales(world) -> dict:
+    """A checked import batch of finance's with nothing new, a complaint, and a warning of the
+    account manager's."""
+    batch = db.session.scalar(sa.select(ImportBatch).where(ImportBatch.filename == "route.csv"))
+    if batch is None:
+        batch = ImportBatch(
+            filename="route.csv",
+            sha256="0" * 64,
+            data=b"",
+            uploaded_by_id=world.finance.id,
+            status=BatchStatus.CHECKED,
+        )
+        complaint = Complaint(
+            account_id=world.account.id,
+            subject="路由测试投诉",
+            description="d",
+            received_on=local_today(),
+            recorded_by_id=world.owner.id,
+        )
+        warning = EarlyWarning(
+            rule=RuleKey.CHURN,
+            account_id=world.account.id,
+            figures={},
+            assignee_id=world.owner.id,
+        )
+        db.session.add_all([batch, complaint, warning])
+        db.session.commit()
+    return {
+        "batch_id": batch.id,
+        "complaint_id": db.session.scalar(sa.select(Complaint.id)),
+        "warning_id": db.session.scalar(sa.select(EarlyWarning.id)),
     }
 
 

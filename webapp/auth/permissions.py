@@ -56,3 +56,8 @@ def roles_required(*roles: Role) -> Callable:
         return wrapped
 
     return decorator
+
+
+# Sales operations (importing plans, purchases, payments, expenses): finance across the company,
+# supervisors and department heads for their department's accounts (account_scope decides).
+SALES_OPERATORS = frozenset({Role.FINANCE, Role.SUPERVISOR, Role.DEPARTMENT_HEAD})

@@ -9,6 +9,7 @@ from webapp.common.rendering import render_page
 from webapp.common.timeutil import local_today
 from webapp.contracts.service import expiring_for
 from webapp.main import service
+from webapp.warnings.service import warnings_for
 
 bp = Blueprint("main", __name__)
 
@@ -26,4 +27,5 @@ def home():
         names=service.account_names({v.account_id for v in steps}),
         today=local_today(),
         expiring=expiring_for(current_user) if current_user.role in ACCOUNT_READERS else [],
+        warnings=warnings_for(current_user),
     )
