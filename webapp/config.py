@@ -87,6 +87,14 @@ def environment_config(instance_path: Path, given: dict) -> dict:
     values["CONTRACT_EXPIRY_WINDOW_DAYS"] = int(
         os.environ.get("KEYDESK_CONTRACT_EXPIRY_DAYS", "").strip() or 30
     )
+    threshold = os.environ.get("KEYDESK_SUPPORT_EXECUTIVE_THRESHOLD", "").strip()
+    if threshold:
+        try:
+            values["SUPPORT_EXECUTIVE_THRESHOLD"] = Decimal(threshold).quantize(Decimal("0.01"))
+        except ArithmeticError:
+            raise RuntimeError(
+                f"KEYDESK_SUPPORT_EXECUTIVE_THRESHOLD must be an amount in yuan, not {threshold!r}"
+            ) from None
     values.update(_mail_config())
     return values
 

@@ -307,3 +307,40 @@ def test_inbox_filters_overdue_steps_and_shows_age(app, world, login):
     page = text(client.get("/approvals/?overdue=1"))
     assert late.number in page and fresh_one.number not in page
     assert re.search(rf"{late.number}.*?<td class=\"nowrap\">4</td>", page, re.S)  # days waiting
+
+
+def test_an_overdue_step_is_flagged_to_the_approvers_superior(app, world, login):
+    from datetime import timedelta
+
+    from webapp.common.timeutil import utcnow
+
+    late, on_time = file_support(app, world), file_support(app, world)
+    late.steps[0].due_at = utcnow() - timedelta(hours=2)
+    db.session.commit()
+    head = login(world.head)
+    assert "Overdue below me" in text(head.get("/approvals/"))
+    page = text(head.get("/approvals/?box=overdue_below"))
+    assert late.number in page and on_time.number not in page
+    # the supervisor holding it sees it flagged in their own inbox, and has no such box
+    own = text(login(world.supervisor).get("/approvals/"))
+    assert "Overdue below me" not in own
+    assert re.search(rf"{late.number}.*?overdue", own, re.S)
+    # another department's head is not told
+    other_head = make_other_head(world)
+    assert late.number not in text(login(other_head).get("/approvals/?box=overdue_below"))
+
+
+def make_other_head(world):
+    from tests.conftest import PASSWORD_HASH
+    from webapp.auth.models import Role, User
+
+    user = User(
+        username="head_b",
+        full_name="二部经理",
+        role=Role.DEPARTMENT_HEAD,
+        department_id=world.dept_b.id,
+        password_hash=PASSWORD_HASH,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user

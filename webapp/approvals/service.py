@@ -260,6 +260,38 @@ def inbox_rows(
     return db.session.execute(stmt).all()
 
 
+# Whose overdue steps a superior is shown (DOMAIN.md: overdue steps are flagged to the
+# approver and to their superior): the head watches the department's supervisor and the
+# finance co-signature of the department's requests; the executive watches the heads.
+SUPERIOR_OF = {
+    Role.DEPARTMENT_HEAD: (Role.SUPERVISOR, Role.FINANCE),
+    Role.EXECUTIVE: (Role.DEPARTMENT_HEAD,),
+}
+
+
+def overdue_below(user: User, limit: int = 100):
+    """(request, step) pairs whose current step is overdue at someone `user` is superior to."""
+    watched = SUPERIOR_OF.get(user.role)
+    if not watched:
+        return []
+    stmt = (
+        sa.select(ApprovalRequest, ApprovalStep)
+        .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(
+            ApprovalStep.status == StepStatus.WAITING,
+            ApprovalStep.current.is_(True),
+            ApprovalStep.role.in_(watched),
+            ApprovalStep.due_at < utcnow(),
+        )
+        .options(joinedload(ApprovalRequest.account), joinedload(ApprovalRequest.applicant))
+        .order_by(ApprovalStep.due_at)
+        .limit(limit)
+    )
+    if user.role in DEPARTMENT_ROLES:
+        stmt = stmt.where(ApprovalRequest.department_id == user.department_id)
+    return db.session.execute(stmt).all()
+
+
 def recent_for_account(
     user: User, account_id: int, exclude: int | None = None, limit: int = 5
 ) -> list[ApprovalRequest]:

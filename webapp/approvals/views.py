@@ -33,7 +33,7 @@ editors = roles_required(*ACCOUNT_EDITORS)
 
 register_tab("requests", _l("Requests"), "approvals.account_requests", 50)
 FORMS = {RequestType.SUPPORT: SupportForm, RequestType.CREDIT: CreditForm}
-BOXES = ("waiting", "filed", "decided")
+BOXES = ("waiting", "filed", "decided", "overdue_below")
 INBOX_LIMIT = 50  # the most urgent (waiting) or newest (filed, decided) first
 FIELD_LABELS = {
     "title": _l("Title"),
@@ -61,9 +61,12 @@ def inbox():
     raw = request.args.get("type") or ""
     type_ = RequestType(raw) if raw in {t.value for t in RequestType} else None
     overdue_only = request.args.get("overdue") == "1"
-    rows = service.inbox_rows(
-        current_user, box, type_, limit=INBOX_LIMIT, overdue_only=overdue_only
-    )
+    if box == "overdue_below":
+        rows = service.overdue_below(current_user, INBOX_LIMIT)
+    else:
+        rows = service.inbox_rows(
+            current_user, box, type_, limit=INBOX_LIMIT, overdue_only=overdue_only
+        )
     return render_page(
         "approvals/inbox.html",
         block="inbox_rows",
@@ -75,6 +78,7 @@ def inbox():
         overdue=service.is_overdue,
         overdue_only=overdue_only,
         limit=INBOX_LIMIT,
+        watches=bool(service.SUPERIOR_OF.get(current_user.role)),
         age=service.age_days,
         decision_form=DecisionForm(),
         action_labels=ACTION_LABELS,
