@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.complaints.views import bp as complaints_bp
     from webapp.contracts.views import bp as contracts_bp
     from webapp.documents import init_app as init_documents
+    from webapp.evaluations.views import bp as evaluations_bp
     from webapp.main.errors import register_error_handlers
     from webapp.main.views import bp as main_bp
     from webapp.notifications import init_app as init_notifications
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
         sales_bp,  # sales records and their import
         complaints_bp,
         warnings_bp,  # rules, the home list, major events
+        evaluations_bp,  # the cooperation evaluation tab, report and weights
     ):
         app.register_blueprint(blueprint)
     init_notifications(app)  # its blueprint, and the approval signals it listens to

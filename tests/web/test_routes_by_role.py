@@ -175,6 +175,12 @@ EXPECTED_ROWS = {
     ("warnings.rules", "GET"):               (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("warnings.rules", "POST"):              (302, 403,  403, 403, 403, 403, 403, 403, 422),
     ("warnings.run", "POST"):                (302, 403,  403, 403, 403, 403, 403, 403, 303),
+    # cooperation evaluation: every reader of the account sees its tab (and its report through
+    # documents.*); the weights are the administrator's (an empty form is refused inside, 422)
+    ("evaluations.account_evaluation", "GET"): (302, 200, 403, 200, 200, 200, 200, 200, 403),
+    ("evaluations.period_report", "GET"):    (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("evaluations.weights", "GET"):          (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("evaluations.weights", "POST"):         (302, 403,  403, 403, 403, 403, 403, 403, 422),
     # generated documents of the draft contract: whoever sees the contract downloads them (the
     # current one is generated on the first request, then served from the store)
     ("documents.current", "GET"):            (302, 200,  403, 200, 200, 200, 200, 200, 403),

@@ -1,0 +1,10 @@
+"""The cooperation-evaluation report (合作评估报告, DOMAIN.md "Generated documents"): after
+signing, how the cooperation with a key account went over a period, scored and graded.
+
+- `scoring.py`    the score, its criteria and weights, grade and recommendation (pure rules)
+- `models.py`     `evaluation_weights`: the weights and grade thresholds an admin changed
+- `service.py`    an account's evaluation for a period, from the other areas' figures
+- `chart.py`      the monthly sales-against-plan chart as a PNG (Pillow)
+- `documents.py`  the report as document kind ``evaluation`` (PDF and Word)
+- `views.py`      the account's Evaluation tab and the weights page
+"""
