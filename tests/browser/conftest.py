@@ -192,7 +192,8 @@ def live_server(request, tmp_path):
         world = seed_world()
         db.session.remove()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    in_flight = _InFlight(app)
+    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -200,9 +201,36 @@ def live_server(request, tmp_path):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+        # The page may still be polling (badge, bell): let requests already inside the app
+        # finish before the pool is disposed, or their connection outlives it unclosed.
+        in_flight.wait_idle(timeout=10)
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+class _InFlight:
+    """WSGI wrapper counting the requests inside the app (Flask pops its context, and so gives
+    the database connection back, before it returns the response)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.count += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.idle:
+                self.count -= 1
+                self.idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> None:
+        with self.idle:
+            self.idle.wait_for(lambda: self.count == 0, timeout=timeout)
 
 
 # --- the browser -------------------------------------------------------------------------------
@@ -231,7 +259,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, live_server):
+    """A fresh zh-CN browser context. It asks for the live server so that it closes first: a
+    page left open would go on polling a server that is shutting down."""
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(10_000)
     page = context.new_page()
