@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -261,3 +262,8 @@ def test_a_big_upload_is_worked_on_outside_the_request(app, world, login):
             break
         time.sleep(0.1)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Purchase)) == 300
+    # the workers give their connection back after the last commit: wait for them, or the
+    # test's database is torn down under them
+    for worker in threading.enumerate():
+        if worker.name.startswith("sales-import-"):
+            worker.join(timeout=30)
