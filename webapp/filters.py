@@ -62,6 +62,7 @@ def register(app: Flask) -> None:
         label=label,
         field_label=history.field_label,
         value_label=history.value_label,
+        action_label=history.action_label,
     )
 
     @app.context_processor

@@ -1162,3 +1162,35 @@ def test_expiry_window_comes_from_the_configuration(app, world, login, make_cont
     assert number in text(client.get("/contracts/?stage=in_force"))
     app.config["CONTRACT_EXPIRY_WINDOW_DAYS"] = 30
     assert number in text(client.get("/contracts/?stage=expiring"))
+
+
+def test_the_account_history_names_status_changes_of_contracts_and_complaints(world, login, app):
+    from webapp.complaints import service as complaints
+
+    contract_id = make_contract_for_history(app, world)
+    with app.test_request_context():
+        complaint = complaints.record_complaint(
+            world.owner,
+            world.account.id,
+            {
+                "subject": "包装破损",
+                "description": "第三批货外包装破损 5 箱",
+                "received_on": local_today(),
+            },
+        )
+        complaints.advance(world.owner, complaint.id, "investigated", "承运商挤压")
+    page = text(
+        login(world.owner).get(
+            f"/accounts/{world.account.id}/history", headers={"HX-Request": "true"}
+        )
+    )
+    assert "Contract · Status" in page and "In approval" in page and "in_approval" not in page
+    assert "Complaint · Status" in page and "investigated" not in page
+    assert stored(contract_id).status is S.IN_APPROVAL
+
+
+def make_contract_for_history(app, world):
+    with app.test_request_context():
+        contract = service.create_contract(world.owner, world.account.id, draft_input())
+        service.submit(world.owner, contract.id)
+    return contract.id

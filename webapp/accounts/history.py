@@ -1,4 +1,8 @@
-"""Audit entries as people read them: field names and enum codes shown as their labels."""
+"""Audit entries as people read them: field names, enum codes and actions shown as their labels.
+
+Areas above accounts (contracts, proposals, complaints, warnings) write audit entries too;
+they name their fields, values and actions here with `register_history_terms`, since this
+module may not import them."""
 
 from __future__ import annotations
 
@@ -54,7 +58,33 @@ FIELD_LABELS = {
 PREFIXED_FIELD_LABELS = {"contact.name": _l("Name"), "contract.title": _l("Title")}
 PREFIX_LABELS = {"contact": _l("Contact"), "contract": _l("Contract")}
 VALUE_ENUMS = ENUM_BY_FIELD
+# enums of one prefixed field ("complaint.status"), before the bare name is looked up
+PREFIXED_VALUE_ENUMS: dict = {}
 BOOLEAN_FIELDS = {"abandoned", "man_money", "man_authority", "man_need"}
+ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "delete": _l("deleted"),
+    "add": _l("added"),
+    "remove": _l("removed"),
+}
+
+
+def register_history_terms(
+    *,
+    prefixes: dict | None = None,
+    values: dict | None = None,
+    actions: dict | None = None,
+) -> None:
+    """Labels for another area's audit entries: `prefixes` {"complaint": _l("Complaint")},
+    `values` {"complaint.status": ComplaintStatus}, `actions` {"send": _l("sent")}."""
+    PREFIX_LABELS.update(prefixes or {})
+    PREFIXED_VALUE_ENUMS.update(values or {})
+    ACTION_LABELS.update(actions or {})
+
+
+def action_label(action: str | None) -> str:
+    return str(ACTION_LABELS.get(action, action or ""))
 
 
 def field_label(field: str | None) -> str:
@@ -71,7 +101,7 @@ def value_label(field: str | None, value: str | None) -> str:
     if value is None or field is None:
         return "—" if value is None else value
     name = field.rpartition(".")[2]
-    enum = VALUE_ENUMS.get(name)
+    enum = PREFIXED_VALUE_ENUMS.get(field) or VALUE_ENUMS.get(name)
     if enum is not None:
         try:
             return enum(value).label

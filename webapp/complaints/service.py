@@ -130,8 +130,8 @@ def advance(actor: User, complaint_id: int, step: str, note: str | None) -> Comp
     complaint.steps.append(ComplaintStep(step=wanted, actor_id=actor.id, at=now, note=note[:4000]))
     audit.record_changes(
         actor=actor, entity_type="complaint", entity_id=complaint.id,
-        account_id=complaint.account_id, before={"status": before.value},
-        after={"status": wanted.value}, version=None,
+        account_id=complaint.account_id, before={"complaint.status": before.value},
+        after={"complaint.status": wanted.value}, version=None,
     )  # fmt: skip
     try:
         db.session.commit()

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
+from webapp.accounts.history import register_history_terms
 from webapp.accounts.tabs import register_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
@@ -33,6 +34,7 @@ readers = roles_required(*ACCOUNT_READERS)
 editors = roles_required(*ACCOUNT_EDITORS)
 
 register_tab("contracts", _l("Contracts"), "contracts.account_contracts", 40)
+register_history_terms(values={"contract.status": ContractStatus})
 
 
 # --- lists ------------------------------------------------------------------------------------

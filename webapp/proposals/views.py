@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
+from webapp.accounts.history import register_history_terms
 from webapp.accounts.tabs import account_tabs, register_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
@@ -28,6 +29,10 @@ readers = roles_required(*ACCOUNT_READERS)
 editors = roles_required(*ACCOUNT_EDITORS)
 
 register_tab("proposals", _l("Proposals"), "proposals.account_proposals", 45)
+register_history_terms(
+    prefixes={"proposal": _l("Proposal")},
+    actions={"send": _l("sent to the client"), "revoke": _l("link revoked")},
+)
 
 
 @bp.app_template_filter("proposal_money")

@@ -336,8 +336,8 @@ def handle_warning(user: User, warning_id: int, action: str, note: str | None) -
         entity_type="warning",
         entity_id=warning.id,
         account_id=warning.account_id,
-        before={"status": before.value},
-        after={"status": warning.status.value},
+        before={"warning.status": before.value},
+        after={"warning.status": warning.status.value},
         version=None,
     )
     db.session.commit()

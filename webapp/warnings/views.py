@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.accounts import service as accounts
+from webapp.accounts.history import register_history_terms
 from webapp.accounts.tabs import account_tabs, register_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
@@ -14,6 +15,7 @@ from webapp.common.forms import apply_errors
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.warnings import service
 from webapp.warnings.forms import EventForm
+from webapp.warnings.models import WarningStatus
 
 bp = Blueprint("warnings", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -21,6 +23,9 @@ editors = roles_required(*ACCOUNT_EDITORS)
 admins = roles_required(Role.ADMIN)
 
 register_tab("warnings", _l("Warnings"), "warnings.account_warnings", 48)
+register_history_terms(
+    prefixes={"warning": _l("Warning")}, values={"warning.status": WarningStatus}
+)
 
 
 @bp.app_context_processor
