@@ -309,3 +309,25 @@ def test_render_all_reports_of_signed_accounts_with_worker_processes(
     names = sorted(p.name for p in folder.iterdir())
     assert len(names) == 2 and all(n.startswith("合作评估报告-") for n in names)
     assert {a.short_name for a in signed} == {n.split("-")[1] for n in names}
+
+
+@pytest.mark.parametrize(
+    ("action", "current", "suggested", "expected"),
+    [
+        ("upgrade", "yellow", "green", "raise the credit grade to Green"),
+        ("upgrade", "green", "green", "keep the credit grade (Green) and consider a higher"),
+        ("downgrade", "yellow", "red", "lower the credit grade to Red"),
+        ("downgrade", "red", "red", "keep the credit grade at Red, lower the credit limit"),
+        ("keep", "yellow", "yellow", "Keep the credit grade (Yellow)"),
+    ],
+)
+def test_the_recommendation_never_moves_a_grade_past_either_end(
+    app, action, current, suggested, expected
+):
+    from types import SimpleNamespace
+
+    from webapp.evaluations import service as evaluations
+
+    item = SimpleNamespace(action=action, credit_grade=current, suggested_grade=suggested)
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert expected in evaluations.action_text(item)

@@ -459,10 +459,23 @@ def signatories(account: Account) -> tuple[str, str]:
 
 def action_text(item: Evaluation) -> str:
     grade = CreditGrade(item.suggested_grade).label
+    if item.action == scoring.UPGRADE and item.suggested_grade == item.credit_grade:
+        # already at the best grade: the upgrade is in limit and tier
+        return _(
+            "Upgrade: keep the credit grade (%(grade)s) and consider a higher credit limit "
+            "and sales tier.",
+            grade=grade,
+        )
     if item.action == scoring.UPGRADE:
         return _(
             "Upgrade: raise the credit grade to %(grade)s and consider a higher credit limit "
             "and sales tier.",
+            grade=grade,
+        )
+    if item.action == scoring.DOWNGRADE and item.suggested_grade == item.credit_grade:
+        return _(
+            "Downgrade: keep the credit grade at %(grade)s, lower the credit limit and hold new "
+            "credit until the arrears are within the limit.",
             grade=grade,
         )
     if item.action == scoring.DOWNGRADE:
