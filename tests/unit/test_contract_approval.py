@@ -297,3 +297,43 @@ def test_someone_who_cannot_see_the_request_cannot_print_it(people, make_departm
     )
     with pytest.raises(Forbidden):
         documents.generate(outsider, "request", request.id, "pdf")
+
+
+def test_a_submit_that_fails_at_commit_announces_nothing_later(people, monkeypatch):
+    """A submit that fails after its request was filed (a concurrent save makes the commit
+    stale) is rolled back, and its announcement with it: the next submit, by anyone, announces
+    only its own request."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from webapp.approvals.signals import step_opened
+    from webapp.common.errors import DomainError
+
+    first = contracts.create_contract(people["manager"], people["account"].id, draft_input())
+    second = contracts.create_contract(people["manager"], people["account"].id, draft_input())
+    announced = []
+
+    def listener(sender, **_kw):
+        announced.append(sender.contract_id)
+
+    step_opened.connect(listener)
+    real_commit = db.session.commit
+    calls = {"n": 0}
+
+    def stale_once():
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise StaleDataError("contract changed meanwhile")
+        return real_commit()
+
+    try:
+        monkeypatch.setattr(db.session, "commit", stale_once)
+        with pytest.raises(DomainError):
+            contracts.submit(people["manager"], first.id)
+        assert announced == []
+        assert fresh(first).status is ContractStatus.DRAFT
+        assert request_of(first) is None
+
+        contracts.submit(people["manager"], second.id)
+        assert announced == [second.id]
+    finally:
+        step_opened.disconnect(listener)
