@@ -36,8 +36,8 @@ from webapp.accounts.models import (  # noqa: E402
 )
 from webapp.accounts.uscc import make_uscc  # noqa: E402
 from webapp.auth.models import Department, Role, User  # noqa: E402
+from webapp.contracts import documents as contract_type  # noqa: E402
 from webapp.contracts import service as contracts  # noqa: E402
-from webapp.documents import contract as contract_type  # noqa: E402
 from webapp.documents import fonts, service  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 

@@ -1,5 +1,10 @@
-"""KeyDesk (大客户工作台): the app factory. It wires configuration, extensions, blueprints,
-error handlers and CLI commands, and nothing else: no schema creation, no seeding."""
+"""KeyDesk (大客户工作台): the app factory.
+
+`create_app` is the map of the application: configuration, extensions, then each area's
+`init_app` in dependency order, lower areas first. An area's `init_app` registers everything it
+adds (blueprints, CLI commands, account tabs, history terms, document types, signal listeners);
+nothing registers itself when a module is imported. ARCHITECTURE.md tells the rest.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,23 @@ from pathlib import Path
 
 from flask import Flask
 
-from webapp import filters
+from webapp import (
+    accounts,
+    approvals,
+    auth,
+    cli,
+    complaints,
+    contracts,
+    database,
+    documents,
+    evaluations,
+    filters,
+    main,
+    notifications,
+    proposals,
+    sales,
+    warnings,
+)
 from webapp.config import Config, environment_config
 from webapp.extensions import babel, csrf, db, htmx, login_manager, migrate
 
@@ -27,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
 
     db.init_app(app)
+    database.init_app(app)  # SQLite pragmas on this app's engines
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -36,42 +58,20 @@ def create_app(config: dict | None = None) -> Flask:
         locale_selector=filters.select_locale,
         default_translation_directories=str(ROOT / "translations"),
     )
+    filters.init_app(app)  # money, dates in Asia/Shanghai, labels
 
-    from webapp import database  # noqa: F401  (registers the SQLite pragmas)
-    from webapp.accounts.views import bp as accounts_bp
-    from webapp.approvals.views import bp as approvals_bp
-    from webapp.auth.admin_views import bp as admin_bp
-    from webapp.auth.views import bp as auth_bp
-    from webapp.cli import register_cli
-    from webapp.complaints.views import bp as complaints_bp
-    from webapp.contracts.views import bp as contracts_bp
-    from webapp.documents import init_app as init_documents
-    from webapp.evaluations.views import bp as evaluations_bp
-    from webapp.main.errors import register_error_handlers
-    from webapp.main.views import bp as main_bp
-    from webapp.notifications import init_app as init_notifications
-    from webapp.proposals.views import bp as proposals_bp
-    from webapp.sales.views import bp as sales_bp
-    from webapp.warnings.views import bp as warnings_bp
-
-    # one blueprint per area, lower areas first (auth ← accounts ← contracts ← approvals …)
-    for blueprint in (
-        auth_bp,
-        admin_bp,
-        main_bp,
-        accounts_bp,
-        contracts_bp,
-        approvals_bp,
-        proposals_bp,  # includes the public client link page /p/<token>
-        sales_bp,  # sales records and their import
-        complaints_bp,
-        warnings_bp,  # rules, the home list, major events
-        evaluations_bp,  # the cooperation evaluation tab, report and weights
-    ):
-        app.register_blueprint(blueprint)
-    init_notifications(app)  # its blueprint, and the approval signals it listens to
-    init_documents(app)  # its blueprint and the document store folder
-    register_error_handlers(app)
-    filters.register(app)
-    register_cli(app)
+    # the areas, lower first: each may use those above it in this list, never those below
+    auth.init_app(app)  # sign-in, users, `create-user`
+    accounts.init_app(app)  # accounts, contacts, visits; the tab and history registries
+    documents.init_app(app)  # the generator, file store, downloads, `render`, `doctor`
+    contracts.init_app(app)  # contracts; their tab, history terms, document type
+    approvals.init_app(app)  # inbox, requests; files a submitted contract's request
+    notifications.init_app(app)  # the bell and e-mail; listens to approval announcements
+    proposals.init_app(app)  # proposals and client links /p/<token>; their document type
+    sales.init_app(app)  # sales records and imports; arrears for available credit
+    complaints.init_app(app)  # complaints
+    warnings.init_app(app)  # early warnings, major events, `warnings run`
+    evaluations.init_app(app)  # cooperation evaluation tab, weights, report type
+    main.init_app(app)  # home page, error pages
+    cli.init_app(app)  # `demo-data`, which fills every area
     return app

@@ -1,16 +1,53 @@
-"""SQLite settings applied to every new connection: WAL so readers never block the writer,
-foreign keys enforced, and a busy timeout instead of immediate 'database is locked'."""
+"""The database session and connection settings, wired by `init_app`.
+
+- `Session` is the class of `db.session`. Announcements queued with
+  `webapp.common.events.after_commit` go out once the transaction commits; a rollback, a failed
+  commit or closing the session drops them, so nobody hears of work that was undone. The queue
+  lives on the session (one per app context), never in the process.
+- SQLite connections get WAL (readers never block the writer), enforced foreign keys and a busy
+  timeout instead of an immediate 'database is locked'.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
+from flask import Flask
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+
+_QUEUE = "keydesk.after_commit"
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
+class Session(FlaskSession):
+    def queue_after_commit(self, signal: Any, sender: Any, kwargs: dict) -> None:
+        self.info.setdefault(_QUEUE, []).append((signal, sender, kwargs))
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except BaseException:
+            self._drop_queued()
+            raise
+        # Listeners may write and commit in their turn; what they queue goes out after theirs.
+        queued = self.info.pop(_QUEUE, [])
+        for signal, sender, kwargs in queued:
+            signal.send(sender, **kwargs)
+
+    def rollback(self) -> None:
+        self._drop_queued()
+        super().rollback()
+
+    def close(self) -> None:
+        self._drop_queued()
+        super().close()
+
+    def _drop_queued(self) -> None:
+        self.info.pop(_QUEUE, None)
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
@@ -19,3 +56,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Apply the SQLite settings to this app's engines (after `db.init_app`)."""
+    from webapp.extensions import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite" and not event.contains(
+                engine, "connect", _sqlite_pragmas
+            ):
+                event.listen(engine, "connect", _sqlite_pragmas)

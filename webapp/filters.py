@@ -53,7 +53,7 @@ def label(value) -> str:
     return getattr(value, "label", str(value))
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
         money=money,

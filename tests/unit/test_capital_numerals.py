@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from webapp.contracts.money import amount_in_words
+from webapp.common.money import amount_in_words
 
 
 @pytest.mark.parametrize(

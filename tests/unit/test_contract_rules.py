@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from flask import current_app
 import sqlalchemy as sa
 from flask_babel import refresh
 
@@ -370,7 +371,7 @@ def test_available_credit_deducts_only_other_open_contracts(world, make_account)
 
 def test_available_credit_deducts_arrears(world, monkeypatch):
     providers = [lambda account_id: Decimal("1000.50")]
-    monkeypatch.setattr(service, "_ARREARS_PROVIDERS", providers)
+    monkeypatch.setitem(current_app.extensions, "keydesk.arrears_providers", providers)
     assert service.available_credit(world.account) == Decimal("498999.50")
 
 

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from webapp.documents import markup, model
+from webapp.documents import blocks, markup
 
 
 def png(width: int = 40, height: int = 20, colour: str = "#c03030") -> bytes:
@@ -21,7 +21,7 @@ def png(width: int = 40, height: int = 20, colour: str = "#c03030") -> bytes:
 PNG_1PX = png(1, 1)
 
 
-def render(source: str, **context) -> model.Document:
+def render(source: str, **context) -> blocks.Document:
     return markup.parse(markup.environment().from_string(source).render(**context))
 
 
@@ -54,7 +54,7 @@ def test_every_element_becomes_its_model_block():
     assert table.header == ("序号", "金额") and table.footer == (("", "9.00"),)
     assert table.relative_widths() == (0.25, 0.75) and table.alignment(1) == "right"
     assert document.blocks[8].data == PNG_1PX and document.blocks[8].mime == "image/png"
-    assert document.blocks[4] == model.Paragraph("右对齐", align="right", bold=True)
+    assert document.blocks[4] == blocks.Paragraph("右对齐", align="right", bold=True)
 
 
 @pytest.mark.parametrize(
@@ -128,13 +128,13 @@ def test_quantities_print_as_people_write_them(value, expected):
 
 
 def test_texts_lists_what_the_document_says_in_order():
-    document = model.Document(
+    document = blocks.Document(
         title="合同",
         blocks=(
-            model.Heading("一"),
-            model.Clause("1.1", "正文"),
-            model.Table(header=("a",), rows=(("b",),), footer=(("c",),)),
-            model.SignatureBlock((model.SignatureParty("供方", (("日期", "今天"),)),)),
+            blocks.Heading("一"),
+            blocks.Clause("1.1", "正文"),
+            blocks.Table(header=("a",), rows=(("b",),), footer=(("c",),)),
+            blocks.SignatureBlock((blocks.SignatureParty("供方", (("日期", "今天"),)),)),
         ),
         footer="页脚",
         watermark="草稿",

@@ -25,10 +25,10 @@ from tests.unit.documents_support import (
     squeeze,
 )
 from tests.unit.test_documents_model import png
+from webapp.common.money import amount_in_words
+from webapp.contracts import documents as contract_type
 from webapp.contracts.models import ContractStatus
-from webapp.contracts.money import amount_in_words
-from webapp.documents import contract as contract_type
-from webapp.documents import markup, model, service
+from webapp.documents import blocks, markup, service
 from webapp.documents.docx import render_docx
 from webapp.documents.pdf import render_pdf
 from webapp.extensions import db
@@ -46,23 +46,23 @@ def contract(world):
     )
 
 
-def both(document: model.Document) -> tuple[bytes, bytes]:
+def both(document: blocks.Document) -> tuple[bytes, bytes]:
     return render_pdf(document), render_docx(document)
 
 
-def contract_document(contract) -> model.Document:
+def contract_document(contract) -> blocks.Document:
     context = {**contract_type.contract_context(contract), "document": {"version": 7}}
     return markup.render_document("contract/contract.xml", context)
 
 
-def assert_parity(document: model.Document, pdf: bytes, docx_bytes: bytes) -> None:
+def assert_parity(document: blocks.Document, pdf: bytes, docx_bytes: bytes) -> None:
     pdf_side = pdf_content(pdf, document.footer, document.watermark)
     docx_side = squeeze(docx_body_text(docx_bytes))
     only_pdf, only_docx = same_characters(pdf_side, docx_side)
     assert not only_docx, only_docx
     # The PDF may have more only where a table's header row repeats on a following page.
     for block in document.blocks:
-        if isinstance(block, model.Table) and only_pdf:
+        if isinstance(block, blocks.Table) and only_pdf:
             header = Counter(squeeze("".join(block.header)))
             while only_pdf and not header - only_pdf:
                 only_pdf -= header
@@ -195,14 +195,14 @@ def test_empty_optional_sections_render(world):
 
 
 def test_images_appear_in_both_outputs():
-    document = model.Document(
+    document = blocks.Document(
         title="评估报告",
         blocks=(
-            model.Cover("合作评估报告", "2026 年度", ("上海测试客户",), model.Image(png(), 30)),
-            model.Heading("销售对比"),
-            model.Image(png(300, 150, "#3060c0"), width_mm=120, caption="图 1 月度销售"),
-            model.PageBreak(),
-            model.Paragraph("完"),
+            blocks.Cover("合作评估报告", "2026 年度", ("上海测试客户",), blocks.Image(png(), 30)),
+            blocks.Heading("销售对比"),
+            blocks.Image(png(300, 150, "#3060c0"), width_mm=120, caption="图 1 月度销售"),
+            blocks.PageBreak(),
+            blocks.Paragraph("完"),
         ),
     )
     pdf, docx_bytes = both(document)

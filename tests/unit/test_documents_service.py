@@ -9,14 +9,15 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from tests.unit.documents_support import make_contract, pdf_text, squeeze
 from tests.unit.test_documents_render import pdfinfo_meta
 from tests.web.contract_data import draft_input
 from webapp.common.errors import DomainError, Forbidden, NotFound
+from webapp.contracts import documents as contract_type
 from webapp.contracts import service as contracts
 from webapp.contracts.models import ContractStatus
-from webapp.documents import contract as contract_type
 from webapp.documents import fonts, markup, service, storage
 from webapp.documents.models import GeneratedDocument
 from webapp.documents.registry import register_document_type
@@ -75,11 +76,11 @@ def test_pdf_and_docx_of_one_state_share_the_version_number(world, contract):
 def test_a_new_template_version_makes_a_new_document(world, contract):
     first = service.generate(world.owner, "contract", contract.id, "docx")
     original = contract_type.CONTRACT
-    register_document_type(dataclasses.replace(original, template_version="next"))
+    register_document_type(current_app, dataclasses.replace(original, template_version="next"))
     try:
         second = service.generate(world.owner, "contract", contract.id, "docx")
     finally:
-        register_document_type(original)
+        register_document_type(current_app, original)
     assert second.version == 2 and second.template_version == "next"
     assert first.template_version == contract_type.TEMPLATE_VERSION
 

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from webapp.complaints import service as complaints
+from webapp.evaluations.figures import evaluation_figures
 from webapp.extensions import db
 from webapp.sales import service
 from webapp.sales.models import Payment, Purchase, SalesPlan
@@ -86,7 +87,7 @@ def test_evaluation_figures_for_a_period(world):
         (world.supervisor, "archived"),
     ):
         complaints.advance(actor, complaint.id, step, "ok")
-    figures = service.evaluation_figures(world.account.id, date(2026, 1, 1), date(2026, 2, 28))
+    figures = evaluation_figures(world.account.id, date(2026, 1, 1), date(2026, 2, 28))
     assert [m["month"] for m in figures["months"]] == [date(2026, 1, 1), date(2026, 2, 1)]
     assert figures["plan_amount"] == Decimal("100000.00")
     assert figures["actual_amount"] == Decimal("55000.00")

@@ -1,11 +1,14 @@
 """Audit entries as people read them: field names, enum codes and actions shown as their labels.
 
 Areas above accounts (contracts, proposals, complaints, warnings) write audit entries too;
-they name their fields, values and actions here with `register_history_terms`, since this
-module may not import them."""
+they name their fields, values and actions with `register_history_terms` from their
+`init_app`, since this module may not import them. The terms live on the app."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import ENUM_BY_FIELD
@@ -58,8 +61,6 @@ FIELD_LABELS = {
 PREFIXED_FIELD_LABELS = {"contact.name": _l("Name"), "contract.title": _l("Title")}
 PREFIX_LABELS = {"contact": _l("Contact"), "contract": _l("Contract")}
 VALUE_ENUMS = ENUM_BY_FIELD
-# enums of one prefixed field ("complaint.status"), before the bare name is looked up
-PREFIXED_VALUE_ENUMS: dict = {}
 BOOLEAN_FIELDS = {"abandoned", "man_money", "man_authority", "man_need"}
 ACTION_LABELS = {
     "create": _l("created"),
@@ -70,7 +71,21 @@ ACTION_LABELS = {
 }
 
 
+_KEY = "keydesk.history_terms"
+
+
+@dataclass
+class HistoryTerms:
+    """What one app's areas call their audit entries' prefixes, values and actions."""
+
+    prefixes: dict = field(default_factory=lambda: dict(PREFIX_LABELS))
+    # enums of one prefixed field ("complaint.status"), before the bare name is looked up
+    values: dict = field(default_factory=dict)
+    actions: dict = field(default_factory=lambda: dict(ACTION_LABELS))
+
+
 def register_history_terms(
+    app: Flask,
     *,
     prefixes: dict | None = None,
     values: dict | None = None,
@@ -78,13 +93,18 @@ def register_history_terms(
 ) -> None:
     """Labels for another area's audit entries: `prefixes` {"complaint": _l("Complaint")},
     `values` {"complaint.status": ComplaintStatus}, `actions` {"send": _l("sent")}."""
-    PREFIX_LABELS.update(prefixes or {})
-    PREFIXED_VALUE_ENUMS.update(values or {})
-    ACTION_LABELS.update(actions or {})
+    terms = app.extensions.setdefault(_KEY, HistoryTerms())
+    terms.prefixes.update(prefixes or {})
+    terms.values.update(values or {})
+    terms.actions.update(actions or {})
+
+
+def _terms() -> HistoryTerms:
+    return current_app.extensions.get(_KEY) or HistoryTerms()
 
 
 def action_label(action: str | None) -> str:
-    return str(ACTION_LABELS.get(action, action or ""))
+    return str(_terms().actions.get(action, action or ""))
 
 
 def field_label(field: str | None) -> str:
@@ -92,8 +112,9 @@ def field_label(field: str | None) -> str:
         return ""
     prefix, _dot, name = field.rpartition(".")
     label = str(PREFIXED_FIELD_LABELS.get(field) or FIELD_LABELS.get(name, name))
-    if prefix in PREFIX_LABELS:
-        return f"{PREFIX_LABELS[prefix]} · {label}"
+    prefixes = _terms().prefixes
+    if prefix in prefixes:
+        return f"{prefixes[prefix]} · {label}"
     return label
 
 
@@ -101,7 +122,7 @@ def value_label(field: str | None, value: str | None) -> str:
     if value is None or field is None:
         return "—" if value is None else value
     name = field.rpartition(".")[2]
-    enum = PREFIXED_VALUE_ENUMS.get(field) or VALUE_ENUMS.get(name)
+    enum = _terms().values.get(field) or VALUE_ENUMS.get(name)
     if enum is not None:
         try:
             return enum(value).label

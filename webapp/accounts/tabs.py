@@ -1,11 +1,15 @@
-"""The tabs of an account's page. Areas above accounts (contracts, approvals, documents)
-register their own tab here instead of the account page importing them."""
+"""The tabs of an account's page. Areas above accounts (contracts, approvals, sales, …) add
+their own tab from their `init_app` instead of the account page importing them; the tabs live
+on the app, so an app has exactly the tabs its areas registered."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import Flask, current_app
 from flask_babel import LazyString
+
+_KEY = "keydesk.account_tabs"
 
 
 @dataclass(frozen=True)
@@ -16,12 +20,9 @@ class AccountTab:
     order: int
 
 
-_TABS: dict[str, AccountTab] = {}
-
-
-def register_tab(key: str, label, endpoint: str, order: int) -> None:
-    _TABS[key] = AccountTab(key, label, endpoint, order)
+def register_tab(app: Flask, key: str, label, endpoint: str, order: int) -> None:
+    app.extensions.setdefault(_KEY, {})[key] = AccountTab(key, label, endpoint, order)
 
 
 def account_tabs() -> list[AccountTab]:
-    return sorted(_TABS.values(), key=lambda t: t.order)
+    return sorted(current_app.extensions.get(_KEY, {}).values(), key=lambda t: t.order)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts import service
@@ -14,7 +13,7 @@ from webapp.accounts.models import (
     Stage,
     ValueClass,
 )
-from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.accounts.tabs import account_tabs
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Conflict, ValidationFailed
@@ -24,11 +23,6 @@ from webapp.common.rendering import render_fragment, render_page, wants_fragment
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 readers = roles_required(*ACCOUNT_READERS)
 editors = roles_required(*ACCOUNT_EDITORS)
-
-register_tab("profile", _l("Profile"), "accounts.profile", 10)
-register_tab("contacts", _l("Contacts"), "accounts.contacts", 20)
-register_tab("activities", _l("Activities"), "accounts.activities", 30)
-register_tab("history", _l("History"), "accounts.history", 90)
 
 
 @bp.get("/")

@@ -1,2 +1,23 @@
 """Approval requests (审批): service & support applications, credit adjustments and contract
 approval, all run by one workflow engine whose request types are data."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    """The inbox and request pages, the account's Requests tab, the printed request form, and
+    the link to contracts: a submitted contract files its request, a withdrawn one withdraws
+    it (inside the contract's transaction)."""
+    from webapp.accounts.tabs import register_tab
+    from webapp.approvals import documents, service, views
+    from webapp.contracts.signals import contract_submitted, contract_withdrawn
+    from webapp.documents.registry import register_document_type
+
+    app.register_blueprint(views.bp)
+    register_tab(app, "requests", _l("Requests"), "approvals.account_requests", 50)
+    register_document_type(app, documents.REQUEST_FORM)
+    contract_submitted.connect(service.on_contract_submitted)
+    contract_withdrawn.connect(service.on_contract_withdrawn)

@@ -16,7 +16,7 @@ from webapp.approvals import service
 from webapp.approvals.models import ApprovalRequest
 from webapp.approvals.workflow import ACTION_LABELS
 from webapp.contracts.service import arrears_of, available_credit, company_profile
-from webapp.documents.registry import DocumentType, register_document_type
+from webapp.documents.registry import DocumentType
 from webapp.extensions import db
 from webapp.filters import local_datetime
 
@@ -68,19 +68,17 @@ def source_version(item: ApprovalRequest) -> str:
     return f"{item.round}.{item.version}"
 
 
-REQUEST_FORM = register_document_type(
-    DocumentType(
-        kind="request",
-        label=_l("Request form"),
-        template="request/request.xml",
-        template_version=TEMPLATE_VERSION,
-        get_for_user=service.get_request,
-        get_any=lambda request_id: db.session.get(ApprovalRequest, request_id),
-        source_version=source_version,
-        context=document_context,
-        filename=lambda item: f"审批单-{item.number}",
-        all_ids=lambda: db.session.scalars(
-            sa.select(ApprovalRequest.id).order_by(ApprovalRequest.id)
-        ).all(),
-    )
+REQUEST_FORM = DocumentType(
+    kind="request",
+    label=_l("Request form"),
+    template="request/request.xml",
+    template_version=TEMPLATE_VERSION,
+    get_for_user=service.get_request,
+    get_any=lambda request_id: db.session.get(ApprovalRequest, request_id),
+    source_version=source_version,
+    context=document_context,
+    filename=lambda item: f"审批单-{item.number}",
+    all_ids=lambda: db.session.scalars(
+        sa.select(ApprovalRequest.id).order_by(ApprovalRequest.id)
+    ).all(),
 )

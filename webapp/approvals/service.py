@@ -34,6 +34,7 @@ from webapp.approvals.signals import request_closed, step_opened
 from webapp.approvals.workflow import DEPARTMENT_ROLES, WORKFLOWS, steps_for
 from webapp.auth.models import Role, User
 from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from webapp.common.events import after_commit
 from webapp.common.numbering import next_in_sequence
 from webapp.common.timeutil import SHANGHAI, local_today, utcnow
 from webapp.contracts import service as contracts
@@ -450,8 +451,8 @@ def file_request(user: User, account_id: int, type_: RequestType, data: dict) ->
         request.current_grade, request.current_limit = account.credit_grade, account.credit_limit
     FIELD_APPLIERS[type_](request, data)
     _open(request, user)
+    after_commit(step_opened, request, step=current_step(request))
     db.session.commit()
-    step_opened.send(request, step=current_step(request))
     return request
 
 
@@ -518,40 +519,26 @@ def file_contract_request(contract: Contract, user: User) -> ApprovalRequest:
     return request
 
 
-class ContractBridge:
-    """Registered with the contracts area: submitting a contract files (or, after a return,
-    resubmits) its approval request in the contract's own transaction; withdrawing the
-    contract withdraws the request. Signals go out after the contract's commit."""
+def on_contract_submitted(contract: Contract, user: User, **_extra) -> None:
+    """Receiver of `contracts.signals.contract_submitted`, inside the contract's transaction:
+    file (or, after a return, resubmit) its approval request; announce it after the commit."""
+    request = file_contract_request(contract, user)
+    after_commit(step_opened, request, step=current_step(request))
 
-    def __init__(self) -> None:
-        self._pending: list = []
 
-    def filed(self, contract: Contract, user: User) -> None:
-        request = file_contract_request(contract, user)
-        self._pending.append(lambda: step_opened.send(request, step=current_step(request)))
-
-    def withdrawn(self, contract: Contract, user: User) -> None:
-        request = db.session.scalar(
-            sa.select(ApprovalRequest).where(
-                ApprovalRequest.contract_id == contract.id,
-                ApprovalRequest.status == RequestStatus.PENDING,
-            )
+def on_contract_withdrawn(contract: Contract, user: User, **_extra) -> None:
+    """Receiver of `contracts.signals.contract_withdrawn`: the pending request goes too."""
+    request = db.session.scalar(
+        sa.select(ApprovalRequest).where(
+            ApprovalRequest.contract_id == contract.id,
+            ApprovalRequest.status == RequestStatus.PENDING,
         )
-        if request is None:
-            return
-        _finish(request, RequestStatus.WITHDRAWN, user, utcnow())
-        _event(request, user, "withdraw")
-        self._pending.append(
-            lambda: request_closed.send(request, status=request.status, actor=user)
-        )
-
-    def announce(self) -> None:
-        pending, self._pending = self._pending, []
-        for send in pending:
-            send()
-
-
-contracts.register_approval_bridge(ContractBridge())
+    )
+    if request is None:
+        return
+    _finish(request, RequestStatus.WITHDRAWN, user, utcnow())
+    _event(request, user, "withdraw")
+    after_commit(request_closed, request, status=request.status, actor=user)
 
 
 def request_for_contract(contract_id: int) -> ApprovalRequest | None:
@@ -633,11 +620,11 @@ def decide(
             now,
             comment,
         )
-    db.session.commit()
     if request.status is RequestStatus.PENDING:
-        step_opened.send(request, step=current_step(request))
+        after_commit(step_opened, request, step=current_step(request))
     else:
-        request_closed.send(request, status=request.status, actor=user)
+        after_commit(request_closed, request, status=request.status, actor=user)
+    db.session.commit()
     return request
 
 
@@ -751,8 +738,8 @@ def withdraw(user: User, request_id: int) -> ApprovalRequest:
         raise TooLate(_("The request is already decided."))
     _finish(request, RequestStatus.WITHDRAWN, user, utcnow())
     _event(request, user, "withdraw")
+    after_commit(request_closed, request, status=request.status, actor=user)
     db.session.commit()
-    request_closed.send(request, status=request.status, actor=user)
     return request
 
 
@@ -769,8 +756,8 @@ def resubmit(user: User, request_id: int, data: dict) -> ApprovalRequest:
         raise TooLate(_("Revise the contract and submit it again."))
     FIELD_APPLIERS[request.type](request, data)
     _next_round(request, user)
+    after_commit(step_opened, request, step=current_step(request))
     db.session.commit()
-    step_opened.send(request, step=current_step(request))
     return request
 
 
@@ -818,9 +805,8 @@ def reassign(admin: User, step_id: int, user_id: int) -> ApprovalStep:
         raise ValidationFailed({"user_id": _("Nobody decides their own request.")})
     step.assignee_id = person.id
     _event(step.request, admin, "reassign", person.full_name)
+    after_commit(step_opened, step.request, step=step)
     db.session.commit()
-    if step.current:
-        step_opened.send(step.request, step=step)
     return step
 
 

@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.accounts import service as accounts
-from webapp.accounts.tabs import account_tabs, register_tab
-from webapp.approvals import documents as _documents  # noqa: F401  (registers the request form)
+from webapp.accounts.tabs import account_tabs
 from webapp.approvals import service
 from webapp.approvals.forms import (
     CommentForm,
@@ -31,7 +30,6 @@ bp = Blueprint("approvals", __name__)
 readers = roles_required(*ACCOUNT_READERS)
 editors = roles_required(*ACCOUNT_EDITORS)
 
-register_tab("requests", _l("Requests"), "approvals.account_requests", 50)
 FORMS = {RequestType.SUPPORT: SupportForm, RequestType.CREDIT: CreditForm}
 BOXES = ("waiting", "filed", "decided", "overdue_below")
 INBOX_LIMIT = 50  # the most urgent (waiting) or newest (filed, decided) first

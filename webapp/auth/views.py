@@ -4,19 +4,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.auth import service
 from webapp.auth.forms import LoginForm
 from webapp.auth.models import User
 from webapp.common.rendering import render_page
-from webapp.extensions import db, login_manager
+from webapp.extensions import db
 
 bp = Blueprint("auth", __name__)
-login_manager.login_view = "auth.login"
-login_manager.login_message = _l("Please sign in to continue.")
-login_manager.login_message_category = "info"
 
 
 def _safe_next(target: str | None) -> str:
@@ -84,7 +80,6 @@ def set_language(code: str):
     return response
 
 
-@login_manager.user_loader
 def load_user(user_id: str):
     if not user_id.isdigit():
         return None

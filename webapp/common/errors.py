@@ -16,7 +16,7 @@ class ValidationFailed(DomainError):
     """Input broke a rule beyond the form's own field checks."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
+        super().__init__("；".join(errors.values()))
         self.errors = errors
 
 

@@ -2,12 +2,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
-from webapp.accounts.history import register_history_terms
-from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.accounts.tabs import account_tabs
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import ValidationFailed
 from webapp.common.forms import apply_errors
@@ -19,11 +17,6 @@ from webapp.complaints.models import ComplaintStatus
 bp = Blueprint("complaints", __name__)
 readers = roles_required(*ACCOUNT_READERS)
 editors = roles_required(*ACCOUNT_EDITORS)
-
-register_tab("complaints", _l("Complaints"), "complaints.account_complaints", 47)
-register_history_terms(
-    prefixes={"complaint": _l("Complaint")}, values={"complaint.status": ComplaintStatus}
-)
 
 
 def _tab(account_id: int, form: ComplaintForm | None = None, status: int = 200):

@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Protocol
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -44,6 +43,7 @@ from webapp.contracts.models import (
     Transport,
 )
 from webapp.contracts.numbering import allocate_number
+from webapp.contracts.signals import contract_submitted, contract_withdrawn
 from webapp.contracts.standard_text import BUILT_IN
 from webapp.extensions import db
 
@@ -311,12 +311,15 @@ def clause_views(contract: Contract) -> list[ClauseView]:
 
 # --- credit exposure --------------------------------------------------------------------------
 
-# Other areas (sales records) register a function account_id -> arrears as Decimal.
-_ARREARS_PROVIDERS: list = []
+_ARREARS = "keydesk.arrears_providers"
 
 
-def register_arrears_provider(provider) -> None:
-    _ARREARS_PROVIDERS.append(provider)
+def register_arrears_provider(app, provider) -> None:
+    """An area above (sales records) tells how much a client owes: provider(account_id) ->
+    Decimal. Called from that area's init_app."""
+    providers = app.extensions.setdefault(_ARREARS, [])
+    if provider not in providers:
+        providers.append(provider)
 
 
 def open_contract_amount(account_id: int, exclude_id: int | None = None) -> Decimal:
@@ -339,7 +342,8 @@ def open_contract_amount(account_id: int, exclude_id: int | None = None) -> Deci
 
 def arrears_of(account_id: int) -> Decimal:
     """What the client owes on delivered goods, from the sales records (0 without them)."""
-    return sum((p(account_id) for p in _ARREARS_PROVIDERS), Decimal("0.00"))
+    providers = current_app.extensions.get(_ARREARS, ())
+    return sum((p(account_id) for p in providers), Decimal("0.00"))
 
 
 def available_credit(account: Account, exclude_id: int | None = None) -> Decimal:
@@ -627,25 +631,7 @@ def _transition(
     return contract
 
 
-# --- the approval bridge ----------------------------------------------------------------------
-
-
-class ApprovalBridge(Protocol):
-    """How a contract reaches the approval engine (a higher area, which registers itself here):
-    `filed` and `withdrawn` run inside the contract's transaction, `announce` after its commit."""
-
-    def filed(self, contract: Contract, user: User) -> None: ...
-
-    def withdrawn(self, contract: Contract, user: User) -> None: ...
-
-    def announce(self) -> None: ...
-
-
-_BRIDGES: list[ApprovalBridge] = []
-
-
-def register_approval_bridge(bridge: ApprovalBridge) -> None:
-    _BRIDGES.append(bridge)
+# --- submitting to approval ---------------------------------------------------------------
 
 
 def needs_higher_chain(contract: Contract) -> bool:
@@ -665,9 +651,8 @@ def submit(user: User, contract_id: int) -> Contract:
         contract.over_credit = contract.total > available_credit(contract.account, contract.id)
     contract.return_comment = None
     _transition(contract, user, ContractStatus.IN_APPROVAL, "submit", commit=False)
-    for bridge in _BRIDGES:
-        bridge.filed(contract, user)
-    return _commit_and_announce(contract)
+    contract_submitted.send(contract, user=user)  # files the approval request, same transaction
+    return _commit(contract)
 
 
 def withdraw(user: User, contract_id: int) -> Contract:
@@ -677,19 +662,16 @@ def withdraw(user: User, contract_id: int) -> Contract:
     if not can_edit(user, contract.account):
         raise Forbidden(_("Only the account team can withdraw the contract."))
     _transition(contract, user, ContractStatus.DRAFT, "withdraw", commit=False)
-    for bridge in _BRIDGES:
-        bridge.withdrawn(contract, user)
-    return _commit_and_announce(contract)
+    contract_withdrawn.send(contract, user=user)  # withdraws the approval request
+    return _commit(contract)
 
 
-def _commit_and_announce(contract: Contract) -> Contract:
+def _commit(contract: Contract) -> Contract:
     try:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise DomainError(_("The contract changed meanwhile; reload the page.")) from None
-    for bridge in _BRIDGES:
-        bridge.announce()
     return contract
 
 

@@ -5,16 +5,14 @@ from decimal import Decimal
 
 from flask import Blueprint, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
-from webapp.accounts.history import register_history_terms
-from webapp.accounts.tabs import register_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.forms import apply_errors
+from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts import lines as line_rules
 from webapp.contracts import service
@@ -27,14 +25,10 @@ from webapp.contracts.forms import (
     TerminateForm,
 )
 from webapp.contracts.models import EVENT_LABELS, ClauseKey, ContractStatus, Lifecycle
-from webapp.contracts.money import amount_in_words
 
 bp = Blueprint("contracts", __name__)
 readers = roles_required(*ACCOUNT_READERS)
 editors = roles_required(*ACCOUNT_EDITORS)
-
-register_tab("contracts", _l("Contracts"), "contracts.account_contracts", 40)
-register_history_terms(values={"contract.status": ContractStatus})
 
 
 # --- lists ------------------------------------------------------------------------------------

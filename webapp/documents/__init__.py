@@ -1,7 +1,7 @@
 """Generated documents (DOMAIN.md "Generated documents"): one description per document type,
 two renderers (PDF through WeasyPrint, DOCX through python-docx), immutable versioned storage.
 
-- `model.py`     the document model (Document, Heading, Clause, Paragraph, Table, KeyValues,
+- `blocks.py`    the document model (Document, Heading, Clause, Paragraph, Table, KeyValues,
                  SignatureBlock, Image, PageBreak, Cover)
 - `markup.py`    docs_templates/ Jinja templates → XML → the model (see its docstring)
 - `pdf.py`, `docx.py`  the two renderers
@@ -9,7 +9,6 @@ two renderers (PDF through WeasyPrint, DOCX through python-docx), immutable vers
 - `service.py`   generate(user, kind, source_id, fmt), render_bytes(kind, context, fmt)
 - `storage.py`   the file store (KEYDESK_DOCUMENT_DIR), atomic writes
 - `fonts.py`     faces and the `flask doctor` checks;  `cli.py`  `flask render`, `flask doctor`
-- `contract.py`  the standard contract's registration
 """
 
 from __future__ import annotations
@@ -18,10 +17,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the documents blueprint (which registers the contract document type) and
-    settle the document store folder (KEYDESK_DOCUMENT_DIR)."""
-    from webapp.documents import storage
-    from webapp.documents.views import bp
+    """The document store folder (KEYDESK_DOCUMENT_DIR), the download routes, `flask render`
+    and `flask doctor`. The document types come from the areas that own the records."""
+    from webapp.documents import cli, storage, views
 
     storage.configure(app)
-    app.register_blueprint(bp)
+    app.register_blueprint(views.bp)
+    cli.register_document_commands(app)

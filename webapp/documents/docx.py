@@ -28,7 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from webapp.documents import model
+from webapp.documents import blocks
 from webapp.documents.fonts import SANS, SERIF
 from webapp.documents.markup import clean_text
 
@@ -340,7 +340,7 @@ def _append(document, xml: str) -> None:
         body.append(element)
 
 
-def _table(document, block: model.Table) -> None:
+def _table(document, block: blocks.Table) -> None:
     widths = [w * TEXT_WIDTH_MM for w in block.relative_widths()]
     twips = [int(w * TWIPS_PER_MM) for w in widths]
     rows = [
@@ -365,7 +365,7 @@ def _table(document, block: model.Table) -> None:
     _paragraph(document, "Small")  # air below the table
 
 
-def _key_values(document, block: model.KeyValues) -> None:
+def _key_values(document, block: blocks.KeyValues) -> None:
     if block.title:
         paragraph = document.add_paragraph()
         _add_text(paragraph, block.title, bold=True)
@@ -390,7 +390,7 @@ def _key_values(document, block: model.KeyValues) -> None:
     _paragraph(document, "Small")
 
 
-def _signatures(document, block: model.SignatureBlock) -> None:
+def _signatures(document, block: blocks.SignatureBlock) -> None:
     if not block.parties:
         return
     width = TEXT_WIDTH_MM / len(block.parties)
@@ -410,7 +410,7 @@ def _signatures(document, block: model.SignatureBlock) -> None:
     _append(document, _table_xml([_row_xml("".join(cells))], [width] * len(block.parties), False))
 
 
-def _image(document, image: model.Image) -> None:
+def _image(document, image: blocks.Image) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.add_run().add_picture(io.BytesIO(image.data), width=Mm(image.width_mm))
@@ -424,9 +424,9 @@ def _page_break(document) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _block(document, block: model.Block) -> None:
+def _block(document, block: blocks.Block) -> None:
     match block:
-        case model.Cover():
+        case blocks.Cover():
             if block.image is not None:
                 _image(document, block.image)
             for _ in range(6):
@@ -442,31 +442,31 @@ def _block(document, block: model.Block) -> None:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _add_text(paragraph, line)
             _page_break(document)
-        case model.Heading():
+        case blocks.Heading():
             paragraph = _paragraph(document, f"Heading {min(max(block.level, 1), 3)}")
             _add_text(paragraph, block.text)
-        case model.Clause():
+        case blocks.Clause():
             paragraph = _paragraph(document, "Clause")
             _add_text(paragraph, f"{block.number}\t{block.text}")
-        case model.Paragraph():
+        case blocks.Paragraph():
             paragraph = _paragraph(document, "Small" if block.small else None)
             paragraph.alignment = ALIGN[block.align]
             _add_text(paragraph, block.text, bold=block.bold)
-        case model.Table():
+        case blocks.Table():
             _table(document, block)
-        case model.KeyValues():
+        case blocks.KeyValues():
             _key_values(document, block)
-        case model.SignatureBlock():
+        case blocks.SignatureBlock():
             _signatures(document, block)
-        case model.Image():
+        case blocks.Image():
             _image(document, block)
-        case model.PageBreak():
+        case blocks.PageBreak():
             _page_break(document)
         case _:
             raise TypeError(f"not a document block: {block!r}")
 
 
-def render_docx(document: model.Document) -> bytes:
+def render_docx(document: blocks.Document) -> bytes:
     out = docx.Document(io.BytesIO(_template_bytes()))
     core = out.core_properties
     core.title = clean_text(document.title)

@@ -2,7 +2,7 @@
 
 A document type's template lives under ``docs_templates/<kind>/`` and is a Jinja template that
 writes a small XML vocabulary; this module renders it in its own Jinja environment (never the
-page templates' one), parses the XML and builds `webapp.documents.model.Document`.
+page templates' one), parses the XML and builds `webapp.documents.blocks.Document`.
 
 Why XML: the Jinja environment autoescapes, so any user text (``<script>``, ``&``, quotes) is
 escaped once on output and comes back literally from the parser; XML-illegal control characters
@@ -52,9 +52,9 @@ import jinja2
 from markupsafe import Markup
 
 from webapp.common.errors import DomainError
+from webapp.common.money import amount_in_words
 from webapp.common.timeutil import to_local
-from webapp.contracts.money import amount_in_words
-from webapp.documents import model
+from webapp.documents import blocks
 
 DOCS_TEMPLATES = Path(__file__).resolve().parents[2] / "docs_templates"
 
@@ -170,7 +170,7 @@ def render_xml(template: str, context: dict) -> str:
         ) from None
 
 
-def render_document(template: str, context: dict) -> model.Document:
+def render_document(template: str, context: dict) -> blocks.Document:
     """Render `template` with `context` and build the document model."""
     text = render_xml(template, context)
     try:
@@ -196,19 +196,19 @@ def _flag(element: ET.Element, name: str) -> bool:
     return element.get(name, "").strip().lower() in {"1", "true", "yes"}
 
 
-def _align(value: str | None) -> model.Align:
+def _align(value: str | None) -> blocks.Align:
     value = (value or "left").strip()
     if value not in ("left", "right", "center"):
         raise ValueError(f"alignment must be left, right or center, not {value!r}")
     return value  # type: ignore[return-value]
 
 
-def _image(element: ET.Element) -> model.Image:
+def _image(element: ET.Element) -> blocks.Image:
     try:
         data = base64.b64decode("".join(element.itertext()).strip(), validate=True)
     except (binascii.Error, ValueError):
         raise ValueError("<image> must contain base64 data (use the b64 filter)") from None
-    image = model.Image(
+    image = blocks.Image(
         data=data,
         width_mm=float(element.get("width", "150")),
         caption=element.get("caption", "").strip(),
@@ -223,13 +223,13 @@ def _rows(element: ET.Element | None) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(_text(td) for td in tr.findall("td")) for tr in element.findall("tr"))
 
 
-def _table(element: ET.Element) -> model.Table:
+def _table(element: ET.Element) -> blocks.Table:
     header = _rows(element.find("thead"))
     if len(header) != 1:
         raise ValueError("a <table> needs exactly one header row in <thead>")
     widths = tuple(float(w) for w in element.get("widths", "").split(",") if w.strip())
     align = tuple(_align(a) for a in element.get("align", "").split(",") if a.strip())
-    return model.Table(
+    return blocks.Table(
         header=header[0],
         rows=_rows(element.find("tbody")),
         widths=widths,
@@ -238,31 +238,31 @@ def _table(element: ET.Element) -> model.Table:
     )
 
 
-def _block(element: ET.Element) -> model.Block:
+def _block(element: ET.Element) -> blocks.Block:
     tag = element.tag
     if tag in ("h1", "h2", "h3"):
-        return model.Heading(_text(element), int(tag[1]))
+        return blocks.Heading(_text(element), int(tag[1]))
     if tag == "p":
-        return model.Paragraph(
+        return blocks.Paragraph(
             _text(element),
             align=_align(element.get("align")),
             bold=_flag(element, "bold"),
             small=_flag(element, "small"),
         )
     if tag == "clause":
-        return model.Clause(element.get("no", "").strip(), _text(element))
+        return blocks.Clause(element.get("no", "").strip(), _text(element))
     if tag == "table":
         return _table(element)
     if tag == "kv":
-        return model.KeyValues(
+        return blocks.KeyValues(
             items=tuple((i.get("label", "").strip(), _text(i)) for i in element.findall("item")),
             columns=int(element.get("columns", "1")),
             title=element.get("title", "").strip(),
         )
     if tag == "signatures":
-        return model.SignatureBlock(
+        return blocks.SignatureBlock(
             tuple(
-                model.SignatureParty(
+                blocks.SignatureParty(
                     title=party.get("title", "").strip(),
                     lines=tuple(
                         (line.get("label", "").strip(), _text(line))
@@ -275,10 +275,10 @@ def _block(element: ET.Element) -> model.Block:
     if tag == "image":
         return _image(element)
     if tag == "pagebreak":
-        return model.PageBreak()
+        return blocks.PageBreak()
     if tag == "cover":
         image = element.find("image")
-        return model.Cover(
+        return blocks.Cover(
             title=element.get("title", "").strip(),
             subtitle=element.get("subtitle", "").strip(),
             lines=tuple(_text(line) for line in element.findall("line")),
@@ -287,11 +287,11 @@ def _block(element: ET.Element) -> model.Block:
     raise ValueError(f"unknown element <{tag}>")
 
 
-def parse(text: str) -> model.Document:
+def parse(text: str) -> blocks.Document:
     root = ET.fromstring(text)
     if root.tag != "document":
         raise ValueError(f"the root element must be <document>, not <{root.tag}>")
-    return model.Document(
+    return blocks.Document(
         title=root.get("title", "").strip(),
         blocks=tuple(_block(child) for child in root),
         footer=root.get("footer", "").strip(),

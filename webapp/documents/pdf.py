@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from webapp.documents import model
+from webapp.documents import blocks
 from webapp.documents.markup import DOCS_TEMPLATES
 
 PAGE_NUMBER_LABEL = ("第 ", " 页 共 ", " 页")  # 第 X 页 共 Y 页
@@ -30,7 +30,7 @@ def _cell_class(align: str) -> str:
     return f' class="{align}"' if align != "left" else ""
 
 
-def _image(image: model.Image, css_class: str = "figure") -> Markup:
+def _image(image: blocks.Image, css_class: str = "figure") -> Markup:
     src = f"data:{image.mime};base64,{base64.b64encode(image.data).decode('ascii')}"
     caption = Markup("<figcaption>%s</figcaption>") % image.caption if image.caption else ""
     return Markup('<figure class="%s"><img src="%s" style="width: %smm" alt="">%s</figure>') % (
@@ -41,7 +41,7 @@ def _image(image: model.Image, css_class: str = "figure") -> Markup:
     )
 
 
-def _table(table: model.Table) -> Markup:
+def _table(table: blocks.Table) -> Markup:
     widths = table.relative_widths()
     parts = [Markup('<table class="grid"><colgroup>')]
     parts += [Markup('<col style="width: %s%%">') % f"{w * 100:.3f}" for w in widths]
@@ -63,7 +63,7 @@ def _table(table: model.Table) -> Markup:
     return Markup("").join(parts)
 
 
-def _key_values(block: model.KeyValues) -> Markup:
+def _key_values(block: blocks.KeyValues) -> Markup:
     columns = max(1, block.columns)
     parts = [Markup('<div class="kv-block">')]
     if block.title:
@@ -79,7 +79,7 @@ def _key_values(block: model.KeyValues) -> Markup:
     return Markup("").join(parts)
 
 
-def _signatures(block: model.SignatureBlock) -> Markup:
+def _signatures(block: blocks.SignatureBlock) -> Markup:
     parts = [Markup('<table class="signatures"><tr>')]
     for party in block.parties:
         lines = Markup("").join(
@@ -94,9 +94,9 @@ def _signatures(block: model.SignatureBlock) -> Markup:
     return Markup("").join(parts)
 
 
-def _block(block: model.Block) -> Markup:
+def _block(block: blocks.Block) -> Markup:
     match block:
-        case model.Cover():
+        case blocks.Cover():
             lines = Markup("").join(Markup("<p>%s</p>") % _text(line) for line in block.lines)
             image = _image(block.image, "cover-image") if block.image else ""
             subtitle = (
@@ -108,15 +108,15 @@ def _block(block: model.Block) -> Markup:
                 '<section class="cover">%s<h1 class="cover-title">%s</h1>%s'
                 '<div class="cover-lines">%s</div></section>'
             ) % (image, _text(block.title), subtitle, lines)
-        case model.Heading():
+        case blocks.Heading():
             level = min(max(block.level, 1), 3) + 1  # h1 is the document title
             return Markup("<h%d>%s</h%d>") % (level, _text(block.text), level)
-        case model.Clause():
+        case blocks.Clause():
             return Markup('<p class="clause"><span class="no">%s</span>%s</p>') % (
                 _text(block.number),
                 _text(block.text),
             )
-        case model.Paragraph():
+        case blocks.Paragraph():
             classes = " ".join(
                 c
                 for c in (
@@ -127,20 +127,20 @@ def _block(block: model.Block) -> Markup:
                 if c
             )
             return Markup('<p class="%s">%s</p>') % (classes, _text(block.text))
-        case model.Table():
+        case blocks.Table():
             return _table(block)
-        case model.KeyValues():
+        case blocks.KeyValues():
             return _key_values(block)
-        case model.SignatureBlock():
+        case blocks.SignatureBlock():
             return _signatures(block)
-        case model.Image():
+        case blocks.Image():
             return _image(block)
-        case model.PageBreak():
+        case blocks.PageBreak():
             return Markup('<div class="page-break"></div>')
     raise TypeError(f"not a document block: {block!r}")
 
 
-def to_html(document: model.Document) -> str:
+def to_html(document: blocks.Document) -> str:
     """The whole document as one HTML page for WeasyPrint."""
     head = Markup(
         '<!DOCTYPE html><html lang="%s"><head><meta charset="utf-8"><title>%s</title>'
@@ -184,7 +184,7 @@ def _stylesheets(extra: str | None) -> tuple:
 
 
 def render_pdf(
-    document: model.Document, *, stylesheet: str | None = None, variant: str | None = None
+    document: blocks.Document, *, stylesheet: str | None = None, variant: str | None = None
 ) -> bytes:
     """PDF bytes of `document`; `variant="pdf/a-3b"` for the archive."""
     # WeasyPrint is imported late (in _document_html_class): loading pango is slow and

@@ -4,11 +4,13 @@ A document type says, once: which template under docs_templates/ writes it and i
 template version, how to fetch its source record for a user (through the owning area's
 visibility-aware getter, so whoever cannot see the record cannot get its documents), which
 version of the record this is, the template's context, and the file name. Example (the
-contract's own registration is in webapp/documents/contract.py)::
+contract's own registration is in webapp/contracts/documents.py), called from the owning
+area's `init_app`::
 
     from webapp.documents.registry import DocumentType, register_document_type
 
     register_document_type(
+        app,
         DocumentType(
             kind="proposal",
             label=_l("Proposal"),
@@ -20,7 +22,7 @@ contract's own registration is in webapp/documents/contract.py)::
             context=proposal_context,  # record -> dict for the template
             filename=lambda proposal: f"合作方案书-{proposal.number}",  # no extension
             all_ids=lambda: db.session.scalars(sa.select(Proposal.id)).all(),
-        )
+        ),
     )
 
 Bump `template_version` whenever the template or its context changes what the document says:
@@ -32,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from flask import Flask, current_app
 
 from webapp.auth.models import User
 
@@ -70,18 +74,18 @@ class DocumentType:
     stylesheet: str | None = None
 
 
-_TYPES: dict[str, DocumentType] = {}
+_KEY = "keydesk.document_types"
 
 
-def register_document_type(document_type: DocumentType) -> DocumentType:
-    """Register (or, on re-import, replace) a document type under its kind."""
-    _TYPES[document_type.kind] = document_type
+def register_document_type(app: Flask, document_type: DocumentType) -> DocumentType:
+    """Register a document type of `app` under its kind."""
+    app.extensions.setdefault(_KEY, {})[document_type.kind] = document_type
     return document_type
 
 
 def document_type(kind: str) -> DocumentType | None:
-    return _TYPES.get(kind)
+    return current_app.extensions.get(_KEY, {}).get(kind)
 
 
 def document_types() -> list[DocumentType]:
-    return sorted(_TYPES.values(), key=lambda t: t.kind)
+    return sorted(current_app.extensions.get(_KEY, {}).values(), key=lambda t: t.kind)

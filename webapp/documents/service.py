@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.auth.models import User
 from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.timeutil import utcnow
-from webapp.documents import fonts, markup, model, storage
+from webapp.documents import blocks, fonts, markup, storage
 from webapp.documents.models import EXTENSIONS, FORMATS, GeneratedDocument
 from webapp.documents.registry import DocumentType, document_type
 from webapp.extensions import db
@@ -68,13 +68,13 @@ def _format(fmt: str) -> str:
 # --- rendering without storing ----------------------------------------------------------------
 
 
-def build_document(kind: str, context: dict) -> model.Document:
+def build_document(kind: str, context: dict) -> blocks.Document:
     """The document model of `kind` for `context` (TemplateError names a faulty field)."""
     return markup.render_document(_type(kind).template, context)
 
 
 def render_model(
-    document: model.Document,
+    document: blocks.Document,
     fmt: str,
     *,
     stylesheet: str | None = None,

@@ -14,7 +14,6 @@ from webapp.auth.permissions import ACCOUNT_READERS, roles_required
 from webapp.common.errors import DomainError, Forbidden, NotFound
 from webapp.common.rendering import render_page
 from webapp.documents import service
-from webapp.documents.contract import CONTRACT  # noqa: F401  (registers the contract type)
 from webapp.documents.models import FORMATS, GeneratedDocument
 from webapp.documents.registry import document_type
 from webapp.extensions import db

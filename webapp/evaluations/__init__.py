@@ -8,3 +8,19 @@ signing, how the cooperation with a key account went over a period, scored and g
 - `documents.py`  the report as document kind ``evaluation`` (PDF and Word)
 - `views.py`      the account's Evaluation tab and the weights page
 """
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    """The account's Evaluation tab, the weights page and the report's document type."""
+    from webapp.accounts.tabs import register_tab
+    from webapp.documents.registry import register_document_type
+    from webapp.evaluations import documents, views
+
+    app.register_blueprint(views.bp)
+    register_tab(app, "evaluation", _l("Evaluation"), "evaluations.account_evaluation", 49)
+    register_document_type(app, documents.EVALUATION)

@@ -22,7 +22,7 @@ from webapp.accounts.service import get_account
 from webapp.approvals.models import SupportKind
 from webapp.auth.models import User
 from webapp.complaints.models import ComplaintStatus
-from webapp.documents.registry import DocumentType, register_document_type
+from webapp.documents.registry import DocumentType
 from webapp.evaluations import chart, scoring, service
 from webapp.extensions import db
 
@@ -147,17 +147,15 @@ def filename(report: Report) -> str:
     return f"合作评估报告-{name}-{report.period.start:%Y%m}-{report.period.end:%Y%m}"
 
 
-EVALUATION = register_document_type(
-    DocumentType(
-        kind="evaluation",
-        label=_l("Cooperation evaluation"),
-        template="evaluation/evaluation.xml",
-        template_version=TEMPLATE_VERSION,
-        get_for_user=report_for_user,
-        get_any=report_for_id,
-        source_version=source_version,
-        context=report_context,
-        filename=filename,
-        all_ids=service.signed_account_ids,
-    )
+EVALUATION = DocumentType(
+    kind="evaluation",
+    label=_l("Cooperation evaluation"),
+    template="evaluation/evaluation.xml",
+    template_version=TEMPLATE_VERSION,
+    get_for_user=report_for_user,
+    get_any=report_for_id,
+    source_version=source_version,
+    context=report_context,
+    filename=filename,
+    all_ids=service.signed_account_ids,
 )

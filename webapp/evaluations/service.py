@@ -34,12 +34,12 @@ from webapp.common.errors import ValidationFailed
 from webapp.common.timeutil import SHANGHAI, local_today, utcnow
 from webapp.contracts.models import Contract, ContractStatus
 from webapp.evaluations import scoring
+from webapp.evaluations.figures import evaluation_figures
 from webapp.evaluations.models import EvaluationSetting
 from webapp.extensions import db
 from webapp.sales.models import Purchase
 from webapp.sales.service import (
     add_months,
-    evaluation_figures,
     fen_sum,
     month_start,
     monthly_plan_vs_actual,

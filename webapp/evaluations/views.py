@@ -8,10 +8,9 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.accounts.tabs import account_tabs
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_READERS, roles_required
 from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -19,13 +18,10 @@ from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.documents import service as document_service
 from webapp.documents.models import EXTENSIONS, MIME_TYPES
 from webapp.evaluations import documents, scoring, service
-from webapp.evaluations.documents import EVALUATION  # noqa: F401  (registers the report)
 
 bp = Blueprint("evaluations", __name__)
 readers = roles_required(*ACCOUNT_READERS)
 admins = roles_required(Role.ADMIN)
-
-register_tab("evaluation", _l("Evaluation"), "evaluations.account_evaluation", 49)
 
 
 def _chart_data_uri(item: service.Evaluation) -> str:

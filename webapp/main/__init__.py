@@ -1,1 +1,13 @@
-"""The home page, error pages and template helpers."""
+"""The home page and the error pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The home page, and error pages for every area (a fragment for htmx, a page otherwise)."""
+    from webapp.main import errors, views
+
+    app.register_blueprint(views.bp)
+    errors.register_error_handlers(app)

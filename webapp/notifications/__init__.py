@@ -6,9 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint and subscribe to the approval engine's signals."""
-    from webapp.notifications.approvals import connect
-    from webapp.notifications.views import bp
+    """The notification pages and e-mail decision links; listens to the approval engine's
+    announcements (sent after its commits)."""
+    from webapp.approvals.signals import request_closed, step_opened
+    from webapp.notifications import approvals, views
 
-    app.register_blueprint(bp)
-    connect()
+    app.register_blueprint(views.bp)
+    step_opened.connect(approvals.on_step_opened)
+    request_closed.connect(approvals.on_request_closed)

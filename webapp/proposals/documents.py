@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageDraw
 
-from webapp.documents.registry import DocumentType, register_document_type
+from webapp.documents.registry import DocumentType
 from webapp.extensions import db
 from webapp.proposals import branding, service
 from webapp.proposals.models import Proposal
@@ -61,18 +61,16 @@ def all_proposal_ids() -> list[int]:
     return list(db.session.scalars(sa.select(Proposal.id).order_by(Proposal.id)))
 
 
-PROPOSAL = register_document_type(
-    DocumentType(
-        kind="proposal",
-        label=_l("Proposal"),
-        template="proposal/proposal.xml",
-        template_version=TEMPLATE_VERSION,
-        get_for_user=service.get_proposal,
-        get_any=lambda proposal_id: db.session.get(Proposal, proposal_id),
-        source_version=source_version,
-        context=document_context,
-        filename=lambda proposal: f"合作方案书-{proposal.id}",
-        all_ids=all_proposal_ids,
-        stylesheet="proposal/proposal.css",
-    )
+PROPOSAL = DocumentType(
+    kind="proposal",
+    label=_l("Proposal"),
+    template="proposal/proposal.xml",
+    template_version=TEMPLATE_VERSION,
+    get_for_user=service.get_proposal,
+    get_any=lambda proposal_id: db.session.get(Proposal, proposal_id),
+    source_version=source_version,
+    context=document_context,
+    filename=lambda proposal: f"合作方案书-{proposal.id}",
+    all_ids=all_proposal_ids,
+    stylesheet="proposal/proposal.css",
 )

@@ -23,9 +23,9 @@ from webapp.accounts.models import Account
 from webapp.accounts.service import account_scope, can_edit, get_account
 from webapp.auth.models import User
 from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from webapp.common.money import amount_in_words
 from webapp.common.timeutil import local_today, to_local, utcnow
 from webapp.contracts import lines as line_rules
-from webapp.contracts.money import amount_in_words
 from webapp.extensions import db
 from webapp.proposals import links as tokens
 from webapp.proposals.models import (

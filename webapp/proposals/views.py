@@ -8,31 +8,23 @@ from decimal import Decimal
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
-from webapp.accounts.history import register_history_terms
-from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.accounts.tabs import account_tabs
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.forms import apply_errors
+from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts import lines as line_rules
-from webapp.contracts.money import amount_in_words
 from webapp.proposals import branding, delivery, service
 from webapp.proposals.forms import TEAM_LABELS, BrandingForm, LinkForm, ProposalForm, RevokeForm
 
 bp = Blueprint("proposals", __name__)
 readers = roles_required(*ACCOUNT_READERS)
 editors = roles_required(*ACCOUNT_EDITORS)
-
-register_tab("proposals", _l("Proposals"), "proposals.account_proposals", 45)
-register_history_terms(
-    prefixes={"proposal": _l("Proposal")},
-    actions={"send": _l("sent to the client"), "revoke": _l("link revoked")},
-)
 
 
 @bp.app_template_filter("proposal_money")

@@ -2,3 +2,21 @@
 
 DOMAIN.md "Activities" (sales plan and records) and "Credit" (arrears against the limit).
 """
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    """Sales-record pages and imports, the account's Sales records tab, `flask import sales`,
+    and the arrears that contracts' available credit deducts (one figure, from the records)."""
+    from webapp.accounts.tabs import register_tab
+    from webapp.contracts.service import register_arrears_provider
+    from webapp.sales import cli, service, views
+
+    app.register_blueprint(views.bp)
+    register_tab(app, "records", _l("Sales records"), "sales.account_records", 45)
+    register_arrears_provider(app, service.account_arrears)
+    app.cli.add_command(cli.import_group)

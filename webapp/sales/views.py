@@ -13,16 +13,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
-from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.accounts.tabs import account_tabs
 from webapp.auth.permissions import ACCOUNT_READERS, SALES_OPERATORS, roles_required
 from webapp.common.errors import ValidationFailed
 from webapp.common.forms import apply_errors
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
-from webapp.contracts.service import register_arrears_provider
 from webapp.extensions import db
 from webapp.sales import importer, service
 from webapp.sales.forms import ImportForm
@@ -31,10 +29,6 @@ from webapp.sales.models import RowOutcome
 bp = Blueprint("sales", __name__)
 readers = roles_required(*ACCOUNT_READERS)
 operators = roles_required(*SALES_OPERATORS)
-
-register_tab("records", _l("Sales records"), "sales.account_records", 45)
-# Contracts' available credit deducts the arrears these records produce (one figure).
-register_arrears_provider(service.account_arrears)
 
 
 @bp.get("/accounts/<int:account_id>/records")

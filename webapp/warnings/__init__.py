@@ -1,3 +1,24 @@
 """Early warnings (预警, seed 004 and DOMAIN.md "Early warnings"): rules with thresholds an admin
 edits, evaluated set-based by `flask warnings run`, each warning naming the account, the rule,
 its figures and who must act."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    """Warning rules, the account's Warnings tab (warnings and major events), the warnings'
+    history terms and `flask warnings run`."""
+    from webapp.accounts.history import register_history_terms
+    from webapp.accounts.tabs import register_tab
+    from webapp.warnings import cli, views
+    from webapp.warnings.models import WarningStatus
+
+    app.register_blueprint(views.bp)
+    register_tab(app, "warnings", _l("Warnings"), "warnings.account_warnings", 48)
+    register_history_terms(
+        app, prefixes={"warning": _l("Warning")}, values={"warning.status": WarningStatus}
+    )
+    app.cli.add_command(cli.warnings_group)

@@ -2,12 +2,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.accounts import service as accounts
-from webapp.accounts.history import register_history_terms
-from webapp.accounts.tabs import account_tabs, register_tab
+from webapp.accounts.tabs import account_tabs
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import ValidationFailed
@@ -15,17 +13,11 @@ from webapp.common.forms import apply_errors
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.warnings import service
 from webapp.warnings.forms import EventForm
-from webapp.warnings.models import WarningStatus
 
 bp = Blueprint("warnings", __name__)
 readers = roles_required(*ACCOUNT_READERS)
 editors = roles_required(*ACCOUNT_EDITORS)
 admins = roles_required(Role.ADMIN)
-
-register_tab("warnings", _l("Warnings"), "warnings.account_warnings", 48)
-register_history_terms(
-    prefixes={"warning": _l("Warning")}, values={"warning.status": WarningStatus}
-)
 
 
 @bp.app_context_processor

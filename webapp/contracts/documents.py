@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.contracts import lines as line_rules
 from webapp.contracts import service as contracts
 from webapp.contracts.models import PARTY_FIELDS, Contract, ContractStatus
-from webapp.documents.registry import DocumentType, register_document_type
+from webapp.documents.registry import DocumentType
 from webapp.extensions import db
 
 TEMPLATE_VERSION = "2026.11-1"  # bump when contract.xml changes what a contract says
@@ -46,18 +46,16 @@ def all_contract_ids() -> list[int]:
     return list(db.session.scalars(sa.select(Contract.id).order_by(Contract.id)))
 
 
-CONTRACT = register_document_type(
-    DocumentType(
-        kind="contract",
-        label=_l("Contract"),
-        template="contract/contract.xml",
-        template_version=TEMPLATE_VERSION,
-        get_for_user=contracts.get_contract,
-        get_any=lambda contract_id: db.session.get(Contract, contract_id),
-        source_version=lambda contract: contract.version,
-        context=contract_context,
-        filename=lambda contract: f"购销合同-{contract.number}",
-        all_ids=all_contract_ids,
-        archive_variant=archive_variant,
-    )
+CONTRACT = DocumentType(
+    kind="contract",
+    label=_l("Contract"),
+    template="contract/contract.xml",
+    template_version=TEMPLATE_VERSION,
+    get_for_user=contracts.get_contract,
+    get_any=lambda contract_id: db.session.get(Contract, contract_id),
+    source_version=lambda contract: contract.version,
+    context=contract_context,
+    filename=lambda contract: f"购销合同-{contract.number}",
+    all_ids=all_contract_ids,
+    archive_variant=archive_variant,
 )

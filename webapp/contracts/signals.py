@@ -1,0 +1,18 @@
+"""What the contracts area tells the areas above it, inside the contract's own transaction.
+
+Receivers (connected by the approval area's `init_app`) write through the same session, so a
+contract and the approval request it files are committed, or rolled back, together; what they
+announce to people goes out only after that commit (webapp/common/events.py).
+
+- `contract_submitted(contract, user=...)`: a draft went to approval.
+- `contract_withdrawn(contract, user=...)`: the account team took a contract in approval back.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+contract_submitted = _signals.signal("contracts.submitted")
+contract_withdrawn = _signals.signal("contracts.withdrawn")
