@@ -56,10 +56,10 @@ from webapp.contracts.models import (
     Transport,
 )
 from webapp.contracts.standard_text import BUILT_IN
+from webapp.demo import proposals as demo_proposals
+from webapp.demo import sales as demo_sales
 from webapp.extensions import db
 from webapp.notifications.models import Notification
-from webapp.proposals import demo as demo_proposals
-from webapp.sales import demo as demo_sales
 
 PASSWORD = "keydesk123"
 REGION_CODES = ("91310115", "91330106", "91320505", "91440300", "91110108", "91120116")
