@@ -27,8 +27,9 @@ from webapp.demo import (
     notifications,
     people,
     proposals,
+    sales,
+    warnings,
 )
-from webapp.demo import sales as demo_sales
 from webapp.demo.people import PASSWORD
 from webapp.extensions import db
 
@@ -61,6 +62,9 @@ def load(*, n_accounts: int, seed: int, if_empty: bool, echo: Callable[[str], No
     with current_app.test_request_context():
         approvals.load(rng, users, today, echo)
         proposals.load(echo)  # branding, proposals, one link sent and opened
-    demo_sales.load(seed, ids, rows, users, today, echo)  # records, complaints, warnings
+    # The sales history (with its complaints and major events) draws from a stream of its own.
+    sales.load(random.Random(seed + 6), ids, rows, users, today, echo)
+    db.session.commit()
+    warnings.evaluate(echo)
 
     people.echo_logins(echo)
