@@ -1,6 +1,6 @@
 """Demo proposals: a few for the first account manager's accounts, one already sent to the
 client with a link that was opened, and the company's branding (colour and a drawn logo).
-Called by webapp.demo inside a request context (the services translate their messages)."""
+Called by the demo package inside a request context (the services translate their messages)."""
 
 from __future__ import annotations
 
