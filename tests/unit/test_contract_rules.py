@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from flask import current_app
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import refresh
 
 from tests.web.contract_data import LINES, LINES_TOTAL, draft_input, standard_texts

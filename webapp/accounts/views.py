@@ -13,12 +13,12 @@ from webapp.accounts.models import (
     Stage,
     ValueClass,
 )
-from webapp.accounts.tabs import account_tabs
+from webapp.accounts.tabs import account_tabs, render_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
-from webapp.common.errors import Conflict, ValidationFailed
-from webapp.common.forms import apply_errors
-from webapp.common.rendering import render_fragment, render_page, wants_fragment
+from webapp.common.errors import ValidationFailed
+from webapp.common.forms import handle_form
+from webapp.common.rendering import render_page, wants_fragment
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 readers = roles_required(*ACCOUNT_READERS)
@@ -80,19 +80,17 @@ def _account_form(account=None, **kwargs) -> AccountForm:
 @editors
 def new():
     form = _account_form()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            account = service.create_account(current_user, form.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        else:
-            flash(_("Account %(name)s created.", name=account.name), "success")
-            return redirect(url_for("accounts.detail", account_id=account.id), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page("accounts/form.html", form=form, account=None, status=status)
+
+    def created(account):
+        flash(_("Account %(name)s created.", name=account.name), "success")
+        return redirect(url_for("accounts.detail", account_id=account.id), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.create_account(current_user, form.data),
+        saved=created,
+        show=lambda **answer: render_page("accounts/form.html", form=form, account=None, **answer),
+    )
 
 
 @bp.route("/<int:account_id>/edit", methods=["GET", "POST"])
@@ -100,28 +98,23 @@ def new():
 def edit(account_id: int):
     account = service.get_account(current_user, account_id, for_edit=True)
     form = _account_form(account)
-    status, conflict = 200, None
-    if form.validate_on_submit():
-        try:
-            service.update_account(current_user, account_id, form.data, form.version.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        except Conflict as error:
-            conflict, status = error, 409
-            form.version.data = str(error.current_version)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("accounts.detail", account_id=account_id), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page(
-        "accounts/form.html", form=form, account=account, conflict=conflict, status=status
+
+    def saved(_account):
+        flash(_("Saved."), "success")
+        return redirect(url_for("accounts.detail", account_id=account_id), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.update_account(current_user, account_id, form.data, form.version.data),
+        saved=saved,
+        show=lambda **answer: render_page(
+            "accounts/form.html", form=form, account=account, **answer
+        ),
     )
 
 
-def _tab(account_id: int, key: str, fragment: str, **context):
-    """A tab answers its fragment to htmx and the whole account page to everyone else."""
+def _tab(account_id: int, key: str, fragment: str, status: int = 200, **context):
+    """One of this area's tabs; `load_x=f` puts f(account) in the context as `x`."""
     account = service.get_account(current_user, account_id)
     context.update(
         account=account,
@@ -131,11 +124,7 @@ def _tab(account_id: int, key: str, fragment: str, **context):
     for name, loader in list(context.items()):
         if callable(loader) and name.startswith("load_"):
             context[name[5:]] = loader(account)
-    if wants_fragment():
-        return render_fragment(fragment, **context)
-    return render_page(
-        "accounts/detail.html", tabs=account_tabs(), active_tab=key, fragment=fragment, **context
-    )
+    return render_tab(key, fragment, status=status, **context)
 
 
 @bp.get("/<int:account_id>")
@@ -182,11 +171,15 @@ def contacts(account_id: int):
 @readers
 def activities(account_id: int):
     account = service.get_account(current_user, account_id)
-    form = VisitForm(contacts=service.contacts(current_user, account))
+    return _activities_tab(account_id, VisitForm(contacts=service.contacts(current_user, account)))
+
+
+def _activities_tab(account_id: int, form: VisitForm, status: int = 200):
     return _tab(
         account_id,
         "activities",
         "accounts/_activities.html",
+        status=status,
         load_visits=lambda a: service.visits(current_user, a),
         form=form,
     )
@@ -244,19 +237,17 @@ def _contact_form_response(account, form, contact=None, conflict=None, status=20
 def new_contact(account_id: int):
     account = service.get_account(current_user, account_id, for_edit=True)
     form = _contact_form(account)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            contact = service.add_contact(current_user, account_id, form.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        else:
-            flash(_("Contact %(name)s added.", name=contact.name), "success")
-            return _back_to_contacts(account_id)
-    elif request.method == "POST":
-        status = 422
-    return _contact_form_response(account, form, status=status)
+
+    def added(contact):
+        flash(_("Contact %(name)s added.", name=contact.name), "success")
+        return _back_to_contacts(account_id)
+
+    return handle_form(
+        form,
+        save=lambda: service.add_contact(current_user, account_id, form.data),
+        saved=added,
+        show=lambda **answer: _contact_form_response(account, form, **answer),
+    )
 
 
 def _back_to_contacts(account_id: int):
@@ -274,22 +265,17 @@ def edit_contact(contact_id: int):
     contact = service.get_contact(current_user, contact_id, for_edit=True)
     account = contact.account
     form = _contact_form(account, contact)
-    status, conflict = 200, None
-    if form.validate_on_submit():
-        try:
-            service.update_contact(current_user, contact_id, form.data, form.version.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        except Conflict as error:
-            conflict, status = error, 409
-            form.version.data = str(error.current_version)
-        else:
-            flash(_("Contact saved."), "success")
-            return _back_to_contacts(account.id)
-    elif request.method == "POST":
-        status = 422
-    return _contact_form_response(account, form, contact, conflict, status)
+
+    def saved(_contact):
+        flash(_("Contact saved."), "success")
+        return _back_to_contacts(account.id)
+
+    return handle_form(
+        form,
+        save=lambda: service.update_contact(current_user, contact_id, form.data, form.version.data),
+        saved=saved,
+        show=lambda **answer: _contact_form_response(account, form, contact, **answer),
+    )
 
 
 @bp.post("/contacts/<int:contact_id>/delete")
@@ -308,23 +294,19 @@ def delete_contact(contact_id: int):
 def add_visit(account_id: int):
     account = service.get_account(current_user, account_id, for_edit=True)
     form = VisitForm(contacts=service.contacts(current_user, account))
-    if form.validate_on_submit():
-        try:
-            service.add_visit(current_user, account_id, form.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            flash(_("Visit recorded."), "success")
-            if wants_fragment():
-                return activities(account_id)
-            return redirect(url_for("accounts.activities", account_id=account_id), code=303)
-    return _tab(
-        account_id,
-        "activities",
-        "accounts/_activities.html",
-        load_visits=lambda a: service.visits(current_user, a),
-        form=form,
-    ), 422
+
+    def recorded(_visit):
+        flash(_("Visit recorded."), "success")
+        if wants_fragment():
+            return activities(account_id)
+        return redirect(url_for("accounts.activities", account_id=account_id), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.add_visit(current_user, account_id, form.data),
+        saved=recorded,
+        show=lambda **answer: _activities_tab(account_id, form, answer["status"]),
+    )
 
 
 @bp.post("/<int:account_id>/members")

@@ -1,8 +1,29 @@
-"""Helpers shared by form-handling views."""
+"""The form idiom of every view, written once.
+
+    form = ThingForm()
+    return handle_form(
+        form,
+        save=lambda: service.save_thing(current_user, form.data),
+        saved=lambda thing: redirect(url_for("things.detail", thing_id=thing.id), code=303),
+        show=lambda **answer: render_page("things/form.html", form=form, **answer),
+    )
+
+GET shows the form (200). A valid POST calls `save`; what it returns goes to `saved` (a
+redirect after post, or a fragment for htmx). A POST the form's own checks refuse answers 422
+with the same form; a service's `ValidationFailed` puts its messages on the fields they name
+(422); a `Conflict` (someone saved the record since the form was loaded) answers 409 with the
+other person's change and the form's version moved on, so saving again overwrites knowingly.
+`show` receives `status` and `conflict`.
+"""
 
 from __future__ import annotations
 
-from webapp.common.errors import ValidationFailed
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, request
+
+from webapp.common.errors import Conflict, ValidationFailed
 
 
 def apply_errors(form, error: ValidationFailed) -> None:
@@ -15,3 +36,29 @@ def apply_errors(form, error: ValidationFailed) -> None:
             target.errors = [*target.errors, message]
         else:
             form.form_errors.append(message)
+
+
+def handle_form(
+    form,
+    *,
+    save: Callable[[], Any],
+    saved: Callable[[Any], Response],
+    show: Callable[..., Any],
+) -> Any:
+    """Validate → save → `saved(result)`; otherwise `show(status=…, conflict=…)`."""
+    status, conflict = 200, None
+    if form.validate_on_submit():
+        try:
+            result = save()
+        except ValidationFailed as error:
+            apply_errors(form, error)
+            status = 422
+        except Conflict as error:
+            conflict, status = error, 409
+            if hasattr(form, "version"):
+                form.version.data = str(error.current_version)
+        else:
+            return saved(result)
+    elif request.method == "POST":
+        status = 422
+    return show(status=status, conflict=conflict)

@@ -7,8 +7,9 @@ signals.py, sent after the engine's commit).
 - With MAIL_SERVER set, everyone notified who has an e-mail address also gets a mail; approvers'
   mails carry one single-use link per decision, opening a confirm page.
 
-Everything here runs in its own transaction after the decision is committed; a failure is
-logged and swallowed: notifying never undoes or breaks a decision.
+Everything here runs in its own transaction after the decision is committed (the area's
+`init_app` connects the two receivers); a failure is logged and swallowed: notifying never
+undoes or breaks a decision.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from flask_babel import gettext as _
 
 from webapp.approvals import service as approvals
 from webapp.approvals.models import ApprovalRequest, ApprovalStep, RequestStatus, StepStatus
-from webapp.approvals.signals import request_closed, step_opened
 from webapp.approvals.workflow import ACTION_LABELS
 from webapp.auth.models import User
 from webapp.extensions import db
@@ -31,12 +31,6 @@ from webapp.notifications import mail, tokens
 from webapp.notifications.service import notify
 
 log = logging.getLogger(__name__)
-
-
-def connect() -> None:
-    """Subscribe to the engine's signals (idempotent: blinker keeps one entry per receiver)."""
-    step_opened.connect(on_step_opened)
-    request_closed.connect(on_request_closed)
 
 
 def on_step_opened(sender: ApprovalRequest, step: ApprovalStep | None = None, **_extra) -> None:
