@@ -116,7 +116,10 @@ def test_numbers_in_the_forms_people_type(raw, expected):
         assert value == Decimal(expected)
 
 
-@pytest.mark.parametrize(("raw", "code"), [("abc", "number"), ("-5", "negative"), (True, "number")])
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("abc", "number"), ("-5", "negative"), (True, "number"), (datetime(2026, 3, 5), "number")],
+)
 def test_text_and_negative_numbers_are_refused(raw, code):
     with pytest.raises(CellError) as error:
         cells.parse_decimal(raw)

@@ -4,11 +4,14 @@ amount is quantity × unit price, rounded half-up to the fen, computed here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 
-FEN = Decimal("0.01")
+from webapp.common import decimals
+from webapp.common.decimals import DecimalRefused, Problem, refusal_message
+from webapp.common.types import FEN
+
 MAX_QUANTITY = Decimal("100000000")  # a hundred million units
 MAX_UNIT_PRICE = Decimal("1000000000")  # a billion yuan
 MAX_TOTAL = Decimal("999999999999.99")  # what 大写 can write
@@ -70,23 +73,14 @@ def _plain(value: Decimal) -> str:
 
 
 def parse_decimal(text: str, *, maximum: Decimal, label: str) -> tuple[Decimal | None, str | None]:
-    """A positive amount with at most two decimals; commas and ¥ are tolerated."""
-    cleaned = text.replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").strip()
-    if not cleaned:
-        return None, _("%(label)s is required.", label=label)
+    """A positive amount with at most two decimals; commas and ¥ are tolerated (the parser is
+    common.decimals). A negative number is told what zero is told: it must be greater than
+    zero."""
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None, _("%(label)s must be a number.", label=label)
-    if not value.is_finite():
-        return None, _("%(label)s must be a number.", label=label)
-    if value <= 0:
-        return None, _("%(label)s must be greater than zero.", label=label)
-    if value > maximum:
-        return None, _("%(label)s is unrealistically large.", label=label)
-    if value != value.quantize(FEN):  # 12.340 pasted from Excel is fine; 12.345 is not
-        return None, _("%(label)s has at most two decimals.", label=label)
-    return value.quantize(FEN), None
+        return decimals.parse_decimal(text, maximum=maximum), None
+    except DecimalRefused as refused:
+        problem = Problem.ZERO if refused.problem is Problem.NEGATIVE else refused.problem
+        return None, refusal_message(problem, label)
 
 
 def _is_index(text: str) -> bool:

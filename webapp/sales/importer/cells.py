@@ -7,7 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
+
+from webapp.common import decimals
+from webapp.common.decimals import DecimalRefused, Problem
 
 MAX_AMOUNT = Decimal("100000000000")  # ¥100 billion: anything above is a typo
 
@@ -54,33 +57,18 @@ def parse_text(max_length: int) -> Callable:
     return parse
 
 
-_NUMBER_NOISE = re.compile(r"[,，\s¥￥元]")
-
-
 def parse_decimal(value) -> Decimal:
-    """A non-negative amount or quantity to two places; Excel floats are read via their shortest
-    representation (0.1 stays 0.1), text may carry thousands separators and ¥."""
-    if isinstance(value, bool):
-        raise CellError("number", value=shown(value))
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    else:
-        try:
-            number = Decimal(value)  # the common case: plain digits
-        except InvalidOperation:
-            try:
-                number = Decimal(_NUMBER_NOISE.sub("", str(value)))
-            except InvalidOperation:
-                raise CellError("number", value=shown(value)) from None
-    if not number.is_finite():
-        raise CellError("number", value=shown(value))
-    if number < 0:
-        raise CellError("negative")
-    if number > MAX_AMOUNT:
-        raise CellError("too_large")
-    return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """A non-negative amount or quantity to two places, read as exported (common.decimals):
+    Excel floats via their shortest representation (0.1 stays 0.1), text with thousands
+    separators, spaces, ¥ and 元; more places are rounded half-up."""
+    try:
+        return decimals.parse_decimal(value, maximum=MAX_AMOUNT, allow_zero=True, exported=True)
+    except DecimalRefused as refused:
+        if refused.problem is Problem.NEGATIVE:
+            raise CellError("negative") from None
+        if refused.problem is Problem.TOO_LARGE:
+            raise CellError("too_large") from None
+        raise CellError("number", value=shown(value)) from None
 
 
 _DATE_PATTERNS = (
