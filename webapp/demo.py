@@ -42,6 +42,7 @@ from webapp.accounts.models import (
 from webapp.accounts.uscc import make_uscc
 from webapp.auth.models import Department, Role, User
 from webapp.common.timeutil import local_today
+from webapp.contracts.lines import DEFAULT_VAT_RATE
 from webapp.contracts.models import (
     ClauseKey,
     CompanyProfile,
@@ -550,7 +551,7 @@ def _contracts(rng, ids, accounts, users, now, today, echo) -> None:
                     status=status,
                     we_sell=True,
                     title="购销合同",
-                    tax_rate=Decimal("13.00"),
+                    tax_rate=DEFAULT_VAT_RATE,
                     total=total,
                     delivery_time="合同生效后 15 日内分批交货",
                     delivery_place=row["address"],

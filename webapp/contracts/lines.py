@@ -16,6 +16,7 @@ MAX_QUANTITY = Decimal("100000000")  # a hundred million units
 MAX_UNIT_PRICE = Decimal("1000000000")  # a billion yuan
 MAX_TOTAL = Decimal("999999999999.99")  # what 大写 can write
 MAX_LINES = 500
+DEFAULT_VAT_RATE = Decimal("13.00")  # percent: the general VAT rate on goods
 TEXT_LIMITS = {"product": 100, "brand": 60, "spec": 100, "unit": 10}
 LINE_FIELDS = ("product", "brand", "spec", "unit", "quantity", "unit_price")
 

@@ -136,7 +136,8 @@ def _render_editor(account, contract, form, rows, status=200, conflict=None, pro
     for row in rows:
         line_rules.validate_line(row)
     total = line_rules.total_of([r for r in rows if not r.is_blank])
-    rate = form.tax_rate.data if isinstance(form.tax_rate.data, Decimal) else Decimal("13")
+    rate = form.tax_rate.data
+    rate = rate if isinstance(rate, Decimal) else line_rules.DEFAULT_VAT_RATE
     return render_page(
         "contracts/edit.html",
         account=account,
@@ -247,10 +248,10 @@ def lines():
         line_rules.validate_line(row)
     total = line_rules.total_of([r for r in rows if not r.is_blank])
     try:
-        rate = Decimal(request.form.get("tax_rate") or "13")
-        rate = rate if Decimal(0) <= rate <= Decimal(100) else Decimal(13)
+        rate = Decimal(request.form.get("tax_rate") or line_rules.DEFAULT_VAT_RATE)
+        rate = rate if Decimal(0) <= rate <= Decimal(100) else line_rules.DEFAULT_VAT_RATE
     except ArithmeticError:
-        rate = Decimal("13")
+        rate = line_rules.DEFAULT_VAT_RATE
     template = "contracts/_amounts.html" if action == "recompute" else "contracts/_lines.html"
     return render_fragment(
         template,
