@@ -39,8 +39,8 @@ from webapp.accounts.models import (  # noqa: E402
 from webapp.accounts.uscc import make_uscc  # noqa: E402
 from webapp.auth.models import Department, Role, User  # noqa: E402
 from webapp.extensions import db  # noqa: E402
-from webapp.sales import importer  # noqa: E402
-from webapp.sales.models import ImportKind, Purchase, RowOutcome, SalesPlan  # noqa: E402
+from webapp.sales.importer.batches import create_batch, import_file, process_batch  # noqa: E402
+from webapp.sales.models import ImportBatch, ImportKind, Purchase, RowOutcome, SalesPlan  # noqa: E402
 from webapp.sales.service import add_months, month_start  # noqa: E402
 from webapp.warnings import service as warnings  # noqa: E402
 from webapp.warnings.models import EarlyWarning  # noqa: E402
@@ -131,7 +131,7 @@ def clear_purchases() -> None:
 
 def timed_import(name: str, filename: str, data: bytes, user, n: int, dry_run=False) -> None:
     started = time.perf_counter()
-    result = importer.import_file(filename, data, ImportKind.PURCHASE, user, dry_run)
+    result = import_file(filename, data, ImportKind.PURCHASE, user, dry_run)
     seconds = time.perf_counter() - started
     emit(
         name,
@@ -149,16 +149,14 @@ def timed_import(name: str, filename: str, data: bytes, user, n: int, dry_run=Fa
 def web_path(data: bytes, user, n: int) -> None:
     """Upload → dry run (rows' fates stored) → confirm (checked again and written)."""
     started = time.perf_counter()
-    batch = importer.create_batch(user, "purchases.csv", data, ImportKind.PURCHASE)
-    importer.process_batch(batch.id)
+    batch = create_batch(user, "purchases.csv", data, ImportKind.PURCHASE)
+    process_batch(batch.id)
     dry = time.perf_counter() - started
     db.session.execute(
-        sa.update(importer.ImportBatch)
-        .where(importer.ImportBatch.id == batch.id)
-        .values(commit_requested=True)
+        sa.update(ImportBatch).where(ImportBatch.id == batch.id).values(commit_requested=True)
     )
     db.session.commit()
-    importer.process_batch(batch.id)
+    process_batch(batch.id)
     seconds = time.perf_counter() - started
     emit(
         "import_purchases_web_dry_run_then_confirm",

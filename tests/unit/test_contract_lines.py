@@ -9,13 +9,21 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from webapp.contracts.lines import (
+    AMOUNTS_TEMPLATE,
+    DEFAULT_VAT_RATE,
+    LINES_TEMPLATE,
     MAX_LINES,
     MAX_QUANTITY,
     MAX_UNIT_PRICE,
+    LineEditor,
     LineInput,
     apply_action,
+    editor_answer,
+    editor_context,
     parse_decimal,
     parse_lines,
+    posted_lines,
+    posted_vat_rate,
     tax_included,
     total_of,
     validate_line,
@@ -276,3 +284,78 @@ def test_tax_included_is_the_vat_inside_a_tax_inclusive_total(total, rate, tax):
     result = tax_included(Decimal(total), Decimal(rate))
     assert result == Decimal(tax)
     assert result.as_tuple().exponent == -2
+
+
+# --- the editor's view side -------------------------------------------------------------------
+
+EDITOR = LineEditor(endpoint="contracts.lines", name="contract", amount_id="a", add_id="add")
+
+
+def posted(action: str, **fields) -> MultiDict:
+    form = {"lines-0-product": "A", "lines-1-product": "B", "action": action}
+    return MultiDict({**form, **fields})
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [("down:0", ["B", "A"]), ("add", ["A", "B", ""]), ("save", ["A", "B"]), ("submit", ["A", "B"])],
+)
+def test_posted_lines_applies_the_row_edit_asked_for(action, expected):
+    rows, answered = posted_lines(posted(action))
+    assert (products(rows), answered) == (expected, action)
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [
+        ("6", Decimal("6")),
+        ("0", Decimal("0")),
+        ("100", Decimal("100")),
+        ("", DEFAULT_VAT_RATE),
+        (None, DEFAULT_VAT_RATE),
+        ("101", DEFAULT_VAT_RATE),
+        ("-1", DEFAULT_VAT_RATE),
+        ("abc", DEFAULT_VAT_RATE),
+        ("NaN", DEFAULT_VAT_RATE),
+    ],
+)
+def test_posted_vat_rate_falls_back_to_the_default_until_it_is_a_percent(text, rate):
+    assert posted_vat_rate(text) == rate
+
+
+def test_editor_context_checks_every_row_and_totals_the_rest():
+    rows = [row("2", "10"), row("-1", "5"), LineInput()]
+    rows[0].errors["product"] = "an error from an earlier round"
+    context = editor_context(EDITOR, rows, tax_rate=Decimal("13"))
+    assert context["editor"] is EDITOR and context["rows"] is rows
+    assert [r.errors for r in rows] == [
+        {},
+        {"quantity": "Quantity must be greater than zero."},
+        {},
+    ]
+    assert context["total"] == Decimal("20.00")
+    assert context["tax"] == Decimal("2.30")
+    assert context["words"] == "贰拾元整"
+
+
+def test_editor_context_without_a_rate_shows_no_vat_and_its_own_rules():
+    def price_may_be_zero(line: LineInput) -> None:
+        line.quantity, line.unit_price = Decimal("1.00"), Decimal("0.00")
+
+    context = editor_context(EDITOR, [row("1", "0")], validate=price_may_be_zero)
+    assert (context["total"], context["tax"], context["rows"][0].errors) == (0, None, {})
+
+
+def test_editor_context_writes_no_words_for_a_total_too_large_to_write():
+    rows = [row("100000000", "1000000000"), row("1", "1")]
+    assert editor_context(EDITOR, rows)["words"] == "—"
+
+
+@pytest.mark.parametrize(
+    ("action", "template"),
+    [("recompute", AMOUNTS_TEMPLATE), ("add", LINES_TEMPLATE), ("up:1", LINES_TEMPLATE)],
+)
+def test_editor_answer_sends_only_amounts_for_a_recompute(action, template):
+    answered, context = editor_answer(EDITOR, posted(action))
+    assert answered == template
+    assert len(context["rows"]) == (3 if action == "add" else 2)

@@ -13,10 +13,12 @@ import pytest
 import sqlalchemy as sa
 
 from webapp.auth.models import Role
+from webapp.common.timeutil import utcnow
 from webapp.contracts.service import available_credit
 from webapp.extensions import db
-from webapp.sales import importer, service
-from webapp.sales.importer import CellError, FileRefused
+from webapp.sales import service
+from webapp.sales.importer import batches, cells, kinds
+from webapp.sales.importer.cells import CellError, FileRefused
 from webapp.sales.models import (
     BatchStatus,
     ImportBatch,
@@ -65,14 +67,14 @@ def count(model) -> int:
 
 def run_batch(user, filename, data, kind=None) -> ImportBatch:
     batch = service.start_import(user, filename, data, kind)
-    importer.process_batch(batch.id)
+    batches.process_batch(batch.id)
     db.session.refresh(batch)
     return batch
 
 
 def commit(user, batch) -> ImportBatch:
     service.request_commit(user, batch.id)
-    importer.process_batch(batch.id)
+    batches.process_batch(batch.id)
     db.session.refresh(batch)
     return batch
 
@@ -87,13 +89,13 @@ def outcomes(batch) -> dict[int, ImportRow]:
     ["2026-03-05", "2026/3/5", "2026年3月5日", "2026.3.5", "20260305", datetime(2026, 3, 5), 46086],
 )
 def test_dates_in_every_accepted_form(raw):
-    assert importer.parse_date(raw) == date(2026, 3, 5)
+    assert cells.parse_date(raw) == date(2026, 3, 5)
 
 
 @pytest.mark.parametrize("raw", ["3/5/2026", "2026-13-01", "昨天", "2026-02-30"])
 def test_unreadable_dates_are_refused(raw):
     with pytest.raises(CellError) as error:
-        importer.parse_date(raw)
+        cells.parse_date(raw)
     assert error.value.code == "date"
 
 
@@ -109,15 +111,18 @@ def test_unreadable_dates_are_refused(raw):
     ],
 )
 def test_numbers_in_the_forms_people_type(raw, expected):
-    value = importer.parse_decimal(raw)
+    value = cells.parse_decimal(raw)
     if expected is not None:
         assert value == Decimal(expected)
 
 
-@pytest.mark.parametrize(("raw", "code"), [("abc", "number"), ("-5", "negative"), (True, "number")])
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("abc", "number"), ("-5", "negative"), (True, "number"), (datetime(2026, 3, 5), "number")],
+)
 def test_text_and_negative_numbers_are_refused(raw, code):
     with pytest.raises(CellError) as error:
-        importer.parse_decimal(raw)
+        cells.parse_decimal(raw)
     assert error.value.code == code
 
 
@@ -130,7 +135,7 @@ def test_text_and_negative_numbers_are_refused(raw, code):
     ],
 )
 def test_months(raw, expected):
-    assert importer.parse_month(raw) == expected
+    assert cells.parse_month(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -144,12 +149,12 @@ def test_months(raw, expected):
     ],
 )
 def test_the_kind_is_read_from_the_header(header, kind):
-    assert importer.detect_kind(header) is kind
+    assert kinds.detect_kind(header) is kind
 
 
 def test_a_header_that_fits_no_kind_is_refused():
     with pytest.raises(FileRefused) as refused:
-        importer.detect_kind(["名称", "备注"])
+        kinds.detect_kind(["名称", "备注"])
     assert refused.value.code == "unknown_kind"
 
 
@@ -318,16 +323,16 @@ def test_bad_rows_download_then_fixed_and_reimported(world):
 def test_a_failing_write_leaves_nothing_half_imported(world, monkeypatch):
     data = csv_bytes(_purchases(world, *({"doc": f"H{i}"} for i in range(2500))))
     batch = run_batch(world.finance, "h.csv", data)
-    real_write = importer.write
+    real_write = batches.write
 
     def write_then_fail(spec, result, batch_id):
         real_write(spec, result, batch_id)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "write", write_then_fail)
+    monkeypatch.setattr(batches, "write", write_then_fail)
     service.request_commit(world.finance, batch.id)
     with pytest.raises(RuntimeError):
-        importer.process_batch(batch.id)
+        batches.process_batch(batch.id)
     db.session.rollback()
     assert count(Purchase) == 0
     batch = db.session.get(ImportBatch, batch.id)
@@ -349,11 +354,11 @@ def test_a_stale_batch_is_put_back_to_run_again(world):
     db.session.execute(
         sa.update(ImportBatch).values(
             status=BatchStatus.CHECKING,
-            heartbeat_at=datetime(2020, 1, 1, tzinfo=importer.utcnow().tzinfo),
+            heartbeat_at=datetime(2020, 1, 1, tzinfo=utcnow().tzinfo),
         )
     )
     db.session.commit()
-    assert importer.recover_stale(batch.id)
-    importer.process_batch(batch.id)
+    assert batches.recover_stale(batch.id)
+    batches.process_batch(batch.id)
     db.session.refresh(batch)
     assert batch.status is BatchStatus.CHECKED and batch.new_rows == 1

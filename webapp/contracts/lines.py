@@ -1,18 +1,28 @@
 """Parsing and computing line items. The browser's amounts are never trusted: each line's
-amount is quantity × unit price, rounded half-up to the fen, computed here."""
+amount is quantity × unit price, rounded half-up to the fen, computed here.
+
+The line-item editor (templates/_lines.html) is shared by contracts and proposals; the end of
+this module is its view side: reading the posted rows, checking and totalling them, and
+answering the editor's htmx posts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 
-FEN = Decimal("0.01")
+from webapp.common import decimals
+from webapp.common.decimals import DecimalRefused, Problem, refusal_message
+from webapp.common.types import FEN
+from webapp.contracts.money import amount_in_words
+
 MAX_QUANTITY = Decimal("100000000")  # a hundred million units
 MAX_UNIT_PRICE = Decimal("1000000000")  # a billion yuan
 MAX_TOTAL = Decimal("999999999999.99")  # what 大写 can write
 MAX_LINES = 500
+DEFAULT_VAT_RATE = Decimal("13.00")  # percent: the general VAT rate on goods
 TEXT_LIMITS = {"product": 100, "brand": 60, "spec": 100, "unit": 10}
 LINE_FIELDS = ("product", "brand", "spec", "unit", "quantity", "unit_price")
 
@@ -70,23 +80,14 @@ def _plain(value: Decimal) -> str:
 
 
 def parse_decimal(text: str, *, maximum: Decimal, label: str) -> tuple[Decimal | None, str | None]:
-    """A positive amount with at most two decimals; commas and ¥ are tolerated."""
-    cleaned = text.replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").strip()
-    if not cleaned:
-        return None, _("%(label)s is required.", label=label)
+    """A positive amount with at most two decimals; commas and ¥ are tolerated (the parser is
+    common.decimals). A negative number is told what zero is told: it must be greater than
+    zero."""
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None, _("%(label)s must be a number.", label=label)
-    if not value.is_finite():
-        return None, _("%(label)s must be a number.", label=label)
-    if value <= 0:
-        return None, _("%(label)s must be greater than zero.", label=label)
-    if value > maximum:
-        return None, _("%(label)s is unrealistically large.", label=label)
-    if value != value.quantize(FEN):  # 12.340 pasted from Excel is fine; 12.345 is not
-        return None, _("%(label)s has at most two decimals.", label=label)
-    return value.quantize(FEN), None
+        return decimals.parse_decimal(text, maximum=maximum), None
+    except DecimalRefused as refused:
+        problem = Problem.ZERO if refused.problem is Problem.NEGATIVE else refused.problem
+        return None, refusal_message(problem, label)
 
 
 def _is_index(text: str) -> bool:
@@ -162,3 +163,81 @@ def apply_action(rows: list[LineInput], action: str) -> list[LineInput]:
     elif verb == "down" and 0 <= index < len(rows) - 1:
         rows[index], rows[index + 1] = rows[index + 1], rows[index]
     return rows
+
+
+# --- the editor's view side -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineEditor:
+    """A page's line-item editor: where its htmx posts go and how its elements are named (each
+    page keeps the ids its tests and scripts know)."""
+
+    endpoint: str  # answers row edits and recomputes (editor_answer)
+    name: str  # ids <name>-lines (the table), <name>-totals, <name>-total, <name>-total-words
+    amount_id: str  # each line's amount cell is <amount_id>-<row index>
+    add_id: str  # the add-line button
+
+
+LINES_TEMPLATE = "_lines.html"
+AMOUNTS_TEMPLATE = "_line_amounts.html"
+
+
+def posted_lines(form) -> tuple[list[LineInput], str]:
+    """The rows an editor posted, with the row edit it asked for applied (add, remove:n, up:n,
+    down:n), and the action itself; other actions (save, submit, recompute) leave the rows."""
+    action = form.get("action", "")
+    return apply_action(parse_lines(form), action), action
+
+
+def posted_vat_rate(text: str | None) -> Decimal:
+    """The VAT rate as typed while the editor recomputes: the default until it reads as a
+    percent between 0 and 100 (saving refuses it then)."""
+    try:
+        rate = Decimal(text or DEFAULT_VAT_RATE)
+        return rate if Decimal(0) <= rate <= Decimal(100) else DEFAULT_VAT_RATE
+    except ArithmeticError:
+        return DEFAULT_VAT_RATE
+
+
+def in_words(total: Decimal) -> str:
+    """大写 of a total being typed; one too large to write is already refused as unrealistic."""
+    return amount_in_words(total) if total <= MAX_TOTAL else "—"
+
+
+def editor_context(
+    editor: LineEditor,
+    rows: list[LineInput],
+    *,
+    validate: Callable[[LineInput], None] = validate_line,
+    tax_rate: Decimal | None = None,
+) -> dict:
+    """What the editor shows: every row checked by `validate` (errors shown at the row), the
+    total of the non-blank rows in figures and in words, and the VAT it contains when a rate is
+    given (contracts; a proposal's quotation shows none)."""
+    for row in rows:
+        row.errors.clear()
+        validate(row)
+    total = total_of([r for r in rows if not r.is_blank])
+    return dict(
+        editor=editor,
+        rows=rows,
+        total=total,
+        tax=None if tax_rate is None else tax_included(total, tax_rate),
+        words=in_words(total),
+    )
+
+
+def editor_answer(
+    editor: LineEditor,
+    form,
+    *,
+    validate: Callable[[LineInput], None] = validate_line,
+    tax_rate: Decimal | None = None,
+) -> tuple[str, dict]:
+    """The template and context answering an htmx post of the editor: a row edit (add, remove,
+    move) answers the whole table; `recompute`, sent when a quantity or price changes, only the
+    amounts and totals, out of band, so the field being typed in keeps its focus."""
+    rows, action = posted_lines(form)
+    template = AMOUNTS_TEMPLATE if action == "recompute" else LINES_TEMPLATE
+    return template, editor_context(editor, rows, validate=validate, tax_rate=tax_rate)

@@ -18,6 +18,7 @@ from webapp.auth.models import User
 from webapp.common.enums import LabelledEnum, set_labels
 from webapp.common.timeutil import utcnow
 from webapp.common.types import Money, UTCDateTime, enum_column
+from webapp.contracts.lines import DEFAULT_VAT_RATE
 from webapp.extensions import db
 
 
@@ -209,7 +210,7 @@ class Contract(db.Model):
     we_sell: Mapped[bool] = mapped_column(default=True)  # we are the seller (供方)
     title: Mapped[str] = mapped_column(sa.String(120))
 
-    tax_rate: Mapped[Decimal] = mapped_column(Money, default=Decimal("13.00"))  # percent
+    tax_rate: Mapped[Decimal] = mapped_column(Money, default=DEFAULT_VAT_RATE)  # percent
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), index=True)
 
     # 3 delivery

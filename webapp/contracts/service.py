@@ -366,7 +366,7 @@ def draft_defaults(user: User, account: Account) -> dict:
     today = local_today()
     values = {
         "title": _("Purchase and sale contract"),
-        "tax_rate": Decimal("13.00"),
+        "tax_rate": line_rules.DEFAULT_VAT_RATE,
         "client_name": account.name,
         "client_address": account.address,
         "client_legal_rep": account.legal_representative,

@@ -80,6 +80,10 @@ def account_contracts(account_id: int):
 
 # --- drafting ---------------------------------------------------------------------------------
 
+LINE_EDITOR = line_rules.LineEditor(
+    endpoint="contracts.lines", name="contract", amount_id="line-amount", add_id="add-line"
+)
+
 
 def _form_for(contract) -> ContractForm:
     form = ContractForm(obj=contract)
@@ -121,25 +125,15 @@ def _draft_input(form: ContractForm, rows) -> service.DraftInput:
     return service.DraftInput(values=values, rows=rows, clauses=clauses)
 
 
-def _in_words(total: Decimal) -> str:
-    """大写 of a total being typed; one too large to write is already refused as unrealistic."""
-    return amount_in_words(total) if total <= line_rules.MAX_TOTAL else "—"
-
-
 def _render_editor(account, contract, form, rows, status=200, conflict=None, problems=None):
-    for row in rows:
-        line_rules.validate_line(row)
-    total = line_rules.total_of([r for r in rows if not r.is_blank])
-    rate = form.tax_rate.data if isinstance(form.tax_rate.data, Decimal) else Decimal("13")
+    rate = form.tax_rate.data
+    rate = rate if isinstance(rate, Decimal) else line_rules.DEFAULT_VAT_RATE
     return render_page(
         "contracts/edit.html",
         account=account,
         contract=contract,
         form=form,
-        rows=rows,
-        total=total,
-        tax=line_rules.tax_included(total, rate),
-        words=_in_words(total),
+        **line_rules.editor_context(LINE_EDITOR, rows, tax_rate=rate),
         party_labels=PARTY_LABELS,
         clause_keys=list(ClauseKey),
         conflict=conflict,
@@ -160,14 +154,6 @@ def _standards_for(contract) -> dict:
     return standards
 
 
-def _rows_from_request():
-    rows = line_rules.parse_lines(request.form)
-    action = request.form.get("action", "")
-    if action and action not in ("save", "submit"):
-        rows = line_rules.apply_action(rows, action)
-    return rows, action
-
-
 @bp.route("/accounts/<int:account_id>/contracts/new", methods=["GET", "POST"])
 @editors
 def new(account_id: int):
@@ -175,7 +161,7 @@ def new(account_id: int):
     form = _form_for_new(service.draft_defaults(current_user, account))
     if request.method == "GET":
         return _render_editor(account, None, form, [line_rules.LineInput() for _ in range(3)])
-    rows, action = _rows_from_request()
+    rows, action = line_rules.posted_lines(request.form)
     if action != "save" or not form.validate_on_submit():
         status = 422 if action == "save" else 200
         return _render_editor(account, None, form, rows, status=status)
@@ -205,7 +191,7 @@ def edit(contract_id: int):
     if request.method == "GET":
         rows = [line_rules.LineInput.from_line(line) for line in contract.lines]
         return _render_editor(contract.account, contract, form, rows)
-    rows, action = _rows_from_request()
+    rows, action = line_rules.posted_lines(request.form)
     if action not in ("save", "submit"):
         return _render_editor(contract.account, contract, form, rows)
     if not form.validate_on_submit():
@@ -234,25 +220,10 @@ def edit(contract_id: int):
 @bp.post("/contracts/lines")
 @editors
 def lines():
-    """htmx: line edits (add, remove, move) answer the line table; `recompute` answers only
-    the amounts and totals, out of band, so the field being typed in keeps its focus."""
-    rows, action = _rows_from_request()
-    for row in rows:
-        line_rules.validate_line(row)
-    total = line_rules.total_of([r for r in rows if not r.is_blank])
-    try:
-        rate = Decimal(request.form.get("tax_rate") or "13")
-        rate = rate if Decimal(0) <= rate <= Decimal(100) else Decimal(13)
-    except ArithmeticError:
-        rate = Decimal("13")
-    template = "contracts/_amounts.html" if action == "recompute" else "contracts/_lines.html"
-    return render_fragment(
-        template,
-        rows=rows,
-        total=total,
-        tax=line_rules.tax_included(total, rate),
-        words=_in_words(total),
-    )
+    """htmx: the line editor's row edits and recomputes (contracts.lines.editor_answer)."""
+    rate = line_rules.posted_vat_rate(request.form.get("tax_rate"))
+    template, context = line_rules.editor_answer(LINE_EDITOR, request.form, tax_rate=rate)
+    return render_fragment(template, **context)
 
 
 # --- the contract page and its actions --------------------------------------------------------

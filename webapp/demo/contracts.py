@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from webapp.accounts.models import Stage
 from webapp.accounts.uscc import make_uscc
 from webapp.auth.models import Role, User
+from webapp.contracts.lines import DEFAULT_VAT_RATE
 from webapp.contracts.models import (
     ClauseKey,
     CompanyProfile,
@@ -185,7 +186,7 @@ def _contract(
         status=status,
         we_sell=True,
         title="购销合同",
-        tax_rate=Decimal("13.00"),
+        tax_rate=DEFAULT_VAT_RATE,
         total=sum((line["amount"] for line in lines), Decimal(0)),
         delivery_time="合同生效后 15 日内分批交货",
         delivery_place=row["address"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,6 +22,8 @@ from webapp import audit
 from webapp.accounts.models import Account
 from webapp.accounts.service import account_scope, can_edit, get_account
 from webapp.auth.models import User
+from webapp.common import decimals
+from webapp.common.decimals import DecimalRefused, refusal_message
 from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.money import amount_in_words
 from webapp.common.timeutil import local_today, to_local, utcnow
@@ -136,26 +138,13 @@ class ProposalInput:
 def parse_amount(
     text: str, *, maximum: Decimal, label: str, allow_zero: bool
 ) -> tuple[Decimal | None, str | None]:
-    """A non-negative amount with at most two decimals; commas and ¥ are tolerated. Zero only
-    where allowed: a free item in a quotation has a price of 0, never a quantity of 0."""
-    cleaned = text.replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").strip()
-    if not cleaned:
-        return None, _("%(label)s is required.", label=label)
+    """A non-negative amount with at most two decimals; commas and ¥ are tolerated (the parser
+    is common.decimals). Zero only where allowed: a free item in a quotation has a price of 0,
+    never a quantity of 0."""
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None, _("%(label)s must be a number.", label=label)
-    if not value.is_finite():
-        return None, _("%(label)s must be a number.", label=label)
-    if value < 0:
-        return None, _("%(label)s cannot be negative.", label=label)
-    if value == 0 and not allow_zero:
-        return None, _("%(label)s must be greater than zero.", label=label)
-    if value > maximum:
-        return None, _("%(label)s is unrealistically large.", label=label)
-    if value != value.quantize(line_rules.FEN):
-        return None, _("%(label)s has at most two decimals.", label=label)
-    return value.quantize(line_rules.FEN), None
+        return decimals.parse_decimal(text, maximum=maximum, allow_zero=allow_zero), None
+    except DecimalRefused as refused:
+        return None, refusal_message(refused.problem, label)
 
 
 def validate_quote_line(row: line_rules.LineInput) -> None:

@@ -16,7 +16,6 @@ from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.forms import apply_errors
-from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts import lines as line_rules
 from webapp.proposals import branding, delivery, service
@@ -74,6 +73,10 @@ def account_proposals(account_id: int):
 
 # --- the editor -------------------------------------------------------------------------------
 
+LINE_EDITOR = line_rules.LineEditor(
+    endpoint="proposals.lines", name="proposal", amount_id="quote-amount", add_id="add-quote-line"
+)
+
 
 def _input(form: ProposalForm, rows) -> service.ProposalInput:
     values = {}
@@ -92,32 +95,17 @@ def _valid(form: ProposalForm, rows) -> bool:
     return form_ok and not errors
 
 
-def _rows_from_request():
-    rows = line_rules.parse_lines(request.form)
-    action = request.form.get("action", "")
-    if action and action != "save":
-        rows = line_rules.apply_action(rows, action)
-    return rows, action
-
-
 def _render_editor(account, proposal, form, rows, status=200, conflict=None):
-    _kept, total = service.quote_rows(rows)
     return render_page(
         "proposals/edit.html",
         account=account,
         proposal=proposal,
         form=form,
-        rows=rows,
-        total=total,
-        words=_in_words(total),
+        **line_rules.editor_context(LINE_EDITOR, rows, validate=service.validate_quote_line),
         team_labels=TEAM_LABELS,
         conflict=conflict,
         status=status,
     )
-
-
-def _in_words(total):
-    return amount_in_words(total) if total <= line_rules.MAX_TOTAL else "—"
 
 
 @bp.route("/accounts/<int:account_id>/proposals/new", methods=["GET", "POST"])
@@ -129,7 +117,7 @@ def new(account_id: int):
     )
     if request.method == "GET":
         return _render_editor(account, None, form, [line_rules.LineInput() for _ in range(3)])
-    rows, action = _rows_from_request()
+    rows, action = line_rules.posted_lines(request.form)
     if action != "save":
         return _render_editor(account, None, form, rows)
     if not _valid(form, rows):
@@ -153,7 +141,7 @@ def edit(proposal_id: int):
         rows = [line_rules.LineInput.from_line(line) for line in proposal.lines]
         return _render_editor(proposal.account, proposal, form, rows or [line_rules.LineInput()])
     form = ProposalForm()
-    rows, action = _rows_from_request()
+    rows, action = line_rules.posted_lines(request.form)
     if action != "save":
         return _render_editor(proposal.account, proposal, form, rows)
     if not _valid(form, rows):
@@ -173,12 +161,11 @@ def edit(proposal_id: int):
 @bp.post("/proposals/lines")
 @editors
 def lines():
-    """htmx: row edits (add, remove, move) answer the quotation table; `recompute` answers only
-    the amounts and the total, out of band, so the field being typed in keeps its focus."""
-    rows, action = _rows_from_request()
-    _kept, total = service.quote_rows(rows)
-    template = "proposals/_amounts.html" if action == "recompute" else "proposals/_lines.html"
-    return render_fragment(template, rows=rows, total=total, words=_in_words(total))
+    """htmx: the quotation editor's row edits and recomputes (contracts.lines.editor_answer)."""
+    template, context = line_rules.editor_answer(
+        LINE_EDITOR, request.form, validate=service.validate_quote_line
+    )
+    return render_fragment(template, **context)
 
 
 # --- the proposal page ------------------------------------------------------------------------

@@ -11,7 +11,9 @@ from flask.cli import with_appcontext
 
 from webapp.auth.models import User
 from webapp.extensions import db
-from webapp.sales import importer, service
+from webapp.sales import service
+from webapp.sales.importer.batches import import_file
+from webapp.sales.importer.cells import FileRefused
 from webapp.sales.models import ImportKind, RowOutcome
 
 
@@ -51,10 +53,10 @@ def import_sales_command(file: Path, kind, dry_run, username, bad_rows):
         if user is None or not service.can_import(user):
             raise click.ClickException(f"{username} is not a user who may import sales records")
     try:
-        result = importer.import_file(
+        result = import_file(
             file.name, file.read_bytes(), ImportKind(kind) if kind else None, user, dry_run
         )
-    except importer.FileRefused as refused:
+    except FileRefused as refused:
         raise click.ClickException(service.reason_text(refused.code, refused.params)) from None
     counts = result.counts
     for row in result.outcomes:

@@ -1,8 +1,8 @@
 """Monthly plans, purchases, payments and sales expenses of an account, and import batches.
 
 Every imported record carries a `natural_key` (a digest of the fields that identify it, see
-`importer.KINDS`), unique per table: importing the same file twice finds every row already there
-and writes nothing.
+`importer.kinds.KINDS`), unique per table: importing the same file twice finds every row already
+there and writes nothing.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from webapp.auth.permissions import SALES_OPERATORS
 from webapp.common.errors import Forbidden, NotFound, ValidationFailed
 from webapp.common.timeutil import local_today
 from webapp.extensions import db
-from webapp.sales import importer
+from webapp.sales.importer.batches import create_batch
 from webapp.sales.models import (
     BatchStatus,
     ImportBatch,
@@ -128,7 +128,7 @@ def start_import(user: User, filename: str, data: bytes, kind: str | None) -> Im
             errors["kind"] = _("Choose a kind of file.")
     if errors:
         raise ValidationFailed(errors)
-    return importer.create_batch(user, filename, data, chosen)
+    return create_batch(user, filename, data, chosen)
 
 
 def get_batch(user: User, batch_id: int) -> ImportBatch:

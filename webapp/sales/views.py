@@ -22,8 +22,9 @@ from webapp.common.errors import ValidationFailed
 from webapp.common.forms import apply_errors
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.extensions import db
-from webapp.sales import importer, service
+from webapp.sales import service
 from webapp.sales.forms import ImportForm
+from webapp.sales.importer.batches import process_batch, recover_stale
 from webapp.sales.models import RowOutcome
 
 bp = Blueprint("sales", __name__)
@@ -89,14 +90,14 @@ def _work_on(batch_id: int, size: int) -> None:
     """Small files are checked within the request; big ones by a worker thread, which keeps
     every bit of state in the database (any app server can show the progress or resume it)."""
     if size <= service.inline_limit():
-        importer.process_batch(batch_id)
+        process_batch(batch_id)
         return
     app = current_app._get_current_object()
 
     def work():
         with app.app_context():
             try:
-                importer.process_batch(batch_id)
+                process_batch(batch_id)
             finally:
                 db.session.remove()
 
@@ -107,7 +108,7 @@ def _work_on(batch_id: int, size: int) -> None:
 @operators
 def batch(batch_id: int):
     found = service.get_batch(current_user, batch_id)
-    if found.running and importer.recover_stale(batch_id):
+    if found.running and recover_stale(batch_id):
         _work_on(batch_id, found.size)
     raw = request.args.get("outcome", "")
     outcome = RowOutcome(raw) if raw in {o.value for o in RowOutcome} else None
