@@ -170,7 +170,7 @@ def approvers_of(step: ApprovalStep) -> list[User]:
 
 
 def is_overdue(step: ApprovalStep) -> bool:
-    return step.current and step.due_at is not None and step.due_at < utcnow()
+    return step.is_overdue
 
 
 def inbox_clause(user: User) -> sa.ColumnElement[bool]:
@@ -991,7 +991,7 @@ def delivered_support_count(account_id: int, start: date, end: date) -> int:
 
 def age_days(request: ApprovalRequest) -> int:
     """Whole days since the request was filed."""
-    return max((utcnow() - request.filed_at).days, 0)
+    return request.age_days
 
 
 def days_left(request: ApprovalRequest) -> int | None:

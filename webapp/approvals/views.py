@@ -204,7 +204,14 @@ def new(account_id: int, kind: str):
             return redirect(url_for("approvals.detail", request_id=item.id), code=303)
     elif request.method == "POST":
         status = 422
-    return render_page("approvals/new.html", form=form, account=account, type_=type_, status=status)
+    return render_page(
+        "approvals/new.html",
+        form=form,
+        account=account,
+        type_=type_,
+        is_credit=type_ is RequestType.CREDIT,
+        status=status,
+    )
 
 
 @bp.get("/accounts/<int:account_id>/requests")
@@ -270,6 +277,7 @@ def resubmit(request_id: int):
         form=form,
         account=item.account,
         type_=item.type,
+        is_credit=item.is_credit,
         item=item,
         status=status,
     )

@@ -162,7 +162,7 @@ def lifecycle(
     today = today or local_today()
     status = contract.status
     if status is ContractStatus.DRAFT:
-        return Lifecycle.RETURNED if contract.return_comment else Lifecycle.DRAFT
+        return Lifecycle.RETURNED if contract.is_returned else Lifecycle.DRAFT
     if status is ContractStatus.SIGNED and contract.effective_on and contract.expires_on:
         if contract.expires_on < today:
             return Lifecycle.EXPIRED

@@ -19,6 +19,7 @@ from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts import lines as line_rules
 from webapp.contracts import service
 from webapp.contracts.forms import (
+    CLAUSE_FIELDS,
     PARTY_LABELS,
     ArchiveForm,
     CompanyForm,
@@ -148,6 +149,7 @@ def _render_editor(account, contract, form, rows, status=200, conflict=None, pro
         words=_in_words(total),
         party_labels=PARTY_LABELS,
         clause_keys=list(ClauseKey),
+        clause_fields=CLAUSE_FIELDS,
         conflict=conflict,
         problems=problems or {},
         status=status,

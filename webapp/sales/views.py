@@ -143,7 +143,7 @@ def confirm(batch_id: int):
     else:
         _work_on(batch_id, found.size)
         db.session.refresh(found)
-        if found.status.value == "done":
+        if found.is_done:
             flash(_("Imported %(count)s rows.", count=found.good_rows), "success")
     return redirect(url_for("sales.batch", batch_id=batch_id), code=303)
 
