@@ -169,10 +169,6 @@ def approvers_of(step: ApprovalStep) -> list[User]:
     return [p for p in people if p.id != request.applicant_id]
 
 
-def is_overdue(step: ApprovalStep) -> bool:
-    return step.is_overdue
-
-
 def inbox_clause(user: User) -> sa.ColumnElement[bool]:
     """Current steps waiting for `user` or for someone they deputise.
 
@@ -743,12 +739,40 @@ EFFECTS = {
 }
 
 
-def withdraw(user: User, request_id: int) -> ApprovalRequest:
-    request = get_request(user, request_id)
+def _withdraw_refusal(user: User, request: ApprovalRequest) -> DomainError | None:
     if request.applicant_id != user.id:
-        raise Forbidden(_("Only the applicant withdraws a request."))
+        return Forbidden(_("Only the applicant withdraws a request."))
     if request.status not in (RequestStatus.PENDING, RequestStatus.RETURNED):
-        raise TooLate(_("The request is already decided."))
+        return TooLate(_("The request is already decided."))
+    return None
+
+
+def can_withdraw(user: User, request: ApprovalRequest) -> bool:
+    """Only the applicant withdraws, and only before the final decision: while it is pending
+    or after it was returned to them (DOMAIN.md: the applicant can withdraw before the
+    decision)."""
+    return _withdraw_refusal(user, request) is None
+
+
+def _resubmit_refusal(user: User, request: ApprovalRequest) -> DomainError | None:
+    if request.applicant_id != user.id:
+        return Forbidden(_("Only the applicant resubmits a request."))
+    if request.status is not RequestStatus.RETURNED:
+        return TooLate(_("Only a returned request can be resubmitted."))
+    return None
+
+
+def can_resubmit(user: User, request: ApprovalRequest) -> bool:
+    """Only the applicant revises and files again, and only a request returned for revision
+    (a returned contract through its contract, see `resubmit`)."""
+    return _resubmit_refusal(user, request) is None
+
+
+def withdraw(user: User, request_id: int) -> ApprovalRequest:
+    """The applicant withdraws their request (`can_withdraw`)."""
+    request = get_request(user, request_id)
+    if (refusal := _withdraw_refusal(user, request)) is not None:
+        raise refusal
     _finish(request, RequestStatus.WITHDRAWN, user, utcnow())
     _event(request, user, "withdraw")
     db.session.commit()
@@ -761,10 +785,8 @@ def resubmit(user: User, request_id: int, data: dict) -> ApprovalRequest:
     the trail keeps both rounds (their snapshots show what changed). A returned contract is
     resubmitted by submitting the revised contract."""
     request = get_request(user, request_id)
-    if request.applicant_id != user.id:
-        raise Forbidden(_("Only the applicant resubmits a request."))
-    if request.status is not RequestStatus.RETURNED:
-        raise TooLate(_("Only a returned request can be resubmitted."))
+    if (refusal := _resubmit_refusal(user, request)) is not None:
+        raise refusal
     if request.type not in FIELD_APPLIERS:
         raise TooLate(_("Revise the contract and submit it again."))
     FIELD_APPLIERS[request.type](request, data)
@@ -987,11 +1009,6 @@ def delivered_support_count(account_id: int, start: date, end: date) -> int:
             SupportTask.delivered_at < until,
         )
     )
-
-
-def age_days(request: ApprovalRequest) -> int:
-    """Whole days since the request was filed."""
-    return request.age_days
 
 
 def days_left(request: ApprovalRequest) -> int | None:

@@ -18,7 +18,7 @@ from webapp.approvals.forms import (
     ReassignForm,
     SupportForm,
 )
-from webapp.approvals.models import RequestStatus, RequestType
+from webapp.approvals.models import RequestType
 from webapp.approvals.workflow import ACTION_LABELS, EVENT_LABELS
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
@@ -75,11 +75,9 @@ def inbox():
         type_=type_,
         types=list(RequestType),
         waiting=service.waiting_count(current_user),
-        overdue=service.is_overdue,
         overdue_only=overdue_only,
         limit=INBOX_LIMIT,
         watches=bool(service.SUPERIOR_OF.get(current_user.role)),
-        age=service.age_days,
         decision_form=DecisionForm(),
         action_labels=ACTION_LABELS,
     )
@@ -102,10 +100,11 @@ def detail(request_id: int):
         item=item,
         step=step,
         acting_for=service.acting_as(current_user, item, step) if step else None,
+        can_resubmit=service.can_resubmit(current_user, item),
+        can_withdraw=service.can_withdraw(current_user, item),
         events=service.events(item),
         changes=service.round_changes(item),
         days_left=service.days_left(item),
-        overdue=service.is_overdue,
         open_contracts=open_contract_amount(item.account_id),
         arrears=arrears_of(item.account_id),
         field_labels=FIELD_LABELS,
@@ -241,7 +240,7 @@ def account_requests(account_id: int):
 def resubmit(request_id: int):
     """The applicant revises a returned request and files it again as the next round."""
     item = service.get_request(current_user, request_id)
-    if item.applicant_id != current_user.id or item.status is not RequestStatus.RETURNED:
+    if not service.can_resubmit(current_user, item):
         flash(_("Only the applicant resubmits a returned request."), "error")
         return redirect(url_for("approvals.detail", request_id=item.id), code=303)
     if item.type not in FORMS:
@@ -368,7 +367,6 @@ def admin_steps():
         users=service.active_approvers(),
         form=ReassignForm(),
         action_labels=ACTION_LABELS,
-        overdue=service.is_overdue,
     )
 
 
