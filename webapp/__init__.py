@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from webapp import database  # noqa: F401  (registers the SQLite pragmas)
     from webapp.accounts.views import bp as accounts_bp
+    from webapp.approvals.service import install_contract_lookup
     from webapp.approvals.views import bp as approvals_bp
     from webapp.auth.admin_views import bp as admin_bp
     from webapp.auth.views import bp as auth_bp
@@ -69,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
         evaluations_bp,  # the cooperation evaluation tab, report and weights
     ):
         app.register_blueprint(blueprint)
+    install_contract_lookup(app)  # moves to approvals.init_app
     init_notifications(app)  # its blueprint, and the approval signals it listens to
     init_documents(app)  # its blueprint and the document store folder
     register_error_handlers(app)

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import Flask, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -558,6 +559,22 @@ def request_for_contract(contract_id: int) -> ApprovalRequest | None:
         .order_by(ApprovalRequest.id.desc())
         .limit(1)
     )
+
+
+def contract_approval_link(contract: Contract) -> contracts.ApprovalLink | None:
+    request = request_for_contract(contract.id)
+    if request is None:
+        return None
+    return contracts.ApprovalLink(
+        url=url_for("approvals.detail", request_id=request.id),
+        label=request.number,
+        status=request.status.label,
+    )
+
+
+def install_contract_lookup(app: Flask) -> None:
+    """Give the contracts area (below this one) the link from a contract to its request."""
+    app.extensions[contracts.APPROVAL_LOOKUP] = contract_approval_link
 
 
 # --- deciding ---------------------------------------------------------------------------------

@@ -48,12 +48,6 @@ FIELD_LABELS = {
 }
 
 
-@bp.app_template_global()
-def approval_for_contract(contract_id: int):
-    """The contract page shows its approval request (the contracts area cannot import us)."""
-    return service.request_for_contract(contract_id)
-
-
 @bp.get("/approvals/")
 @login_required
 def inbox():

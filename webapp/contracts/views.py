@@ -280,19 +280,12 @@ def detail(contract_id: int):
         events=service.events(contract),
         scan=service.latest_scan(contract),
         party_labels=PARTY_LABELS,
+        approval=service.approval_link_for(contract),
         can_edit=service.can_edit_contract(current_user, contract),
-        can_withdraw=contract.status is ContractStatus.IN_APPROVAL
-        and accounts.can_edit(current_user, contract.account),
-        can_archive=current_user.role is Role.CUSTODIAN
-        and contract.status is ContractStatus.APPROVED,
-        can_terminate=contract.status is ContractStatus.SIGNED
-        and (
-            current_user.role is Role.CUSTODIAN
-            or (
-                current_user.role is Role.DEPARTMENT_HEAD
-                and current_user.department_id == contract.department_id
-            )
-        ),
+        can_submit=service.can_submit(current_user, contract),
+        can_withdraw=service.can_withdraw(current_user, contract),
+        can_archive=service.can_archive(current_user, contract),
+        can_terminate=service.can_terminate(current_user, contract),
         available=service.available_credit(contract.account, contract.id),
         archive_form=ArchiveForm(),
         terminate_form=TerminateForm(),
