@@ -235,6 +235,12 @@ def lifecycle(
     return Lifecycle(status.value)
 
 
+def stages_of(contracts) -> dict[int, Lifecycle]:
+    """Each contract's stage by id, judged against one today and one window (a list page)."""
+    today, window = local_today(), expiry_window()
+    return {c.id: lifecycle(c, today, window) for c in contracts}
+
+
 def lifecycle_clause(stage: Lifecycle, today: date, window: int) -> sa.ColumnElement[bool]:
     """The SQL condition matching `lifecycle()` for a list filter."""
     soon = today + timedelta(days=window)

@@ -53,7 +53,7 @@ def index():
         query=query,
         stages=Lifecycle,
         owners=accounts.owner_choices(current_user),
-        lifecycle=service.lifecycle,
+        stage_of=service.stages_of(page.items),
         expiring=service.expiring_for(current_user),
         window=service.expiry_window(),
     )
@@ -68,7 +68,7 @@ def account_contracts(account_id: int):
     context = dict(
         account=account,
         page=page,
-        lifecycle=service.lifecycle,
+        stage_of=service.stages_of(page.items),
         can_edit=accounts.can_edit(current_user, account),
         available=service.available_credit(account),
     )
