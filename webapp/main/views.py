@@ -10,7 +10,7 @@ from webapp.common.timeutil import local_today
 from webapp.contracts.service import expiring_for
 from webapp.main import service
 from webapp.main.navigation import nav_items
-from webapp.warnings.service import warnings_for
+from webapp.warnings.service import warning_rows, warnings_for
 
 bp = Blueprint("main", __name__)
 
@@ -37,5 +37,5 @@ def home():
         names=service.account_names({v.account_id for v in steps}),
         today=local_today(),
         expiring=expiring_for(current_user) if current_user.role in ACCOUNT_READERS else [],
-        warnings=warnings_for(current_user),
+        warnings=warning_rows(current_user, warnings_for(current_user)),
     )
