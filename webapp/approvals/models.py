@@ -145,6 +145,15 @@ class ApprovalRequest(db.Model):
         return self.type is RequestType.CREDIT
 
     @property
+    def is_support(self) -> bool:
+        """A service & support application (服务与支持申请)."""
+        return self.type is RequestType.SUPPORT
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status is RequestStatus.APPROVED
+
+    @property
     def age_days(self) -> int:
         """Whole days since the request was filed."""
         return max((utcnow() - self.filed_at).days, 0)
