@@ -145,7 +145,7 @@ def test_credit_adjustment_has_a_ten_day_deadline(people):
     assert first.due_at <= request.deadline_at
     first.due_at = utcnow() - timedelta(hours=1)
     db.session.commit()
-    assert service.is_overdue(first)
+    assert first.is_overdue
 
 
 def test_nobody_decides_their_own_request(people, make_user):
@@ -219,6 +219,30 @@ def test_applicant_withdraws_before_the_decision_only(people):
     service.withdraw(people["manager"], request.id)
     assert request.status is RequestStatus.WITHDRAWN
     assert service.waiting_count(people["supervisor"]) == 0
+
+
+@pytest.mark.parametrize(
+    "status, withdraw, resubmit",
+    [
+        (RequestStatus.PENDING, True, False),
+        (RequestStatus.RETURNED, True, True),
+        (RequestStatus.APPROVED, False, False),
+        (RequestStatus.REJECTED, False, False),
+        (RequestStatus.WITHDRAWN, False, False),
+    ],
+)
+def test_only_the_applicant_withdraws_or_resubmits_and_only_in_time(
+    people, status, withdraw, resubmit
+):
+    request = support(people)
+    request.status = status
+    manager, supervisor = people["manager"], people["supervisor"]
+    assert (service.can_withdraw(manager, request), service.can_resubmit(manager, request)) == (
+        withdraw,
+        resubmit,
+    )
+    assert not service.can_withdraw(supervisor, request)
+    assert not service.can_resubmit(supervisor, request)
 
 
 def test_deputy_decides_for_the_absent_approver_and_the_trail_says_so(people, make_user):

@@ -129,6 +129,32 @@ def test_applicant_cannot_decide_and_can_withdraw(app, world, login):
     assert db.session.get(ApprovalRequest, item.id).status is RequestStatus.WITHDRAWN
 
 
+def buttons(page: str, item) -> tuple[bool, bool]:
+    """(resubmit shown, withdraw shown) on a request page."""
+    return 'id="resubmit"' in page, f'action="/approvals/{item.id}/withdraw"' in page
+
+
+def test_applicant_sees_resubmit_only_on_a_returned_request(app, world, login):
+    item = file_support(app, world)
+    owner = login(world.owner)
+    assert buttons(text(owner.get(f"/approvals/{item.id}")), item) == (False, True)
+    decide_now(app, world.supervisor, item, "return", "预算请细化")
+    assert buttons(text(owner.get(f"/approvals/{item.id}")), item) == (True, True)
+    owner.post(f"/approvals/{item.id}/withdraw")
+    assert buttons(text(owner.get(f"/approvals/{item.id}")), item) == (False, False)
+
+
+def test_supervisor_sees_no_withdraw_or_resubmit_on_someone_elses_request(app, world, login):
+    item = file_support(app, world)
+    supervisor = login(world.supervisor)
+    assert buttons(text(supervisor.get(f"/approvals/{item.id}")), item) == (False, False)
+    decide_now(app, world.supervisor, item, "return", "预算请细化")
+    assert buttons(text(supervisor.get(f"/approvals/{item.id}")), item) == (False, False)
+    assert supervisor.post(f"/approvals/{item.id}/withdraw").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(ApprovalRequest, item.id).status is RequestStatus.RETURNED
+
+
 def test_script_in_request_content_shows_as_text(app, world, login):
     item = file_support(app, world, content="<script>alert(1)</script>")
     body = text(login(world.supervisor).get(f"/approvals/{item.id}"))

@@ -630,6 +630,16 @@ def test_the_contract_page_links_to_its_approval_request(world, login, make_cont
     assert request.number in page
 
 
+def test_without_the_approvals_lookup_the_contract_page_shows_no_request(
+    app, world, login, make_contract
+):
+    """The contracts area reads the link through the hook the approvals area installs."""
+    contract_id = make_contract("in_approval")
+    del app.extensions["keydesk.contract_approval_lookup"]
+    page = text(login(world.owner).get(f"/contracts/{contract_id}"))
+    assert 'id="contract-stage"' in page and 'id="contract-approval"' not in page
+
+
 def test_department_head_approves_the_contract_in_its_request(world, login, make_contract):
     contract_id = make_contract("in_approval")
     request, step = _approval(contract_id)
@@ -769,6 +779,49 @@ def test_custodian_terminates_a_signed_contract_with_a_reason(world, login, make
         S.TERMINATED,
         "需方停产",
     )
+
+
+# --- the actions each person is offered -------------------------------------------------------
+
+
+def offered(page: str, contract_id: int) -> set[str]:
+    """The actions the contract page offers: the edit link and the action forms."""
+    actions = {"edit"} if f'href="/contracts/{contract_id}/edit"' in page else set()
+    return actions | {
+        a
+        for a in ("submit", "withdraw", "archive", "terminate")
+        if f'action="/contracts/{contract_id}/{a}"' in page
+    }
+
+
+@pytest.mark.parametrize(
+    ("state", "who", "expected"),
+    [
+        ("draft", "owner", {"edit", "submit"}),
+        ("draft", "supervisor", {"edit", "submit"}),
+        ("draft", "executive", set()),
+        ("draft", "custodian", set()),
+        ("in_approval", "owner", {"withdraw"}),
+        ("in_approval", "head", {"withdraw"}),
+        ("in_approval", "finance", set()),
+        ("in_approval", "custodian", set()),
+        ("approved", "custodian", {"archive"}),
+        ("approved", "owner", set()),
+        ("approved", "head", set()),
+        ("signed", "custodian", {"terminate"}),
+        ("signed", "head", {"terminate"}),
+        ("signed", "owner", set()),
+        ("signed", "executive", set()),
+        ("terminated", "custodian", set()),
+        ("terminated", "head", set()),
+    ],
+)
+def test_the_contract_page_offers_only_the_actions_the_service_allows(
+    world, login, make_contract, state, who, expected
+):
+    contract_id = make_contract(state)
+    page = text(login(getattr(world, who)).get(f"/contracts/{contract_id}"))
+    assert offered(page, contract_id) == expected
 
 
 # --- visibility -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from webapp.common.timeutil import local_today
 from webapp.complaints.models import Complaint, ComplaintStatus
 from webapp.extensions import db
-from webapp.sales.models import BatchStatus, ImportBatch, Purchase
+from webapp.sales.models import BatchStatus, ImportBatch, ImportRow, Purchase, RowOutcome
 from webapp.warnings import service as warnings
 from webapp.warnings.models import EarlyWarning, MajorEvent, RuleKey, WarningStatus
 
@@ -83,6 +83,43 @@ def test_the_progress_fragment_is_polled_while_running(world, login):
     assert "<html" not in text and 'id="import-batch"' in text
     assert 'hx-trigger="every 1s"' in text and "10000 of about 50000" in text
     assert "HX-Request" in response.headers["Vary"]
+
+
+def test_a_long_dry_run_is_shown_a_hundred_rows_a_page(world, login):
+    batch = ImportBatch(
+        filename="long.csv",
+        sha256="1" * 64,
+        data=b"",
+        uploaded_by_id=world.finance.id,
+        status=BatchStatus.CHECKED,
+        new_rows=150,
+        bad_rows=100,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    db.session.add_all(
+        ImportRow(
+            batch_id=batch.id,
+            row_number=n,
+            outcome=RowOutcome.NEW if n % 2 else RowOutcome.BAD,
+            problems=None if n % 2 else [["数量", "number", {"value": "x"}]],
+        )
+        for n in range(2, 252)
+    )
+    db.session.commit()
+    finance = login(world.finance)
+    url = f"/sales/imports/{batch.id}"
+
+    first = finance.get(url).get_data(as_text=True)
+    assert "Rows 1–100 of 250" in first
+    assert f'href="{url}?page=2">Next<' in first and ">Previous<" not in first
+    last = finance.get(url + "?page=3").get_data(as_text=True)
+    assert "Rows 201–250 of 250" in last
+    assert f'href="{url}?page=2">Previous<' in last and ">Next<" not in last
+    bad = finance.get(url + "?outcome=bad").get_data(as_text=True)
+    assert "Rows 1–100 of 125" in bad and bad.count('class="outcome-bad"') == 100
+    assert f'href="{url}?outcome=bad&amp;page=2">Next<' in bad
+    assert "数量: not a number: x" in bad
 
 
 def test_a_file_with_wrong_columns_is_refused_whole(world, login):

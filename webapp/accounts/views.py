@@ -121,9 +121,8 @@ def _tab(account_id: int, key: str, fragment: str, status: int = 200, **context)
         can_edit=service.can_edit(current_user, account),
         can_see_personal=service.can_see_personal(current_user, account),
     )
-    for name, loader in list(context.items()):
-        if callable(loader) and name.startswith("load_"):
-            context[name[5:]] = loader(account)
+    for name in [n for n in context if n.startswith("load_")]:
+        context[name[5:]] = context.pop(name)(account)  # the template gets answers only
     return render_tab(key, fragment, status=status, **context)
 
 

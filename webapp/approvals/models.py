@@ -139,6 +139,25 @@ class ApprovalRequest(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def is_credit(self) -> bool:
+        """A credit adjustment (信用调整申请): its page shows the current and proposed credit."""
+        return self.type is RequestType.CREDIT
+
+    @property
+    def is_support(self) -> bool:
+        """A service & support application (服务与支持申请)."""
+        return self.type is RequestType.SUPPORT
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status is RequestStatus.APPROVED
+
+    @property
+    def age_days(self) -> int:
+        """Whole days since the request was filed."""
+        return max((utcnow() - self.filed_at).days, 0)
+
 
 class ApprovalStep(db.Model):
     """One step of one round, materialised when the request is filed, so the inbox is a plain
@@ -177,6 +196,11 @@ class ApprovalStep(db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+    @property
+    def is_overdue(self) -> bool:
+        """The current step is past its due time (DOMAIN.md: overdue steps are flagged)."""
+        return self.current and self.due_at is not None and self.due_at < utcnow()
 
 
 class ApprovalEvent(db.Model):
@@ -245,6 +269,11 @@ class SupportTask(db.Model):
     delivered_by: Mapped[User | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        """Not delivered yet: the account team can still mark it delivered."""
+        return self.status is TaskStatus.OPEN
 
 
 class RequestCounter(db.Model):

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -168,10 +169,6 @@ def approvers_of(step: ApprovalStep) -> list[User]:
         )
         people += [d for d in deputies if d not in people]
     return [p for p in people if p.id != request.applicant_id]
-
-
-def is_overdue(step: ApprovalStep) -> bool:
-    return step.current and step.due_at is not None and step.due_at < utcnow()
 
 
 def inbox_clause(user: User) -> sa.ColumnElement[bool]:
@@ -551,6 +548,17 @@ def request_for_contract(contract_id: int) -> ApprovalRequest | None:
     )
 
 
+def contract_approval_link(contract: Contract) -> contracts.ApprovalLink | None:
+    request = request_for_contract(contract.id)
+    if request is None:
+        return None
+    return contracts.ApprovalLink(
+        url=url_for("approvals.detail", request_id=request.id),
+        label=request.number,
+        status=request.status.label,
+    )
+
+
 # --- deciding ---------------------------------------------------------------------------------
 
 
@@ -730,12 +738,40 @@ EFFECTS = {
 }
 
 
-def withdraw(user: User, request_id: int) -> ApprovalRequest:
-    request = get_request(user, request_id)
+def _withdraw_refusal(user: User, request: ApprovalRequest) -> DomainError | None:
     if request.applicant_id != user.id:
-        raise Forbidden(_("Only the applicant withdraws a request."))
+        return Forbidden(_("Only the applicant withdraws a request."))
     if request.status not in (RequestStatus.PENDING, RequestStatus.RETURNED):
-        raise TooLate(_("The request is already decided."))
+        return TooLate(_("The request is already decided."))
+    return None
+
+
+def can_withdraw(user: User, request: ApprovalRequest) -> bool:
+    """Only the applicant withdraws, and only before the final decision: while it is pending
+    or after it was returned to them (DOMAIN.md: the applicant can withdraw before the
+    decision)."""
+    return _withdraw_refusal(user, request) is None
+
+
+def _resubmit_refusal(user: User, request: ApprovalRequest) -> DomainError | None:
+    if request.applicant_id != user.id:
+        return Forbidden(_("Only the applicant resubmits a request."))
+    if request.status is not RequestStatus.RETURNED:
+        return TooLate(_("Only a returned request can be resubmitted."))
+    return None
+
+
+def can_resubmit(user: User, request: ApprovalRequest) -> bool:
+    """Only the applicant revises and files again, and only a request returned for revision
+    (a returned contract through its contract, see `resubmit`)."""
+    return _resubmit_refusal(user, request) is None
+
+
+def withdraw(user: User, request_id: int) -> ApprovalRequest:
+    """The applicant withdraws their request (`can_withdraw`)."""
+    request = get_request(user, request_id)
+    if (refusal := _withdraw_refusal(user, request)) is not None:
+        raise refusal
     _finish(request, RequestStatus.WITHDRAWN, user, utcnow())
     _event(request, user, "withdraw")
     after_commit(request_closed, request, status=request.status, actor=user)
@@ -748,10 +784,8 @@ def resubmit(user: User, request_id: int, data: dict) -> ApprovalRequest:
     the trail keeps both rounds (their snapshots show what changed). A returned contract is
     resubmitted by submitting the revised contract."""
     request = get_request(user, request_id)
-    if request.applicant_id != user.id:
-        raise Forbidden(_("Only the applicant resubmits a request."))
-    if request.status is not RequestStatus.RETURNED:
-        raise TooLate(_("Only a returned request can be resubmitted."))
+    if (refusal := _resubmit_refusal(user, request)) is not None:
+        raise refusal
     if request.type not in FIELD_APPLIERS:
         raise TooLate(_("Revise the contract and submit it again."))
     FIELD_APPLIERS[request.type](request, data)
@@ -973,11 +1007,6 @@ def delivered_support_count(account_id: int, start: date, end: date) -> int:
             SupportTask.delivered_at < until,
         )
     )
-
-
-def age_days(request: ApprovalRequest) -> int:
-    """Whole days since the request was filed."""
-    return max((utcnow() - request.filed_at).days, 0)
 
 
 def days_left(request: ApprovalRequest) -> int | None:

@@ -17,7 +17,7 @@ from webapp.approvals.forms import (
     ReassignForm,
     SupportForm,
 )
-from webapp.approvals.models import RequestStatus, RequestType
+from webapp.approvals.models import RequestType
 from webapp.approvals.workflow import ACTION_LABELS, EVENT_LABELS
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
@@ -46,12 +46,6 @@ FIELD_LABELS = {
 }
 
 
-@bp.app_template_global()
-def approval_for_contract(contract_id: int):
-    """The contract page shows its approval request (the contracts area cannot import us)."""
-    return service.request_for_contract(contract_id)
-
-
 @bp.get("/approvals/")
 @login_required
 def inbox():
@@ -73,11 +67,9 @@ def inbox():
         type_=type_,
         types=list(RequestType),
         waiting=service.waiting_count(current_user),
-        overdue=service.is_overdue,
         overdue_only=overdue_only,
         limit=INBOX_LIMIT,
         watches=bool(service.SUPERIOR_OF.get(current_user.role)),
-        age=service.age_days,
         decision_form=DecisionForm(),
         action_labels=ACTION_LABELS,
     )
@@ -100,10 +92,11 @@ def detail(request_id: int):
         item=item,
         step=step,
         acting_for=service.acting_as(current_user, item, step) if step else None,
+        can_resubmit=service.can_resubmit(current_user, item),
+        can_withdraw=service.can_withdraw(current_user, item),
         events=service.events(item),
         changes=service.round_changes(item),
         days_left=service.days_left(item),
-        overdue=service.is_overdue,
         open_contracts=open_contract_amount(item.account_id),
         arrears=arrears_of(item.account_id),
         field_labels=FIELD_LABELS,
@@ -202,7 +195,14 @@ def new(account_id: int, kind: str):
             return redirect(url_for("approvals.detail", request_id=item.id), code=303)
     elif request.method == "POST":
         status = 422
-    return render_page("approvals/new.html", form=form, account=account, type_=type_, status=status)
+    return render_page(
+        "approvals/new.html",
+        form=form,
+        account=account,
+        type_=type_,
+        is_credit=type_ is RequestType.CREDIT,
+        status=status,
+    )
 
 
 @bp.get("/accounts/<int:account_id>/requests")
@@ -232,7 +232,7 @@ def account_requests(account_id: int):
 def resubmit(request_id: int):
     """The applicant revises a returned request and files it again as the next round."""
     item = service.get_request(current_user, request_id)
-    if item.applicant_id != current_user.id or item.status is not RequestStatus.RETURNED:
+    if not service.can_resubmit(current_user, item):
         flash(_("Only the applicant resubmits a returned request."), "error")
         return redirect(url_for("approvals.detail", request_id=item.id), code=303)
     if item.type not in FORMS:
@@ -268,6 +268,7 @@ def resubmit(request_id: int):
         form=form,
         account=item.account,
         type_=item.type,
+        is_credit=item.is_credit,
         item=item,
         status=status,
     )
@@ -358,7 +359,6 @@ def admin_steps():
         users=service.active_approvers(),
         form=ReassignForm(),
         action_labels=ACTION_LABELS,
-        overdue=service.is_overdue,
     )
 
 

@@ -69,6 +69,11 @@ class Complaint(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
+    def is_archived(self) -> bool:
+        """The last step is taken: nothing more is waited for."""
+        return self.status is ComplaintStatus.ARCHIVED
+
+    @property
     def days_to_close(self) -> float | None:
         if self.closed_at is None:
             return None

@@ -13,12 +13,11 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.contracts import lines as line_rules
 from webapp.contracts import service as contracts
-from webapp.contracts.models import PARTY_FIELDS, Contract, ContractStatus
+from webapp.contracts.models import PARTY_FIELDS, Contract
 from webapp.documents.registry import DocumentType
 from webapp.extensions import db
 
 TEMPLATE_VERSION = "2026.11-1"  # bump when contract.xml changes what a contract says
-UNAPPROVED = (ContractStatus.DRAFT, ContractStatus.IN_APPROVAL)
 
 
 def _party(contract: Contract, side: str) -> dict:
@@ -34,12 +33,12 @@ def contract_context(contract: Contract) -> dict:
         "seller": _party(contract, seller),
         "buyer": _party(contract, buyer),
         "tax": line_rules.tax_included(contract.total, contract.tax_rate),
-        "draft": contract.status in UNAPPROVED,
+        "draft": contract.is_unapproved,
     }
 
 
 def archive_variant(contract: Contract) -> str | None:
-    return None if contract.status in UNAPPROVED else "pdf/a-3b"
+    return None if contract.is_unapproved else "pdf/a-3b"
 
 
 def all_contract_ids() -> list[int]:

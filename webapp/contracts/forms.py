@@ -34,6 +34,30 @@ PARTY_LABELS = {
     "tax_number": _l("Tax number"),
 }
 PARTY_LENGTHS = {"name": 120, "address": 200, "bank": 80, "account_no": 40, "tax_number": 18}
+# The editor shows these fields above a clause group's wording: (field name, CSS class).
+CLAUSE_FIELDS = {
+    ClauseKey.DELIVERY: (
+        ("delivery_time", ""),
+        ("delivery_place", ""),
+        ("transport", ""),
+        ("freight_payer", ""),
+    ),
+    ClauseKey.DISTRIBUTION: (
+        ("dist_level", ""),
+        ("dist_exclusive", ""),
+        ("dist_territory", ""),
+        ("dist_products", ""),
+        ("dist_term", ""),
+    ),
+    ClauseKey.SETTLEMENT: (("settlement_method", "wide"),),
+    ClauseKey.POLICY: (
+        ("policy_rebate", ""),
+        ("policy_annual_bonus", ""),
+        ("policy_promotion", ""),
+        ("policy_advertising", ""),
+        ("policy_staff", ""),
+    ),
+}
 
 
 class ContractForm(FlaskForm):

@@ -266,6 +266,21 @@ class Contract(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def is_returned(self) -> bool:
+        """A draft again because an approver returned or rejected it (their comment is kept)."""
+        return self.status is ContractStatus.DRAFT and bool(self.return_comment)
+
+    @property
+    def is_in_approval(self) -> bool:
+        return self.status is ContractStatus.IN_APPROVAL
+
+    @property
+    def is_unapproved(self) -> bool:
+        """Draft or in approval: its document carries the 草稿 watermark and has no PDF/A copy
+        for the archive yet."""
+        return self.status in (ContractStatus.DRAFT, ContractStatus.IN_APPROVAL)
+
 
 class ContractLine(db.Model):
     """A line of the subject (标的): product, brand, specification, quantity and price."""

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -135,22 +136,83 @@ def get_contract(user: User, contract_id: int) -> Contract:
     return contract
 
 
-def can_edit_contract(user: User, contract: Contract) -> bool:
-    return contract.status is ContractStatus.DRAFT and can_edit(user, contract.account)
-
-
 def _editable(user: User, contract_id: int) -> Contract:
     contract = get_contract(user, contract_id)
+    if (refusal := _edit_refusal(user, contract)) is not None:
+        raise refusal
+    return contract
+
+
+# --- who may act on a contract ----------------------------------------------------------------
+# Each rule is written once, as the refusal the service raises; `can_*` asks the same rule for
+# the page, which shows only the buttons that would work.
+
+
+def _edit_refusal(user: User, contract: Contract) -> DomainError | None:
     if contract.status is not ContractStatus.DRAFT:
-        raise DomainError(
+        return DomainError(
             _(
                 "Only a draft can be edited; this contract is %(status)s.",
                 status=contract.status.label,
             )
         )
     if not can_edit(user, contract.account):
-        raise Forbidden(_("You may view this contract but not change it."))
-    return contract
+        return Forbidden(_("You may view this contract but not change it."))
+    return None
+
+
+def can_edit_contract(user: User, contract: Contract) -> bool:
+    """Only a draft is edited, and only by the account's team."""
+    return _edit_refusal(user, contract) is None
+
+
+def can_submit(user: User, contract: Contract) -> bool:
+    """Whoever may edit the draft submits it; whether it is complete is told on submitting
+    (`submission_problems`)."""
+    return can_edit_contract(user, contract)
+
+
+def _withdraw_refusal(user: User, contract: Contract) -> DomainError | None:
+    if contract.status is not ContractStatus.IN_APPROVAL:
+        return DomainError(_("Only a contract in approval can be withdrawn."))
+    if not can_edit(user, contract.account):
+        return Forbidden(_("Only the account team can withdraw the contract."))
+    return None
+
+
+def can_withdraw(user: User, contract: Contract) -> bool:
+    """The account's team takes a contract in approval back to draft."""
+    return _withdraw_refusal(user, contract) is None
+
+
+def _archive_refusal(user: User, contract: Contract) -> DomainError | None:
+    if user.role is not Role.CUSTODIAN:
+        return Forbidden(_("Only the contract custodian archives signed contracts."))
+    if contract.status is not ContractStatus.APPROVED:
+        return DomainError(_("Only an approved contract can be archived as signed."))
+    return None
+
+
+def can_archive(user: User, contract: Contract) -> bool:
+    """The custodian archives the signed scan of an approved contract (seed 004: 合同必须由专人
+    保管)."""
+    return _archive_refusal(user, contract) is None
+
+
+def _terminate_refusal(user: User, contract: Contract) -> DomainError | None:
+    allowed = user.role is Role.CUSTODIAN or (
+        user.role is Role.DEPARTMENT_HEAD and user.department_id == contract.department_id
+    )
+    if not allowed:
+        return Forbidden(_("Only the department head or the custodian terminates contracts."))
+    if contract.status is not ContractStatus.SIGNED:
+        return DomainError(_("Only a signed contract can be terminated."))
+    return None
+
+
+def can_terminate(user: User, contract: Contract) -> bool:
+    """A signed contract is terminated by the custodian or the head of its department."""
+    return _terminate_refusal(user, contract) is None
 
 
 # --- lifecycle as people see it ---------------------------------------------------------------
@@ -162,7 +224,7 @@ def lifecycle(
     today = today or local_today()
     status = contract.status
     if status is ContractStatus.DRAFT:
-        return Lifecycle.RETURNED if contract.return_comment else Lifecycle.DRAFT
+        return Lifecycle.RETURNED if contract.is_returned else Lifecycle.DRAFT
     if status is ContractStatus.SIGNED and contract.effective_on and contract.expires_on:
         if contract.expires_on < today:
             return Lifecycle.EXPIRED
@@ -172,6 +234,12 @@ def lifecycle(
                 return Lifecycle.EXPIRING
             return Lifecycle.IN_FORCE
     return Lifecycle(status.value)
+
+
+def stages_of(contracts) -> dict[int, Lifecycle]:
+    """Each contract's stage by id, judged against one today and one window (a list page)."""
+    today, window = local_today(), expiry_window()
+    return {c.id: lifecycle(c, today, window) for c in contracts}
 
 
 def lifecycle_clause(stage: Lifecycle, today: date, window: int) -> sa.ColumnElement[bool]:
@@ -656,11 +724,10 @@ def submit(user: User, contract_id: int) -> Contract:
 
 
 def withdraw(user: User, contract_id: int) -> Contract:
+    """In approval → draft (`can_withdraw`); the approval request is withdrawn with it."""
     contract = get_contract(user, contract_id)
-    if contract.status is not ContractStatus.IN_APPROVAL:
-        raise DomainError(_("Only a contract in approval can be withdrawn."))
-    if not can_edit(user, contract.account):
-        raise Forbidden(_("Only the account team can withdraw the contract."))
+    if (refusal := _withdraw_refusal(user, contract)) is not None:
+        raise refusal
     _transition(contract, user, ContractStatus.DRAFT, "withdraw", commit=False)
     contract_withdrawn.send(contract, user=user)  # withdraws the approval request
     return _commit(contract)
@@ -708,10 +775,8 @@ def archive_signed(user: User, contract_id: int, filename: str, data: bytes) -> 
     """The custodian archives the signed scan (PDF, JPEG or PNG, checked by content, at most
     10 MB); the contract becomes signed (seed 004: 合同必须由专人保管)."""
     contract = get_contract(user, contract_id)
-    if user.role is not Role.CUSTODIAN:
-        raise Forbidden(_("Only the contract custodian archives signed contracts."))
-    if contract.status is not ContractStatus.APPROVED:
-        raise DomainError(_("Only an approved contract can be archived as signed."))
+    if (refusal := _archive_refusal(user, contract)) is not None:
+        raise refusal
     if not data:
         raise ValidationFailed({"scan": _("Choose the scan of the signed contract.")})
     if len(data) > SCAN_MAX_BYTES:
@@ -734,14 +799,10 @@ def archive_signed(user: User, contract_id: int, filename: str, data: bytes) -> 
 
 
 def terminate(user: User, contract_id: int, reason: str) -> Contract:
+    """Signed → terminated, with the reason (`can_terminate`)."""
     contract = get_contract(user, contract_id)
-    allowed = user.role is Role.CUSTODIAN or (
-        user.role is Role.DEPARTMENT_HEAD and user.department_id == contract.department_id
-    )
-    if not allowed:
-        raise Forbidden(_("Only the department head or the custodian terminates contracts."))
-    if contract.status is not ContractStatus.SIGNED:
-        raise DomainError(_("Only a signed contract can be terminated."))
+    if (refusal := _terminate_refusal(user, contract)) is not None:
+        raise refusal
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": _("Give the reason for terminating.")})
@@ -767,6 +828,31 @@ def events(contract: Contract) -> list[ContractEvent]:
             .order_by(ContractEvent.id)
         )
     )
+
+
+# --- the contract page's link to its approval request -----------------------------------------
+
+
+class ApprovalLink(NamedTuple):
+    url: str
+    label: str  # the request's number
+    status: str  # the request's status, in the reader's language
+
+
+_APPROVAL_LOOKUP = "keydesk.contract_approval_lookup"
+
+
+def register_approval_lookup(app, lookup) -> None:
+    """The approvals area (above this one) tells the contract page where its request is:
+    lookup(contract) -> ApprovalLink | None. Called from that area's init_app."""
+    app.extensions[_APPROVAL_LOOKUP] = lookup
+
+
+def approval_link_for(contract: Contract) -> ApprovalLink | None:
+    """The contract's latest approval request as its page links to it; None when it has none
+    (or no approvals area is installed)."""
+    lookup = current_app.extensions.get(_APPROVAL_LOOKUP)
+    return lookup(contract) if lookup is not None else None
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts import lines as line_rules
 from webapp.contracts import service
 from webapp.contracts.forms import (
+    CLAUSE_FIELDS,
     PARTY_LABELS,
     ArchiveForm,
     CompanyForm,
@@ -24,7 +25,7 @@ from webapp.contracts.forms import (
     StandardClauseForm,
     TerminateForm,
 )
-from webapp.contracts.models import EVENT_LABELS, ClauseKey, ContractStatus, Lifecycle
+from webapp.contracts.models import EVENT_LABELS, ClauseKey, Lifecycle
 
 bp = Blueprint("contracts", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -46,7 +47,7 @@ def index():
         query=query,
         stages=Lifecycle,
         owners=accounts.owner_choices(current_user),
-        lifecycle=service.lifecycle,
+        stage_of=service.stages_of(page.items),
         expiring=service.expiring_for(current_user),
         window=service.expiry_window(),
     )
@@ -61,7 +62,7 @@ def account_contracts(account_id: int):
     context = dict(
         account=account,
         page=page,
-        lifecycle=service.lifecycle,
+        stage_of=service.stages_of(page.items),
         can_edit=accounts.can_edit(current_user, account),
         available=service.available_credit(account),
     )
@@ -136,6 +137,7 @@ def _render_editor(account, contract, form, rows, status=200, conflict=None, pro
         **line_rules.editor_context(LINE_EDITOR, rows, tax_rate=rate),
         party_labels=PARTY_LABELS,
         clause_keys=list(ClauseKey),
+        clause_fields=CLAUSE_FIELDS,
         conflict=conflict,
         problems=problems or {},
         status=status,
@@ -243,19 +245,12 @@ def detail(contract_id: int):
         events=service.events(contract),
         scan=service.latest_scan(contract),
         party_labels=PARTY_LABELS,
+        approval=service.approval_link_for(contract),
         can_edit=service.can_edit_contract(current_user, contract),
-        can_withdraw=contract.status is ContractStatus.IN_APPROVAL
-        and accounts.can_edit(current_user, contract.account),
-        can_archive=current_user.role is Role.CUSTODIAN
-        and contract.status is ContractStatus.APPROVED,
-        can_terminate=contract.status is ContractStatus.SIGNED
-        and (
-            current_user.role is Role.CUSTODIAN
-            or (
-                current_user.role is Role.DEPARTMENT_HEAD
-                and current_user.department_id == contract.department_id
-            )
-        ),
+        can_submit=service.can_submit(current_user, contract),
+        can_withdraw=service.can_withdraw(current_user, contract),
+        can_archive=service.can_archive(current_user, contract),
+        can_terminate=service.can_terminate(current_user, contract),
         available=service.available_credit(contract.account, contract.id),
         archive_form=ArchiveForm(),
         terminate_form=TerminateForm(),

@@ -79,23 +79,14 @@ def report_context(report: Report) -> dict:
     account = report.account
     manager, head = service.signatories(account)
     with force_locale("zh_CN"):
-        criteria = [
-            {
-                "label": service.criterion_label(key),
-                "weight": item.settings[f"weight_{key}"],
-                "score": item.score.criteria[key],
-            }
-            for key in scoring.CRITERIA
-        ]
+        criteria = service.criterion_rows(item)
         roles = [
             {"label": BuyingRole(r.role).label, "contacts": "、".join(r.contacts)}
             for r in item.roles
         ]
         support = [{**task, "kind": SupportKind(task["kind"]).label} for task in item.support]
         complaints = [{**c, "status": ComplaintStatus(c["status"]).label} for c in item.complaints]
-        action = service.action_label(item.action)
-        action_text = service.action_text(item)
-        needs = [service.need_text(need, item) for need in item.needs]
+        advice = service.advice(item)
         credit_grade = account.credit_grade.label
         kind_label = account.kind.label
         stage_label = account.stage.label
@@ -118,9 +109,9 @@ def report_context(report: Report) -> dict:
         "roles": roles,
         "support": support,
         "complaints": complaints,
-        "action": action,
-        "action_text": action_text,
-        "needs": needs,
+        "action": advice.action,
+        "action_text": advice.text,
+        "needs": advice.needs,
         "credit_grade": credit_grade,
         "suggested_grade": suggested_grade,
         "achievement": percent(item.achievement),

@@ -533,3 +533,38 @@ CRITERION_LABELS = {
 
 def criterion_label(key: str) -> str:
     return str(CRITERION_LABELS[key])
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    label: str
+    weight: int  # percent
+    score: Decimal | int | None  # None: not judged for want of data
+
+
+def criterion_rows(item: Evaluation) -> list[CriterionRow]:
+    """Each criterion with its weight and score, in the order of the report (tab and report)."""
+    return [
+        CriterionRow(
+            label=criterion_label(key),
+            weight=item.settings[f"weight_{key}"],
+            score=item.score.criteria[key],
+        )
+        for key in scoring.CRITERIA
+    ]
+
+
+@dataclass(frozen=True)
+class Advice:
+    action: str  # Upgrade / Keep / Downgrade, in the reader's language
+    text: str  # what to do about the credit grade and limit
+    needs: list[str]  # what to develop, one sentence each
+
+
+def advice(item: Evaluation) -> Advice:
+    """The recommendation in words (tab and report)."""
+    return Advice(
+        action=action_label(item.action),
+        text=action_text(item),
+        needs=[need_text(need, item) for need in item.needs],
+    )

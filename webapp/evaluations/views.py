@@ -61,8 +61,8 @@ def account_evaluation(account_id: int):
         errors=errors,
         chart=_chart_data_uri(item),
         signed=service.is_signed(account),
-        service=service,
-        criteria=scoring.CRITERIA,
+        criteria=service.criterion_rows(item),
+        advice=service.advice(item),
         status=status,
     )
     if wants_fragment():

@@ -264,6 +264,10 @@ def _mail(outgoing: list[Outgoing]) -> None:
     mail.send(messages)
 
 
+# The mail's button colour per decision (inline: mail clients ignore style sheets).
+BUTTON_COLOURS = {"approve": "#15803d", "reject": "#b91c1c", "return": "#52606d"}
+
+
 def _message(item: Outgoing, actions, expires_at):
     labels = {
         "approve": _("Approve"),
@@ -275,7 +279,7 @@ def _message(item: Outgoing, actions, expires_at):
         title=item.title,
         body=item.body,
         facts=item.facts,
-        actions=[(labels[d], url, d) for d, url in actions],
+        actions=[(labels[d], url, BUTTON_COLOURS[d]) for d, url in actions],
         expires=local_datetime(expires_at) if expires_at else None,
         open_url=absolute(item.link),
     )

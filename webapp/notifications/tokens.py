@@ -64,6 +64,19 @@ class Link:
     changed: bool  # the request changed after the mail was sent
     new_events: int  # trail entries added after the mail was sent
 
+    @property
+    def is_open(self) -> bool:
+        """Still usable: not used, not expired, and the step still waits."""
+        return self.state is LinkState.OPEN
+
+    @property
+    def approves(self) -> bool:
+        return self.token.decision == "approve"
+
+    @property
+    def rejects(self) -> bool:
+        return self.token.decision == "reject"
+
 
 def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
@@ -158,7 +171,7 @@ def use(raw: str, comment: str | None) -> ApprovalRequest:
     Raises LinkGone (used, expired, decided), NotFound (unknown token), and whatever
     `approvals.service.decide` raises (ValidationFailed for a missing reason, Forbidden)."""
     link = load(raw)
-    if link.state is not LinkState.OPEN:
+    if not link.is_open:
         raise LinkGone(link.message or "", link.state)
     token = link.token
     now = utcnow()

@@ -74,7 +74,7 @@ def confirm(token: str):
     link = tokens.load(token)  # an unknown token is a plain 404
     form = ConfirmForm()
     status, problem = 200, None
-    if request.method == "POST" and link.state is tokens.LinkState.OPEN:
+    if request.method == "POST" and link.is_open:
         if not form.validate_on_submit():
             status = 422
         else:
@@ -91,7 +91,7 @@ def confirm(token: str):
                 return _private(
                     render_page("notifications/confirm_done.html", item=item, link=link)
                 )
-    if link.state is not tokens.LinkState.OPEN:
+    if not link.is_open:
         status = GONE_STATUS[link.state]
     return _private(
         render_page(

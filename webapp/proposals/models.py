@@ -157,3 +157,8 @@ class ProposalLinkOpen(db.Model):
     user_agent: Mapped[str | None] = mapped_column(sa.String(300))
 
     link: Mapped[ProposalLink] = relationship(back_populates="opens")
+
+    @property
+    def is_download(self) -> bool:
+        """The client downloaded the PDF (otherwise they viewed the page)."""
+        return self.kind == "download"

@@ -8,6 +8,7 @@ DOMAIN.md "Generated documents" (合作方案书) and "Who uses it" (the client 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -487,6 +488,35 @@ def link_state(link: ProposalLink, now: datetime | None = None) -> str:
     if link.expires_at <= now:
         return "expired"
     return "active"
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """A client link as the proposal page lists it."""
+
+    link: ProposalLink
+    state: str  # active | expired | revoked (`link_state`)
+    url: str | None  # an active link's address, for its team to copy (and to revoke it)
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == "active"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.state == "expired"
+
+
+def link_rows(
+    links: list[ProposalLink], can_edit: bool, public_url: Callable[[ProposalLink], str]
+) -> list[LinkRow]:
+    """Each link with its state; the address only while it is active, and only to the team."""
+    rows = []
+    for link in links:
+        state = link_state(link)
+        shared = state == "active" and can_edit
+        rows.append(LinkRow(link, state, public_url(link) if shared else None))
+    return rows
 
 
 def links_of(proposal: Proposal) -> list[ProposalLink]:

@@ -173,13 +173,12 @@ def lines():
 
 def _links_context(proposal, link_form=None, created=None):
     links = service.links_of(proposal)
+    can_edit = service.can_edit_proposal(current_user, proposal)
     return dict(
         proposal=proposal,
-        links=links,
+        links=service.link_rows(links, can_edit, delivery.public_url),
         opens=sorted((o for link in links for o in link.opens), key=lambda o: o.id, reverse=True),
-        link_state=service.link_state,
-        link_url=delivery.public_url,
-        can_edit=service.can_edit_proposal(current_user, proposal),
+        can_edit=can_edit,
         link_form=link_form or LinkForm(formdata=None),
         revoke_form=RevokeForm(formdata=None),
         problems=service.send_problems(proposal),

@@ -188,6 +188,19 @@ class ImportBatch(db.Model):
     def running(self) -> bool:
         return self.status in (BatchStatus.QUEUED, BatchStatus.CHECKING, BatchStatus.IMPORTING)
 
+    @property
+    def is_failed(self) -> bool:
+        return self.status is BatchStatus.FAILED
+
+    @property
+    def is_checked(self) -> bool:
+        """The dry run is done and nothing is written yet: the import waits for a confirm."""
+        return self.status is BatchStatus.CHECKED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status is BatchStatus.DONE
+
 
 class ImportRow(db.Model):
     """The fate of one row of a batch: its outcome, the account it matched, and for a bad row
@@ -203,3 +216,7 @@ class ImportRow(db.Model):
     account_id: Mapped[int | None] = mapped_column()
     problems: Mapped[list | None] = mapped_column(sa.JSON)  # [[column, reason], …]
     cells: Mapped[list | None] = mapped_column(sa.JSON)  # the original cells of a bad row
+
+    @property
+    def is_bad(self) -> bool:
+        return self.outcome is RowOutcome.BAD

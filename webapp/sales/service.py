@@ -172,17 +172,43 @@ def recent_batches(user: User, limit: int = 20) -> list[ImportBatch]:
     return list(db.session.scalars(stmt))
 
 
+@dataclass(frozen=True)
+class RowsPage:
+    """One page of a batch's rows, with the figures of its pager."""
+
+    rows: list[tuple[ImportRow, str]]  # each row with its problems in words
+    total: int  # rows of the batch (of the chosen outcome)
+    first: int  # numbers of the first and last row shown, counting from 1
+    last: int
+    previous: int | None  # page numbers to link to, None at either end
+    next: int | None
+
+    @property
+    def is_partial(self) -> bool:
+        """Not every row fits on the page (the pager is shown)."""
+        return self.total > len(self.rows)
+
+
 def batch_rows(
     batch: ImportBatch, outcome: RowOutcome | None, page: int, per_page: int = 100
-) -> tuple[list[ImportRow], int]:
+) -> RowsPage:
+    """Page `page` (from 1) of the batch's rows, of one outcome or all."""
     stmt = sa.select(ImportRow).where(ImportRow.batch_id == batch.id)
     if outcome is not None:
         stmt = stmt.where(ImportRow.outcome == outcome)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(
-        stmt.order_by(ImportRow.row_number).offset((page - 1) * per_page).limit(per_page)
+    skipped = (page - 1) * per_page
+    rows = list(
+        db.session.scalars(stmt.order_by(ImportRow.row_number).offset(skipped).limit(per_page))
     )
-    return list(rows), total
+    return RowsPage(
+        rows=[(row, problem_text(row.problems)) for row in rows],
+        total=total,
+        first=skipped + 1,
+        last=skipped + len(rows),
+        previous=page - 1 if page > 1 else None,
+        next=page + 1 if page * per_page < total else None,
+    )
 
 
 def bad_rows_csv(batch: ImportBatch) -> bytes:

@@ -113,18 +113,14 @@ def batch(batch_id: int):
     raw = request.args.get("outcome", "")
     outcome = RowOutcome(raw) if raw in {o.value for o in RowOutcome} else None
     page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = service.batch_rows(found, outcome, page)
     return render_page(
         "sales/batch.html",
         block="batch_status",
         batch=found,
-        rows=rows,
-        total=total,
-        page=page,
+        rows=service.batch_rows(found, outcome, page),
+        failure=service.failure_text(found) if found.message or found.is_failed else None,
         outcome=outcome,
         outcomes=list(RowOutcome),
-        problem_text=service.problem_text,
-        failure_text=service.failure_text,
     )
 
 
@@ -138,7 +134,7 @@ def confirm(batch_id: int):
     else:
         _work_on(batch_id, found.size)
         db.session.refresh(found)
-        if found.status.value == "done":
+        if found.is_done:
             flash(_("Imported %(count)s rows.", count=found.good_rows), "success")
     return redirect(url_for("sales.batch", batch_id=batch_id), code=303)
 

@@ -126,6 +126,11 @@ class EarlyWarning(db.Model):
     def is_open(self) -> bool:
         return self.status in (WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED)
 
+    @property
+    def is_unacknowledged(self) -> bool:
+        """Raised and nobody has said "I am on it" yet."""
+        return self.status is WarningStatus.OPEN
+
 
 class MajorEvent(db.Model):
     """A major event at the client (被盗、车祸、分家、重病…) reported by a salesperson."""

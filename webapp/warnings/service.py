@@ -377,6 +377,24 @@ def who_must_act(warning: EarlyWarning) -> str:
     return "—"
 
 
+@dataclass(frozen=True)
+class WarningRow:
+    """A warning as its row (home page, account tab) shows it to one reader."""
+
+    warning: EarlyWarning
+    description: str  # the figures in words (`describe`)
+    who_must_act: str
+    can_handle: bool  # the reader may acknowledge or resolve it (`can_handle`)
+
+
+def warning_row(user: User, warning: EarlyWarning) -> WarningRow:
+    return WarningRow(warning, describe(warning), who_must_act(warning), can_handle(user, warning))
+
+
+def warning_rows(user: User, warnings: list[EarlyWarning]) -> list[WarningRow]:
+    return [warning_row(user, warning) for warning in warnings]
+
+
 # --- major events -----------------------------------------------------------------------------
 
 

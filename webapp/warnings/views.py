@@ -20,22 +20,12 @@ editors = roles_required(*ACCOUNT_EDITORS)
 admins = roles_required(Role.ADMIN)
 
 
-@bp.app_context_processor
-def warning_helpers():
-    """The warning row (home page, account tab) reads these wherever it is included."""
-    return dict(
-        describe_warning=service.describe,
-        warning_assignee=service.who_must_act,
-        can_handle_warning=lambda w: service.can_handle(current_user, w),
-    )
-
-
 def _account_tab(account_id: int, form: EventForm | None = None, status: int = 200):
     account = accounts.get_account(current_user, account_id)
     can_edit = accounts.can_edit(current_user, account)
     context = dict(
         account=account,
-        items=service.account_warnings(current_user, account),
+        items=service.warning_rows(current_user, service.account_warnings(current_user, account)),
         events=service.account_events(account),
         can_edit=can_edit,
         form=form or (EventForm() if can_edit else None),
@@ -90,11 +80,11 @@ def handle(warning_id: int):
             return render_fragment(
                 "warnings/_row.html",
                 status=422,
-                w=service.get_warning(warning_id),
+                row=service.warning_row(current_user, service.get_warning(warning_id)),
             )
         return redirect(url_for("main.home"), code=303)
     if wants_fragment():
-        return render_fragment("warnings/_row.html", w=warning)
+        return render_fragment("warnings/_row.html", row=service.warning_row(current_user, warning))
     flash(_("Warning updated."), "success")
     return redirect(request.referrer or url_for("main.home"), code=303)
 
