@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 
 from webapp.common import decimals
 from webapp.common.decimals import DecimalRefused, Problem, refusal_message
+from webapp.common.money import amount_in_words
 from webapp.common.types import FEN
-from webapp.contracts.money import amount_in_words
 
 MAX_QUANTITY = Decimal("100000000")  # a hundred million units
 MAX_UNIT_PRICE = Decimal("1000000000")  # a billion yuan
