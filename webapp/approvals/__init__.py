@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     it (inside the contract's transaction)."""
     from webapp.accounts.tabs import register_tab
     from webapp.approvals import documents, service, views
+    from webapp.approvals.signals import request_finished
     from webapp.contracts.service import register_approval_lookup
     from webapp.contracts.signals import contract_submitted, contract_withdrawn
     from webapp.documents.registry import register_document_type
@@ -23,3 +24,4 @@ def init_app(app: Flask) -> None:
     register_approval_lookup(app, service.contract_approval_link)  # contract page → request
     contract_submitted.connect(service.on_contract_submitted)
     contract_withdrawn.connect(service.on_contract_withdrawn)
+    request_finished.connect(service.on_request_finished)  # the contract follows its request

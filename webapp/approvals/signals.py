@@ -1,10 +1,15 @@
-"""What the approval engine announces, after the change is committed, so other areas
-(notifications, e-mail) can react without the engine importing them.
+"""What the approval engine tells other areas, without importing them.
 
+Announced after the change is committed (queued with `webapp.common.events.after_commit`), for
+notifications and e-mail:
 - `step_opened(request, step=...)`: a step became current: on filing, after the previous step
   approved, after a resubmission, after a reassignment. Its approvers should hear of it.
 - `request_closed(request, status=..., actor=...)`: the request was approved, rejected, returned
   for revision or withdrawn. The applicant should hear of it.
+
+Sent inside the deciding transaction, for work that must stand or fall with the decision:
+- `request_finished(request, status=..., actor=..., comment=...)`: the request reached its
+  outcome; a contract request's contract follows it (service/contract_link.py).
 """
 
 from __future__ import annotations
@@ -15,3 +20,4 @@ _signals = Namespace()
 
 step_opened = _signals.signal("approvals.step-opened")
 request_closed = _signals.signal("approvals.request-closed")
+request_finished = _signals.signal("approvals.request-finished")

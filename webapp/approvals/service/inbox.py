@@ -1,0 +1,205 @@
+"""Who may act on a step (themselves or as someone's deputy) and the inbox queries: waiting for
+me, filed by me, decided by me, and overdue below me."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from webapp.approvals.models import (
+    ApprovalRequest,
+    ApprovalStep,
+    Delegation,
+    RequestStatus,
+    RequestType,
+    StepStatus,
+)
+from webapp.approvals.workflow import DEPARTMENT_ROLES
+from webapp.auth.models import Role, User
+from webapp.common.timeutil import local_today, utcnow
+from webapp.extensions import db
+
+
+def principals(user: User, today: date | None = None) -> list[User]:
+    """The user and everyone who named them deputy for today."""
+    today = today or local_today()
+    absent = db.session.scalars(
+        sa.select(User)
+        .join(Delegation, Delegation.user_id == User.id)
+        .where(
+            Delegation.deputy_id == user.id,
+            Delegation.starts_on <= today,
+            Delegation.ends_on >= today,
+            User.active.is_(True),
+        )
+    )
+    return [user, *absent]
+
+
+def _fits(step: ApprovalStep, person: User) -> bool:
+    if step.assignee_id is not None:
+        return step.assignee_id == person.id
+    if person.role is not step.role:
+        return False
+    return step.department_id is None or step.department_id == person.department_id
+
+
+def acting_as(user: User, request: ApprovalRequest, step: ApprovalStep) -> User | None:
+    """Whom `user` would decide `step` for (themselves or someone they deputise), or None.
+    Nobody decides a request they filed, not even as someone's deputy."""
+    if request.applicant_id == user.id or not step.current:
+        return None
+    if step.status is not StepStatus.WAITING or request.status is not RequestStatus.PENDING:
+        return None
+    for person in principals(user):
+        if person.id != request.applicant_id and _fits(step, person):
+            return person
+    return None
+
+
+def approvers_of(step: ApprovalStep) -> list[User]:
+    """Everyone who may decide `step` now: its assignee, or the active users of its role (and
+    department), plus whoever they named deputy for today. The applicant is never one."""
+    request = step.request
+    if step.assignee_id is not None:
+        people = [step.assignee] if step.assignee and step.assignee.active else []
+    else:
+        stmt = sa.select(User).where(User.role == step.role, User.active.is_(True))
+        if step.department_id is not None:
+            stmt = stmt.where(User.department_id == step.department_id)
+        people = list(db.session.scalars(stmt))
+    today = local_today()
+    if people:
+        deputies = db.session.scalars(
+            sa.select(User)
+            .join(Delegation, Delegation.deputy_id == User.id)
+            .where(
+                Delegation.user_id.in_([p.id for p in people]),
+                Delegation.starts_on <= today,
+                Delegation.ends_on >= today,
+                User.active.is_(True),
+            )
+        )
+        people += [d for d in deputies if d not in people]
+    return [p for p in people if p.id != request.applicant_id]
+
+
+def inbox_clause(user: User) -> sa.ColumnElement[bool]:
+    """Current steps waiting for `user` or for someone they deputise.
+
+    Built as a union of one index search per way a step can be someone's (assigned to them,
+    or their role's and department's), because SQLite answers an OR of the two with a scan of
+    every waiting step."""
+    open_step = sa.and_(ApprovalStep.status == StepStatus.WAITING, ApprovalStep.current.is_(True))
+    parts = []
+    for person in principals(user):
+        parts.append(
+            sa.select(ApprovalStep.id).where(open_step, ApprovalStep.assignee_id == person.id)
+        )
+        by_role = sa.select(ApprovalStep.id).where(
+            open_step, ApprovalStep.role == person.role, ApprovalStep.assignee_id.is_(None)
+        )
+        if person.role in DEPARTMENT_ROLES:
+            by_role = by_role.where(ApprovalStep.department_id == person.department_id)
+        parts.append(by_role)
+    return sa.and_(
+        ApprovalStep.id.in_(sa.union_all(*parts)),
+        ApprovalRequest.applicant_id != user.id,
+    )
+
+
+def waiting_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ApprovalStep)
+        .join(ApprovalRequest, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(inbox_clause(user))
+    )
+
+
+def waiting_for(
+    user: User, type_: RequestType | None = None, limit: int = 200, overdue_only: bool = False
+):
+    stmt = (
+        sa.select(ApprovalRequest, ApprovalStep)
+        .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(inbox_clause(user))
+        .options(joinedload(ApprovalRequest.account), joinedload(ApprovalRequest.applicant))
+        .order_by(ApprovalStep.due_at.nulls_last(), ApprovalRequest.filed_at)
+        .limit(limit)
+    )
+    if type_ is not None:
+        stmt = stmt.where(ApprovalRequest.type == type_)
+    if overdue_only:
+        stmt = stmt.where(ApprovalStep.due_at < utcnow())
+    return db.session.execute(stmt).all()
+
+
+def inbox_rows(
+    user: User,
+    box: str,
+    type_: RequestType | None = None,
+    limit: int = 100,
+    overdue_only: bool = False,
+):
+    """(request, step) pairs of one inbox box: waiting for me, filed by me, decided by me."""
+    if box == "waiting":
+        return waiting_for(user, type_, limit, overdue_only)
+    if box == "filed":
+        mine = ApprovalRequest.applicant_id == user.id
+    else:
+        decided = sa.select(ApprovalStep.request_id).where(ApprovalStep.decided_by_id == user.id)
+        mine = ApprovalRequest.id.in_(decided)
+    # the newest `limit` ids first (by index), then their current steps: SQLite would otherwise
+    # walk every request in date order to the join
+    newest = sa.select(ApprovalRequest.id).where(mine)
+    if type_ is not None:
+        newest = newest.where(ApprovalRequest.type == type_)
+    newest = newest.order_by(ApprovalRequest.filed_at.desc()).limit(limit)
+    stmt = (
+        sa.select(ApprovalRequest, ApprovalStep)
+        .outerjoin(
+            ApprovalStep,
+            sa.and_(ApprovalStep.request_id == ApprovalRequest.id, ApprovalStep.current.is_(True)),
+        )
+        .where(ApprovalRequest.id.in_(newest))
+        .options(joinedload(ApprovalRequest.account), joinedload(ApprovalRequest.applicant))
+        .order_by(ApprovalRequest.filed_at.desc())
+    )
+    if overdue_only:
+        stmt = stmt.where(ApprovalStep.due_at < utcnow())
+    return db.session.execute(stmt).all()
+
+
+# Whose overdue steps a superior is shown (DOMAIN.md: overdue steps are flagged to the
+# approver and to their superior): the head watches the department's supervisor and the
+# finance co-signature of the department's requests; the executive watches the heads.
+SUPERIOR_OF = {
+    Role.DEPARTMENT_HEAD: (Role.SUPERVISOR, Role.FINANCE),
+    Role.EXECUTIVE: (Role.DEPARTMENT_HEAD,),
+}
+
+
+def overdue_below(user: User, limit: int = 100):
+    """(request, step) pairs whose current step is overdue at someone `user` is superior to."""
+    watched = SUPERIOR_OF.get(user.role)
+    if not watched:
+        return []
+    stmt = (
+        sa.select(ApprovalRequest, ApprovalStep)
+        .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(
+            ApprovalStep.status == StepStatus.WAITING,
+            ApprovalStep.current.is_(True),
+            ApprovalStep.role.in_(watched),
+            ApprovalStep.due_at < utcnow(),
+        )
+        .options(joinedload(ApprovalRequest.account), joinedload(ApprovalRequest.applicant))
+        .order_by(ApprovalStep.due_at)
+        .limit(limit)
+    )
+    if user.role in DEPARTMENT_ROLES:
+        stmt = stmt.where(ApprovalRequest.department_id == user.department_id)
+    return db.session.execute(stmt).all()
