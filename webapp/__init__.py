@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
 
     db.init_app(app)
-    database.init_app(app)  # SQLite pragmas on this app's engines
+    database.init_app(app, db)  # SQLite pragmas on this app's engines
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

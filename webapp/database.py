@@ -58,10 +58,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
-def init_app(app: Flask) -> None:
-    """Apply the SQLite settings to this app's engines (after `db.init_app`)."""
-    from webapp.extensions import db
-
+def init_app(app: Flask, db) -> None:
+    """Apply the SQLite settings to this app's engines (after `db.init_app(app)`)."""
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite" and not event.contains(
