@@ -2,8 +2,9 @@
 Debian's headless Chromium through Playwright.
 
 Each test gets its own server over a fresh database seeded with a small known world, so a
-journey that adds a contact cannot change what the next journey sees. Like the rest of the
-suite, the journeys run on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set. The
+journey that adds a contact cannot change what the next journey sees. The journeys run on
+SQLite: what differs between the databases is covered by the request and unit tests, which run
+on both; KEYDESK_BROWSER_PG=1 (with TEST_DATABASE_URL) runs the journeys on PostgreSQL too. The
 browser is started once per session; every test gets a fresh context (cookies, storage) in zh-CN.
 
 Playwright never downloads a browser here: it drives /usr/bin/chromium (`make test` installs the
@@ -166,7 +167,12 @@ class LiveServer:
         return self.url + path
 
 
-@pytest.fixture(params=BACKENDS)
+BROWSER_BACKENDS = [
+    b for b in BACKENDS if b == "sqlite" or os.environ.get("KEYDESK_BROWSER_PG") == "1"
+]
+
+
+@pytest.fixture(params=BROWSER_BACKENDS)
 def live_server(request, tmp_path):
     """The app over a fresh database (a new SQLite file, or emptied PostgreSQL tables when
     TEST_DATABASE_URL is set), served on 127.0.0.1 at a free port, for one test."""
