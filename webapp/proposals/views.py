@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
-from webapp.accounts.tabs import account_tabs
+from webapp.accounts.tabs import render_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -55,19 +55,12 @@ PUBLIC_HEADERS = {
 @readers
 def account_proposals(account_id: int):
     account = accounts.get_account(current_user, account_id)
-    context = dict(
+    return render_tab(
+        "proposals",
+        "proposals/_account_proposals.html",
         account=account,
         rows=service.list_for_account(current_user, account.id),
         can_edit=accounts.can_edit(current_user, account),
-    )
-    if wants_fragment():
-        return render_fragment("proposals/_account_proposals.html", **context)
-    return render_page(
-        "accounts/detail.html",
-        tabs=account_tabs(),
-        active_tab="proposals",
-        fragment="proposals/_account_proposals.html",
-        **context,
     )
 
 
