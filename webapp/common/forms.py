@@ -38,6 +38,14 @@ def apply_errors(form, error: ValidationFailed) -> None:
             form.form_errors.append(message)
 
 
+def select_stored(form, record, names) -> None:
+    """Select `record`'s stored enum members in the form's select fields, which hold the members'
+    values ("" for none)."""
+    for name in names:
+        value = getattr(record, name)
+        getattr(form, name).data = value.value if value else ""
+
+
 def handle_form(
     form,
     *,

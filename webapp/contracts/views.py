@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
+from webapp.accounts.tabs import render_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from webapp.common.forms import apply_errors
+from webapp.common.forms import apply_errors, select_stored
 from webapp.common.money import amount_in_words
-from webapp.common.rendering import render_fragment, render_page, wants_fragment
+from webapp.common.rendering import render_fragment, render_page
 from webapp.contracts import lines as line_rules
 from webapp.contracts import service
 from webapp.contracts.forms import (
@@ -59,23 +60,14 @@ def account_contracts(account_id: int):
     account = accounts.get_account(current_user, account_id)
     query = service.ContractQuery.from_args(request.args)
     page = service.list_contracts(current_user, query, account_id=account.id, per_page=50)
-    context = dict(
+    return render_tab(
+        "contracts",
+        "contracts/_account_contracts.html",
         account=account,
         page=page,
         stage_of=service.stages_of(page.items),
         can_edit=accounts.can_edit(current_user, account),
         available=service.available_credit(account),
-    )
-    if wants_fragment():
-        return render_fragment("contracts/_account_contracts.html", **context)
-    from webapp.accounts.tabs import account_tabs
-
-    return render_page(
-        "accounts/detail.html",
-        tabs=account_tabs(),
-        active_tab="contracts",
-        fragment="contracts/_account_contracts.html",
-        **context,
     )
 
 
@@ -91,9 +83,7 @@ def _form_for(contract) -> ContractForm:
     if request.method == "POST" and "version" not in request.form:
         form.version.data = ""  # never let the stored version stand in for the form's
     if request.method == "GET" and contract is not None:
-        for name in ("transport", "freight_payer", "dist_level"):
-            value = getattr(contract, name)
-            getattr(form, name).data = value.value if value else ""
+        select_stored(form, contract, ("transport", "freight_payer", "dist_level"))
         for clause in contract.clauses:
             getattr(form, f"clause_{clause.key.value}").data = clause.text
         form.version.data = str(contract.version)
