@@ -12,7 +12,7 @@ from webapp.accounts.tabs import render_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from webapp.common.forms import apply_errors, select_stored
+from webapp.common.forms import apply_errors, handle_form, select_stored
 from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_fragment, render_page
 from webapp.contracts import lines as line_rules
@@ -154,16 +154,14 @@ def new(account_id: int):
     if request.method == "GET":
         return _render_editor(account, None, form, [line_rules.LineInput() for _ in range(3)])
     rows, action = line_rules.posted_lines(request.form)
-    if action != "save" or not form.validate_on_submit():
-        status = 422 if action == "save" else 200
-        return _render_editor(account, None, form, rows, status=status)
-    try:
-        contract = service.create_contract(current_user, account.id, _draft_input(form, rows))
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return _render_editor(account, None, form, rows, status=422)
-    flash(_("Draft %(number)s saved.", number=contract.number), "success")
-    return redirect(url_for("contracts.edit", contract_id=contract.id), code=303)
+    if action != "save":  # a row added or removed: shown again, nothing checked yet
+        return _render_editor(account, None, form, rows)
+    return handle_form(
+        form,
+        save=lambda: service.create_contract(current_user, account.id, _draft_input(form, rows)),
+        saved=_saved,
+        show=lambda status, conflict: _render_editor(account, None, form, rows, status=status),
+    )
 
 
 @bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
@@ -171,38 +169,47 @@ def new(account_id: int):
 def edit(contract_id: int):
     contract = service.get_contract(current_user, contract_id)
     if not service.can_edit_contract(current_user, contract):
-        flash(
-            _(
-                "Only a draft can be edited; this contract is %(status)s.",
-                status=service.lifecycle(contract).label,
-            ),
-            "error",
-        )
-        return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
+        return _not_editable(contract)
     form = _form_for(contract)
     if request.method == "GET":
         rows = [line_rules.LineInput.from_line(line) for line in contract.lines]
         return _render_editor(contract.account, contract, form, rows)
     rows, action = line_rules.posted_lines(request.form)
-    if action not in ("save", "submit"):
+    if action not in ("save", "submit"):  # a row added or removed: nothing checked yet
         return _render_editor(contract.account, contract, form, rows)
-    if not form.validate_on_submit():
-        return _render_editor(contract.account, contract, form, rows, status=422)
+    problems: dict[str, str] = {}
+    return handle_form(
+        form,
+        save=lambda: _save_draft(contract, form, rows, action == "submit", problems),
+        saved=lambda saved: _saved(saved, submitted=action == "submit"),
+        show=lambda **answer: _render_editor(
+            contract.account, contract, form, rows, problems=problems, **answer
+        ),
+    )
+
+
+def _not_editable(contract):
+    status = service.lifecycle(contract).label
+    flash(_("Only a draft can be edited; this contract is %(status)s.", status=status), "error")
+    return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
+
+
+def _save_draft(contract, form: ContractForm, rows, submit: bool, problems: dict):
+    """Save the draft, then submit it if asked. A refusal's problems are kept for the page,
+    and the form takes the stored version: a refused submit has saved the draft already."""
     try:
-        service.save_draft(current_user, contract.id, _draft_input(form, rows), form.version.data)
-        if action == "submit":
-            service.submit(current_user, contract.id)
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        contract = service.get_contract(current_user, contract_id)
-        form.version.data = str(contract.version)
-        return _render_editor(
-            contract.account, contract, form, rows, status=422, problems=error.errors
+        saved = service.save_draft(
+            current_user, contract.id, _draft_input(form, rows), form.version.data
         )
-    except Conflict as conflict:
-        form.version.data = str(conflict.current_version)
-        return _render_editor(contract.account, contract, form, rows, status=409, conflict=conflict)
-    if action == "submit":
+        return service.submit(current_user, contract.id) if submit else saved
+    except ValidationFailed as error:
+        problems.update(error.errors)
+        form.version.data = str(service.get_contract(current_user, contract.id).version)
+        raise
+
+
+def _saved(contract, submitted: bool = False):
+    if submitted:
         flash(_("Contract %(number)s submitted for approval.", number=contract.number), "success")
         return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
     flash(_("Draft %(number)s saved.", number=contract.number), "success")
