@@ -11,8 +11,8 @@ from webapp.accounts import service as accounts
 from webapp.accounts.tabs import render_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
-from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from webapp.common.forms import apply_errors, handle_form, select_stored
+from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from webapp.common.forms import handle_form, select_stored
 from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_fragment, render_page
 from webapp.contracts import lines as line_rules
@@ -21,9 +21,7 @@ from webapp.contracts.forms import (
     CLAUSE_FIELDS,
     PARTY_LABELS,
     ArchiveForm,
-    CompanyForm,
     ContractForm,
-    StandardClauseForm,
     TerminateForm,
 )
 from webapp.contracts.models import EVENT_LABELS, ClauseKey, Lifecycle
@@ -335,77 +333,3 @@ def scan(contract_id: int):
         as_attachment=True,
         download_name=f"{contract.number}-signed.{extension}",
     )
-
-
-# --- administration: standard wording and our company -----------------------------------------
-
-
-@bp.route("/admin/clauses/<key>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def standard_clause(key: str):
-    try:
-        clause_key = ClauseKey(key)
-    except ValueError:
-        return render_page(
-            "errors/error.html",
-            block="error",
-            status=404,
-            code=404,
-            title=_("Not found"),
-            message=_("There is nothing at this address."),
-        )
-    version, text = service.current_standards()[clause_key]
-    form = StandardClauseForm(text=text)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.save_standard_clause(current_user, clause_key, form.text.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        else:
-            flash(_("New version of the standard wording saved."), "success")
-            return redirect(url_for("contracts.standard_clause", key=key), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page(
-        "contracts/standard_clause.html",
-        form=form,
-        key=clause_key,
-        version=version,
-        keys=list(ClauseKey),
-        history=service.standard_history(clause_key),
-        status=status,
-    )
-
-
-@bp.get("/admin/clauses")
-@roles_required(Role.ADMIN)
-def standard_clauses():
-    return redirect(url_for("contracts.standard_clause", key=ClauseKey.QUALITY.value))
-
-
-@bp.route("/admin/company", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def company():
-    profile = service.company_profile()
-    form = CompanyForm(obj=profile)
-    if request.method == "GET" and profile is not None:
-        form.version.data = str(profile.version)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.save_company_profile(current_user, form.data, form.version.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        except Conflict as conflict:
-            form.form_errors.append(conflict.message)
-            form.version.data = str(conflict.current_version)
-            status = 409
-        else:
-            flash(_("Company profile saved."), "success")
-            return redirect(url_for("contracts.company"), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page("contracts/company.html", form=form, status=status)
