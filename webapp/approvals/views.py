@@ -155,7 +155,7 @@ def comment(request_id: int):
         service.add_comment(current_user, request_id, form.comment.data)
         flash(_("Comment added."), "success")
     except ValidationFailed as error:
-        flash("；".join(error.errors.values()), "error")
+        flash(error.message, "error")
     return redirect(url_for("approvals.detail", request_id=request_id), code=303)
 
 
@@ -272,7 +272,7 @@ def bulk_decide():
             current_user, pairs, request.form.get("decision", ""), form.comment.data
         )
     except ValidationFailed as error:
-        flash("；".join(error.errors.values()), "error")
+        flash(error.message, "error")
     else:
         done = [r for _id, r, err in results if r is not None]
         failed = [(rid, err) for rid, r, err in results if r is None]
@@ -343,8 +343,7 @@ def reassign(step_id: int):
     try:
         step = service.reassign(current_user, step_id, request.form.get("user_id", type=int) or 0)
     except (ValidationFailed, service.TooLate) as error:
-        message = getattr(error, "message", None) or "；".join(error.errors.values())
-        flash(message, "error")
+        flash(error.message, "error")
     else:
         flash(
             _(
@@ -364,8 +363,7 @@ def deliver_task(account_id: int, task_id: int):
     try:
         task = service.deliver_task(current_user, task_id, form.note.data)
     except (ValidationFailed, service.AlreadyDecided) as error:
-        message = getattr(error, "message", None) or "；".join(error.errors.values())
-        flash(message, "error")
+        flash(error.message, "error")
     else:
         flash(_("Support task “%(title)s” delivered.", title=task.title), "success")
     return redirect(url_for("accounts.detail", account_id=account_id, tab="requests"), code=303)

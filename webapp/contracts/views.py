@@ -258,9 +258,7 @@ def _act(contract_id: int, action, success: str):
         contract = action()
     except (NotFound, Forbidden):
         raise  # answered 404 / 403 by the error handlers, like every other route
-    except ValidationFailed as error:
-        flash("；".join(error.errors.values()), "error")
-    except DomainError as error:
+    except DomainError as error:  # ValidationFailed too: its message joins its errors
         flash(error.message, "error")
     else:
         flash(success % {"number": contract.number}, "success")
