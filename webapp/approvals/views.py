@@ -167,7 +167,6 @@ def new(account_id: int, kind: str):
     if type_ is None:
         abort(404)
     form = FORMS[type_]()
-
     return handle_form(
         form,
         save=lambda: service.file_request(current_user, account.id, type_, form.data),
