@@ -14,6 +14,7 @@ from flask import g
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
+from tests.helpers import PASSWORD, sign_in
 from webapp import create_app
 from webapp.accounts.models import (
     Account,
@@ -31,7 +32,6 @@ from webapp.accounts.uscc import make_uscc
 from webapp.auth.models import Department, Role, User
 from webapp.extensions import db
 
-PASSWORD = "correct-horse-42"
 # Hashing once with a cheap method keeps hundreds of test users fast; real users get scrypt.
 PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
@@ -136,8 +136,7 @@ class AuthActions:
         self._client = client
 
     def login(self, user: User | str, password: str = PASSWORD):
-        username = user.username if isinstance(user, User) else user
-        return self._client.post("/login", data={"username": username, "password": password})
+        return sign_in(self._client, user, password)
 
     def logout(self):
         return self._client.post("/logout")

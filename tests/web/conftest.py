@@ -1,7 +1,7 @@
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import PASSWORD
+from tests.helpers import sign_in
 from tests.web.world import build_world
 
 
@@ -14,11 +14,11 @@ def world(make_department, make_user, make_account, make_contact):
 def login(app, client):
     """A new client signed in as `user` (English UI unless `lang` says otherwise)."""
 
-    def sign_in(user, lang: str = "en") -> FlaskClient:
+    def client_of(user, lang: str = "en") -> FlaskClient:
         other = app.test_client()
         other.set_cookie("lang", lang)
-        response = other.post("/login", data={"username": user.username, "password": PASSWORD})
+        response = sign_in(other, user)
         assert response.status_code == 303, response.status_code
         return other
 
-    return sign_in
+    return client_of

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from tests.helpers import assert_fragment, assert_full_page, vary
 from tests.web.formdata import account_form, contact_form, field_errors, input_value, visit_form
 from webapp.accounts.models import (
     Account,
@@ -43,25 +44,6 @@ def count(model) -> int:
 def stored_account(account_id: int) -> Account:
     db.session.expire_all()
     return db.session.get(Account, account_id)
-
-
-def vary(response) -> set[str]:
-    return {v.strip() for h in response.headers.get_all("Vary") for v in h.split(",")}
-
-
-def assert_fragment(response, element_id: str) -> str:
-    body = response.get_data(as_text=True)
-    assert "<html" not in body
-    assert f'id="{element_id}"' in body
-    assert "HX-Request" in vary(response)
-    return body
-
-
-def assert_full_page(response, element_id: str) -> str:
-    body = response.get_data(as_text=True)
-    assert body.lstrip().startswith("<!doctype html>")
-    assert f'id="{element_id}"' in body
-    return body
 
 
 # --- list -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 
 import sqlalchemy as sa
 
+from tests.helpers import text
 from webapp.accounts.models import CreditGrade
 from webapp.approvals import service
 from webapp.approvals.models import ApprovalRequest, RequestStatus, RequestType
@@ -20,10 +21,6 @@ def file_support(app, world, **data):
         return service.file_request(
             world.owner, world.account.id, RequestType.SUPPORT, {**SUPPORT, **data}
         )
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def test_manager_files_a_credit_adjustment_from_the_account(world, login):

@@ -16,6 +16,7 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
+from tests.helpers import assert_fragment, text
 from tests.web.contract_data import CLIENT, contract_form, draft_input, line_fields
 from tests.web.formdata import field_errors, input_value
 from webapp.approvals import service as approvals
@@ -68,22 +69,6 @@ def snapshot(contract_id: int) -> tuple:
         count(ContractEvent),
         count(SignedScan),
     )
-
-
-def vary(response) -> set[str]:
-    return {v.strip() for h in response.headers.get_all("Vary") for v in h.split(",")}
-
-
-def assert_fragment(response, element_id: str) -> str:
-    body = response.get_data(as_text=True)
-    assert "<html" not in body
-    assert f'id="{element_id}"' in body
-    assert "HX-Request" in vary(response)
-    return body
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def products(html: str) -> list[str]:

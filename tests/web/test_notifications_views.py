@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.helpers import text
 from webapp.approvals import service as approvals
 from webapp.approvals.models import ApprovalStep, RequestStatus, RequestType, StepStatus
 from webapp.common.timeutil import utcnow
@@ -17,10 +18,6 @@ from webapp.notifications import service, tokens
 from webapp.notifications.models import MailActionToken, Notification
 
 SUPPORT = {"support_kind": "seminar", "content": "举办产品技术研讨会", "amount": "12000"}
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def file_support(app, world):

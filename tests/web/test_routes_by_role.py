@@ -97,11 +97,11 @@ EXPECTED_ROWS = {
     ("contracts.archive", "POST"):           (302, 403,  403, 403, 403, 403, 403, 303, 403),
     ("contracts.terminate", "POST"):         (302, 403,  403, 403, 303, 403, 403, 303, 403),
     ("contracts.scan", "GET"):               (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("contracts.standard_clauses", "GET"):   (302, 403,  403, 403, 403, 403, 403, 403, 302),
-    ("contracts.standard_clause", "GET"):    (302, 403,  403, 403, 403, 403, 403, 403, 200),
-    ("contracts.standard_clause", "POST"):   (302, 403,  403, 403, 403, 403, 403, 403, 422),
-    ("contracts.company", "GET"):            (302, 403,  403, 403, 403, 403, 403, 403, 200),
-    ("contracts.company", "POST"):           (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    ("contract_admin.standard_clauses", "GET"): (302, 403,  403, 403, 403, 403, 403, 403, 302),
+    ("contract_admin.standard_clause", "GET"): (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("contract_admin.standard_clause", "POST"): (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    ("contract_admin.company", "GET"):       (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("contract_admin.company", "POST"):      (302, 403,  403, 403, 403, 403, 403, 403, 422),
     # approvals: a support request filed by the account manager, waiting for the supervisor.
     # An empty decision or comment passes the access check and is refused inside (303).
     ("approvals.inbox", "GET"):              (302, 200,  200, 200, 200, 200, 200, 200, 200),

@@ -17,7 +17,7 @@ from webapp.accounts.tabs import account_tabs, render_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import ValidationFailed
-from webapp.common.forms import handle_form
+from webapp.common.forms import handle_form, select_stored
 from webapp.common.rendering import render_page, wants_fragment
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -45,6 +45,20 @@ def index():
     )
 
 
+# The select fields that show a stored enum member.
+ACCOUNT_SELECTS = (
+    "kind",
+    "relation",
+    "channel",
+    "ownership",
+    "loyalty",
+    "stage",
+    "value_class",
+    "tier",
+)
+CONTACT_SELECTS = ("buying_role", "personality", "decision_style", "stance", "ladder")
+
+
 def _account_form(account=None, **kwargs) -> AccountForm:
     owners = service.owner_choices(current_user)
     # Only supervisors and heads (who choose among several managers) see the owner field.
@@ -53,18 +67,7 @@ def _account_form(account=None, **kwargs) -> AccountForm:
     if request.method == "POST" and "version" not in request.form:
         form.version.data = ""  # never let the stored version stand in for the form's
     if account is not None and request.method == "GET":
-        for name in (
-            "kind",
-            "relation",
-            "channel",
-            "ownership",
-            "loyalty",
-            "stage",
-            "value_class",
-            "tier",
-        ):
-            value = getattr(account, name)
-            getattr(form, name).data = value.value if value else ""
+        select_stored(form, account, ACCOUNT_SELECTS)
         for name in ("man_money", "man_authority", "man_need"):
             getattr(form, name).data = {True: "yes", False: "no"}.get(getattr(account, name), "")
         form.version.data = str(account.version)
@@ -211,9 +214,7 @@ def _contact_form(account, contact=None, **kwargs) -> ContactForm:
     if request.method == "POST" and "version" not in request.form:
         form.version.data = ""
     if contact is not None and request.method == "GET":
-        for name in ("buying_role", "personality", "decision_style", "stance", "ladder"):
-            value = getattr(contact, name)
-            getattr(form, name).data = value.value if value else ""
+        select_stored(form, contact, CONTACT_SELECTS)
         form.reports_to_id.data = str(contact.reports_to_id or "")
         form.version.data = str(contact.version)
     return form

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.accounts import service as accounts
-from webapp.accounts.tabs import account_tabs
+from webapp.accounts.tabs import render_tab
 from webapp.approvals import service
 from webapp.approvals.forms import (
     CommentForm,
@@ -22,7 +22,7 @@ from webapp.approvals.workflow import ACTION_LABELS, EVENT_LABELS
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Forbidden, ValidationFailed
-from webapp.common.forms import apply_errors
+from webapp.common.forms import handle_form
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts.service import arrears_of, available_credit, open_contract_amount
 
@@ -115,29 +115,23 @@ def decide(request_id: int, step_id: int):
     """Decide the current step; from the inbox (htmx) the row is swapped for the outcome and an
     `approvals-changed` event refreshes the badge. Forbidden and unknown steps answer 403/404."""
     form = DecisionForm()
+    decision = request.form.get("decision", "")
     try:
-        item = service.decide(
-            current_user,
-            request_id,
-            step_id,
-            request.form.get("decision", ""),
-            form.comment.data,
-        )
+        item = service.decide(current_user, request_id, step_id, decision, form.comment.data)
     except (ValidationFailed, service.AlreadyDecided) as error:
-        message = (
-            error.message
-            if isinstance(error, service.AlreadyDecided)
-            else "；".join(error.errors.values())
-        )
-        if wants_fragment():
-            return render_fragment("approvals/_decided_row.html", item=None, message=message), 422
-        flash(message, "error")
-        return redirect(url_for("approvals.detail", request_id=request_id), code=303)
+        return _not_decided(request_id, error.message)
     if wants_fragment():
         response = render_fragment("approvals/_decided_row.html", item=item, message=None)
         response.headers["HX-Trigger"] = "approvals-changed"
         return response
     flash(_("%(number)s: decision recorded.", number=item.number), "success")
+    return redirect(url_for("approvals.detail", request_id=request_id), code=303)
+
+
+def _not_decided(request_id: int, message: str):
+    if wants_fragment():
+        return render_fragment("approvals/_decided_row.html", item=None, message=message), 422
+    flash(message, "error")
     return redirect(url_for("approvals.detail", request_id=request_id), code=303)
 
 
@@ -161,7 +155,7 @@ def comment(request_id: int):
         service.add_comment(current_user, request_id, form.comment.data)
         flash(_("Comment added."), "success")
     except ValidationFailed as error:
-        flash("；".join(error.errors.values()), "error")
+        flash(error.message, "error")
     return redirect(url_for("approvals.detail", request_id=request_id), code=303)
 
 
@@ -169,61 +163,52 @@ def comment(request_id: int):
 @editors
 def new(account_id: int, kind: str):
     account = accounts.get_account(current_user, account_id, for_edit=True)
-    try:
-        type_ = RequestType(kind)
-    except ValueError:
-        type_ = None
-    if type_ not in FORMS:
-        return render_page(
-            "errors/error.html",
-            block="error",
-            status=404,
-            code=404,
-            title=_("Not found"),
-            message=_("There is nothing at this address."),
-        )
+    type_ = next((t for t in FORMS if t.value == kind), None)
+    if type_ is None:
+        abort(404)
     form = FORMS[type_]()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            item = service.file_request(current_user, account.id, type_, form.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        else:
-            flash(_("%(number)s filed for approval.", number=item.number), "success")
-            return redirect(url_for("approvals.detail", request_id=item.id), code=303)
-    elif request.method == "POST":
-        status = 422
+    return handle_form(
+        form,
+        save=lambda: service.file_request(current_user, account.id, type_, form.data),
+        saved=lambda item: _to_request(
+            item.id, _("%(number)s filed for approval.", number=item.number)
+        ),
+        show=lambda status, conflict: _request_form_page(form, account, type_, status),
+    )
+
+
+def _request_form_page(form, account, type_: RequestType, status: int, item=None):
+    """The form of a new request, or of a returned one (`item`) being revised."""
     return render_page(
         "approvals/new.html",
         form=form,
         account=account,
         type_=type_,
         is_credit=type_ is RequestType.CREDIT,
+        item=item,
         status=status,
     )
+
+
+def _to_request(request_id: int, message: str | None = None, category: str = "success"):
+    """Back to the request's page (post/redirect/get), saying `message` there."""
+    if message:
+        flash(message, category)
+    return redirect(url_for("approvals.detail", request_id=request_id), code=303)
 
 
 @bp.get("/accounts/<int:account_id>/requests")
 @readers
 def account_requests(account_id: int):
     account = accounts.get_account(current_user, account_id)
-    context = dict(
+    return render_tab(
+        "requests",
+        "approvals/_account_requests.html",
         account=account,
         can_edit=accounts.can_edit(current_user, account),
         items=service.recent_for_account(current_user, account.id, limit=100),
         tasks=service.support_tasks(current_user, account.id),
         deliver_form=DeliverForm(),
-    )
-    if wants_fragment():
-        return render_fragment("approvals/_account_requests.html", **context)
-    return render_page(
-        "accounts/detail.html",
-        tabs=account_tabs(),
-        active_tab="requests",
-        fragment="approvals/_account_requests.html",
-        **context,
     )
 
 
@@ -233,45 +218,36 @@ def resubmit(request_id: int):
     """The applicant revises a returned request and files it again as the next round."""
     item = service.get_request(current_user, request_id)
     if not service.can_resubmit(current_user, item):
-        flash(_("Only the applicant resubmits a returned request."), "error")
-        return redirect(url_for("approvals.detail", request_id=item.id), code=303)
+        return _to_request(item.id, _("Only the applicant resubmits a returned request."), "error")
     if item.type not in FORMS:
-        if item.contract_id:
+        if item.contract_id:  # a contract's request is revised in the contract's editor
             return redirect(url_for("contracts.edit", contract_id=item.contract_id), code=303)
         abort(404)
-    form = FORMS[item.type](obj=item if request.method == "GET" else None)
-    if request.method == "GET" and item.amount is not None and hasattr(form, "amount"):
-        form.amount.data = f"{item.amount:.2f}"
-    if (
-        request.method == "GET"
-        and item.proposed_limit is not None
-        and hasattr(form, "proposed_limit")
-    ):
-        form.proposed_limit.data = f"{item.proposed_limit:.2f}"
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.resubmit(current_user, item.id, form.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        except (service.TooLate, Forbidden) as error:
-            flash(error.message, "error")
-            return redirect(url_for("approvals.detail", request_id=item.id), code=303)
-        else:
-            flash(_("%(number)s resubmitted.", number=item.number), "success")
-            return redirect(url_for("approvals.detail", request_id=item.id), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page(
-        "approvals/new.html",
-        form=form,
-        account=item.account,
-        type_=item.type,
-        is_credit=item.is_credit,
-        item=item,
-        status=status,
-    )
+    form = _revision_form(item)
+    try:
+        return handle_form(
+            form,
+            save=lambda: service.resubmit(current_user, item.id, form.data),
+            saved=lambda _item: _to_request(
+                item.id, _("%(number)s resubmitted.", number=item.number)
+            ),
+            show=lambda status, conflict: _request_form_page(
+                form, item.account, item.type, status, item
+            ),
+        )
+    except (service.TooLate, Forbidden) as error:
+        return _to_request(item.id, error.message, "error")
+
+
+def _revision_form(item):
+    """The request's form; opened (GET), it shows the request as filed, amounts as typed."""
+    if request.method != "GET":
+        return FORMS[item.type]()
+    form = FORMS[item.type](obj=item)
+    for name in ("amount", "proposed_limit"):
+        if getattr(item, name) is not None and hasattr(form, name):
+            getattr(form, name).data = f"{getattr(item, name):.2f}"
+    return form
 
 
 def _selected_pairs(values: list[str]) -> list[tuple[int, int]]:
@@ -295,7 +271,7 @@ def bulk_decide():
             current_user, pairs, request.form.get("decision", ""), form.comment.data
         )
     except ValidationFailed as error:
-        flash("；".join(error.errors.values()), "error")
+        flash(error.message, "error")
     else:
         done = [r for _id, r, err in results if r is not None]
         failed = [(rid, err) for rid, r, err in results if r is None]
@@ -314,26 +290,24 @@ def deputies():
     """An approver names a deputy for a date range; the trail then shows "X for Y"."""
     form = DelegationForm()
     form.deputy_id.choices = [(u.id, label) for u, label in service.deputy_choices(current_user)]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.delegate(
-                current_user, form.deputy_id.data, form.starts_on.data, form.ends_on.data
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        else:
-            flash(_("Deputy named."), "success")
-            return redirect(url_for("approvals.deputies"), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page(
-        "approvals/deputies.html",
-        form=form,
-        delegations=service.my_delegations(current_user),
-        covering=service.delegations_to(current_user),
-        status=status,
+
+    def named(_delegation):
+        flash(_("Deputy named."), "success")
+        return redirect(url_for("approvals.deputies"), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.delegate(
+            current_user, form.deputy_id.data, form.starts_on.data, form.ends_on.data
+        ),
+        saved=named,
+        show=lambda status, conflict: render_page(
+            "approvals/deputies.html",
+            form=form,
+            delegations=service.my_delegations(current_user),
+            covering=service.delegations_to(current_user),
+            status=status,
+        ),
     )
 
 
@@ -368,8 +342,7 @@ def reassign(step_id: int):
     try:
         step = service.reassign(current_user, step_id, request.form.get("user_id", type=int) or 0)
     except (ValidationFailed, service.TooLate) as error:
-        message = getattr(error, "message", None) or "；".join(error.errors.values())
-        flash(message, "error")
+        flash(error.message, "error")
     else:
         flash(
             _(
@@ -389,8 +362,7 @@ def deliver_task(account_id: int, task_id: int):
     try:
         task = service.deliver_task(current_user, task_id, form.note.data)
     except (ValidationFailed, service.AlreadyDecided) as error:
-        message = getattr(error, "message", None) or "；".join(error.errors.values())
-        flash(message, "error")
+        flash(error.message, "error")
     else:
         flash(_("Support task “%(title)s” delivered.", title=task.title), "success")
     return redirect(url_for("accounts.detail", account_id=account_id, tab="requests"), code=303)

@@ -10,8 +10,7 @@ from webapp.auth import service
 from webapp.auth.forms import DepartmentForm, UserForm
 from webapp.auth.models import Role, User
 from webapp.auth.permissions import roles_required
-from webapp.common.errors import Conflict, ValidationFailed
-from webapp.common.forms import apply_errors
+from webapp.common.forms import handle_form
 from webapp.common.rendering import render_page
 from webapp.extensions import db
 
@@ -29,91 +28,83 @@ def users():
 @roles_required(Role.ADMIN)
 def new_user():
     form = UserForm(departments=service.list_departments())
-    status = 200
-    if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors = [_("A new user needs a password.")]
-            status = 422
-        else:
-            try:
-                user = service.create_user(
-                    username=form.username.data,
-                    full_name=form.full_name.data,
-                    role=Role(form.role.data),
-                    password=form.password.data,
-                    department_id=int(form.department_id.data) if form.department_id.data else None,
-                    email=form.email.data,
-                )
-            except ValidationFailed as error:
-                apply_errors(form, error)
-                status = 422
-            else:
-                flash(_("User %(name)s created.", name=user.username), "success")
-                return redirect(url_for("admin.users"), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page("admin/user_form.html", form=form, user=None, status=status)
+    return handle_form(
+        form,
+        save=lambda: service.create_user(
+            username=form.username.data, password=form.password.data, **_profile(form)
+        ),
+        saved=lambda user: _to_users(_("User %(name)s created.", name=user.username)),
+        show=lambda status, conflict: render_page(
+            "admin/user_form.html", form=form, user=None, status=status
+        ),
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
+    form = _user_form(user)
+    return handle_form(
+        form,
+        save=lambda: service.update_user(
+            user.id,
+            **_profile(form),
+            active=form.active.data,
+            password=form.password.data or None,
+            expected_version=form.version.data,
+            actor=current_user,
+        ),
+        saved=lambda _user: _to_users(_("User %(name)s saved.", name=user.username)),
+        show=lambda status, conflict: render_page(
+            "admin/user_form.html", form=form, user=user, status=status
+        ),
+        conflict_on_form=True,
+    )
+
+
+def _user_form(user: User) -> UserForm:
     form = UserForm(obj=user, departments=service.list_departments())
     if request.method == "GET":
         form.role.data = user.role.value
         form.department_id.data = str(user.department_id or "")
         form.version.data = str(user.version)
     form.username.data = user.username  # usernames are permanent: they sign documents
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.update_user(
-                user.id,
-                full_name=form.full_name.data,
-                role=Role(form.role.data),
-                department_id=int(form.department_id.data) if form.department_id.data else None,
-                email=form.email.data,
-                active=form.active.data,
-                password=form.password.data or None,
-                expected_version=form.version.data,
-                actor=current_user,
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        except Conflict as conflict:
-            db.session.rollback()
-            form.form_errors.append(conflict.message)
-            form.version.data = str(conflict.current_version)
-            status = 409
-        else:
-            flash(_("User %(name)s saved.", name=user.username), "success")
-            return redirect(url_for("admin.users"), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page("admin/user_form.html", form=form, user=user, status=status)
+    return form
+
+
+def _profile(form: UserForm) -> dict:
+    """What the form says about a user, as the service takes it."""
+    return dict(
+        full_name=form.full_name.data,
+        role=Role(form.role.data),
+        department_id=int(form.department_id.data) if form.department_id.data else None,
+        email=form.email.data,
+    )
+
+
+def _to_users(message: str):
+    flash(message, "success")
+    return redirect(url_for("admin.users"), code=303)
 
 
 @bp.route("/departments", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def departments():
     form = DepartmentForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.create_department(form.name.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        else:
-            flash(_("Department created."), "success")
-            return redirect(url_for("admin.departments"), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page(
-        "admin/departments.html",
-        form=form,
-        departments=service.list_departments(),
-        status=status,
+
+    def created(_department):
+        flash(_("Department created."), "success")
+        return redirect(url_for("admin.departments"), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.create_department(form.name.data),
+        saved=created,
+        show=lambda status, conflict: render_page(
+            "admin/departments.html",
+            form=form,
+            departments=service.list_departments(),
+            status=status,
+        ),
     )

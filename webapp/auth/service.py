@@ -122,6 +122,8 @@ def create_user(
     department_id: int | None = None,
     email: str | None = None,
 ) -> User:
+    if not password:
+        raise ValidationFailed({"password": _("A new user needs a password.")})
     username = username.strip()
     _validate_user(username, role, department_id)
     if len(password) < MIN_PASSWORD:

@@ -29,30 +29,34 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm(next=request.args.get("next", ""))
-    status = 200
+    status = 400 if request.method == "POST" else 200  # a form without its fields
     if form.validate_on_submit():
-        cfg = current_app.config
-        try:
-            user = service.authenticate(
-                form.username.data,
-                form.password.data,
-                max_failures=cfg["LOGIN_MAX_FAILURES"],
-                window_minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"],
-                lock_minutes=cfg["LOGIN_LOCK_MINUTES"],
-            )
-        except service.LoginLocked as locked:
-            form.form_errors.append(locked.message)
-            status = 429
-        else:
-            if user is None:
-                form.form_errors.append(_("Wrong username or password."))
-                status = 401
-            else:
-                login_user(user)
-                return redirect(_safe_next(form.next.data), code=303)
-    elif request.method == "POST":
-        status = 400
+        user, status = _check_password(form)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(form.next.data), code=303)
     return render_page("auth/login.html", form=form, status=status)
+
+
+def _check_password(form: LoginForm) -> tuple[User | None, int]:
+    """The user the form signs in, or None with the refusal on the form and its status:
+    401 for a wrong name or password, 429 while the name is locked after repeated failures."""
+    config = current_app.config
+    try:
+        user = service.authenticate(
+            form.username.data,
+            form.password.data,
+            max_failures=config["LOGIN_MAX_FAILURES"],
+            window_minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"],
+            lock_minutes=config["LOGIN_LOCK_MINUTES"],
+        )
+    except service.LoginLocked as locked:
+        form.form_errors.append(locked.message)
+        return None, 429
+    if user is None:
+        form.form_errors.append(_("Wrong username or password."))
+        return None, 401
+    return user, 200
 
 
 @bp.post("/logout")

@@ -38,16 +38,30 @@ def apply_errors(form, error: ValidationFailed) -> None:
             form.form_errors.append(message)
 
 
+def select_stored(form, record, names) -> None:
+    """Select `record`'s stored enum members in the form's select fields, which hold the members'
+    values ("" for none)."""
+    for name in names:
+        value = getattr(record, name)
+        getattr(form, name).data = value.value if value else ""
+
+
 def handle_form(
     form,
     *,
     save: Callable[[], Any],
     saved: Callable[[Any], Response],
     show: Callable[..., Any],
+    valid: Callable[[], bool] | None = None,
+    conflict_on_form: bool = False,
 ) -> Any:
-    """Validate → save → `saved(result)`; otherwise `show(status=…, conflict=…)`."""
+    """Validate → save → `saved(result)`; otherwise `show(status=…, conflict=…)`.
+
+    `valid` replaces `form.validate` when a page checks more than the form at once.
+    `conflict_on_form` puts a Conflict's message among the form's errors, for pages without a
+    panel showing the other person's change."""
     status, conflict = 200, None
-    if form.validate_on_submit():
+    if form.is_submitted() and (valid or form.validate)():
         try:
             result = save()
         except ValidationFailed as error:
@@ -55,6 +69,8 @@ def handle_form(
             status = 422
         except Conflict as error:
             conflict, status = error, 409
+            if conflict_on_form:
+                form.form_errors.append(error.message)
             if hasattr(form, "version"):
                 form.version.data = str(error.current_version)
         else:

@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
-from webapp.accounts.tabs import account_tabs
+from webapp.accounts.tabs import render_tab
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import ValidationFailed
-from webapp.common.forms import apply_errors
-from webapp.common.rendering import render_fragment, render_page, wants_fragment
+from webapp.common.forms import handle_form
+from webapp.common.rendering import render_page, wants_fragment
 from webapp.complaints import service
 from webapp.complaints.forms import ComplaintForm
 from webapp.complaints.models import ComplaintStatus
@@ -22,21 +22,14 @@ editors = roles_required(*ACCOUNT_EDITORS)
 def _tab(account_id: int, form: ComplaintForm | None = None, status: int = 200):
     account = accounts.get_account(current_user, account_id)
     can_edit = accounts.can_edit(current_user, account)
-    context = dict(
+    return render_tab(
+        "complaints",
+        "complaints/_account_complaints.html",
+        status=status,
         account=account,
         items=service.account_complaints(current_user, account),
         can_edit=can_edit,
         form=form or (ComplaintForm() if can_edit else None),
-    )
-    if wants_fragment():
-        return render_fragment("complaints/_account_complaints.html", status=status, **context)
-    return render_page(
-        "accounts/detail.html",
-        tabs=account_tabs(),
-        active_tab="complaints",
-        fragment="complaints/_account_complaints.html",
-        status=status,
-        **context,
     )
 
 
@@ -51,15 +44,17 @@ def account_complaints(account_id: int):
 def record(account_id: int):
     accounts.get_account(current_user, account_id, for_edit=True)
     form = ComplaintForm()
-    if form.validate_on_submit():
-        try:
-            complaint = service.record_complaint(current_user, account_id, form.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            flash(_("Complaint recorded."), "success")
-            return redirect(url_for("complaints.detail", complaint_id=complaint.id), code=303)
-    return _tab(account_id, form, 422)
+
+    def recorded(complaint):
+        flash(_("Complaint recorded."), "success")
+        return redirect(url_for("complaints.detail", complaint_id=complaint.id), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.record_complaint(current_user, account_id, form.data),
+        saved=recorded,
+        show=lambda status, conflict: _tab(account_id, form, status),
+    )
 
 
 @bp.get("/complaints/<int:complaint_id>")

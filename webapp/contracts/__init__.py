@@ -7,15 +7,16 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    """Contract pages, the account's Contracts tab, the contract's history terms and its
-    document type (标准合同)."""
+    """Contract pages and their administration (standard wording, company profile), the
+    account's Contracts tab, the contract's history terms and its document type (标准合同)."""
     from webapp.accounts.history import register_history_terms
     from webapp.accounts.tabs import register_tab
-    from webapp.contracts import documents, views
+    from webapp.contracts import admin_views, documents, views
     from webapp.contracts.models import ContractStatus
     from webapp.documents.registry import register_document_type
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
     register_tab(app, "contracts", _l("Contracts"), "contracts.account_contracts", 40)
     register_history_terms(app, values={"contract.status": ContractStatus})
     register_document_type(app, documents.CONTRACT)

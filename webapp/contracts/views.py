@@ -8,21 +8,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
+from webapp.accounts.tabs import render_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
-from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from webapp.common.forms import apply_errors
+from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from webapp.common.forms import handle_form, select_stored
 from webapp.common.money import amount_in_words
-from webapp.common.rendering import render_fragment, render_page, wants_fragment
+from webapp.common.rendering import render_fragment, render_page
 from webapp.contracts import lines as line_rules
 from webapp.contracts import service
 from webapp.contracts.forms import (
     CLAUSE_FIELDS,
     PARTY_LABELS,
     ArchiveForm,
-    CompanyForm,
     ContractForm,
-    StandardClauseForm,
     TerminateForm,
 )
 from webapp.contracts.models import EVENT_LABELS, ClauseKey, Lifecycle
@@ -59,23 +58,14 @@ def account_contracts(account_id: int):
     account = accounts.get_account(current_user, account_id)
     query = service.ContractQuery.from_args(request.args)
     page = service.list_contracts(current_user, query, account_id=account.id, per_page=50)
-    context = dict(
+    return render_tab(
+        "contracts",
+        "contracts/_account_contracts.html",
         account=account,
         page=page,
         stage_of=service.stages_of(page.items),
         can_edit=accounts.can_edit(current_user, account),
         available=service.available_credit(account),
-    )
-    if wants_fragment():
-        return render_fragment("contracts/_account_contracts.html", **context)
-    from webapp.accounts.tabs import account_tabs
-
-    return render_page(
-        "accounts/detail.html",
-        tabs=account_tabs(),
-        active_tab="contracts",
-        fragment="contracts/_account_contracts.html",
-        **context,
     )
 
 
@@ -91,9 +81,7 @@ def _form_for(contract) -> ContractForm:
     if request.method == "POST" and "version" not in request.form:
         form.version.data = ""  # never let the stored version stand in for the form's
     if request.method == "GET" and contract is not None:
-        for name in ("transport", "freight_payer", "dist_level"):
-            value = getattr(contract, name)
-            getattr(form, name).data = value.value if value else ""
+        select_stored(form, contract, ("transport", "freight_payer", "dist_level"))
         for clause in contract.clauses:
             getattr(form, f"clause_{clause.key.value}").data = clause.text
         form.version.data = str(contract.version)
@@ -164,16 +152,14 @@ def new(account_id: int):
     if request.method == "GET":
         return _render_editor(account, None, form, [line_rules.LineInput() for _ in range(3)])
     rows, action = line_rules.posted_lines(request.form)
-    if action != "save" or not form.validate_on_submit():
-        status = 422 if action == "save" else 200
-        return _render_editor(account, None, form, rows, status=status)
-    try:
-        contract = service.create_contract(current_user, account.id, _draft_input(form, rows))
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return _render_editor(account, None, form, rows, status=422)
-    flash(_("Draft %(number)s saved.", number=contract.number), "success")
-    return redirect(url_for("contracts.edit", contract_id=contract.id), code=303)
+    if action != "save":  # a row added or removed: shown again, nothing checked yet
+        return _render_editor(account, None, form, rows)
+    return handle_form(
+        form,
+        save=lambda: service.create_contract(current_user, account.id, _draft_input(form, rows)),
+        saved=_saved,
+        show=lambda status, conflict: _render_editor(account, None, form, rows, status=status),
+    )
 
 
 @bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
@@ -181,38 +167,47 @@ def new(account_id: int):
 def edit(contract_id: int):
     contract = service.get_contract(current_user, contract_id)
     if not service.can_edit_contract(current_user, contract):
-        flash(
-            _(
-                "Only a draft can be edited; this contract is %(status)s.",
-                status=service.lifecycle(contract).label,
-            ),
-            "error",
-        )
-        return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
+        return _not_editable(contract)
     form = _form_for(contract)
     if request.method == "GET":
         rows = [line_rules.LineInput.from_line(line) for line in contract.lines]
         return _render_editor(contract.account, contract, form, rows)
     rows, action = line_rules.posted_lines(request.form)
-    if action not in ("save", "submit"):
+    if action not in ("save", "submit"):  # a row added or removed: nothing checked yet
         return _render_editor(contract.account, contract, form, rows)
-    if not form.validate_on_submit():
-        return _render_editor(contract.account, contract, form, rows, status=422)
+    problems: dict[str, str] = {}
+    return handle_form(
+        form,
+        save=lambda: _save_draft(contract, form, rows, action == "submit", problems),
+        saved=lambda saved: _saved(saved, submitted=action == "submit"),
+        show=lambda **answer: _render_editor(
+            contract.account, contract, form, rows, problems=problems, **answer
+        ),
+    )
+
+
+def _not_editable(contract):
+    status = service.lifecycle(contract).label
+    flash(_("Only a draft can be edited; this contract is %(status)s.", status=status), "error")
+    return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
+
+
+def _save_draft(contract, form: ContractForm, rows, submit: bool, problems: dict):
+    """Save the draft, then submit it if asked. A refusal's problems are kept for the page,
+    and the form takes the stored version: a refused submit has saved the draft already."""
     try:
-        service.save_draft(current_user, contract.id, _draft_input(form, rows), form.version.data)
-        if action == "submit":
-            service.submit(current_user, contract.id)
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        contract = service.get_contract(current_user, contract_id)
-        form.version.data = str(contract.version)
-        return _render_editor(
-            contract.account, contract, form, rows, status=422, problems=error.errors
+        saved = service.save_draft(
+            current_user, contract.id, _draft_input(form, rows), form.version.data
         )
-    except Conflict as conflict:
-        form.version.data = str(conflict.current_version)
-        return _render_editor(contract.account, contract, form, rows, status=409, conflict=conflict)
-    if action == "submit":
+        return service.submit(current_user, contract.id) if submit else saved
+    except ValidationFailed as error:
+        problems.update(error.errors)
+        form.version.data = str(service.get_contract(current_user, contract.id).version)
+        raise
+
+
+def _saved(contract, submitted: bool = False):
+    if submitted:
         flash(_("Contract %(number)s submitted for approval.", number=contract.number), "success")
         return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
     flash(_("Draft %(number)s saved.", number=contract.number), "success")
@@ -263,9 +258,7 @@ def _act(contract_id: int, action, success: str):
         contract = action()
     except (NotFound, Forbidden):
         raise  # answered 404 / 403 by the error handlers, like every other route
-    except ValidationFailed as error:
-        flash("；".join(error.errors.values()), "error")
-    except DomainError as error:
+    except DomainError as error:  # ValidationFailed too: its message joins its errors
         flash(error.message, "error")
     else:
         flash(success % {"number": contract.number}, "success")
@@ -338,77 +331,3 @@ def scan(contract_id: int):
         as_attachment=True,
         download_name=f"{contract.number}-signed.{extension}",
     )
-
-
-# --- administration: standard wording and our company -----------------------------------------
-
-
-@bp.route("/admin/clauses/<key>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def standard_clause(key: str):
-    try:
-        clause_key = ClauseKey(key)
-    except ValueError:
-        return render_page(
-            "errors/error.html",
-            block="error",
-            status=404,
-            code=404,
-            title=_("Not found"),
-            message=_("There is nothing at this address."),
-        )
-    version, text = service.current_standards()[clause_key]
-    form = StandardClauseForm(text=text)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.save_standard_clause(current_user, clause_key, form.text.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        else:
-            flash(_("New version of the standard wording saved."), "success")
-            return redirect(url_for("contracts.standard_clause", key=key), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page(
-        "contracts/standard_clause.html",
-        form=form,
-        key=clause_key,
-        version=version,
-        keys=list(ClauseKey),
-        history=service.standard_history(clause_key),
-        status=status,
-    )
-
-
-@bp.get("/admin/clauses")
-@roles_required(Role.ADMIN)
-def standard_clauses():
-    return redirect(url_for("contracts.standard_clause", key=ClauseKey.QUALITY.value))
-
-
-@bp.route("/admin/company", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
-def company():
-    profile = service.company_profile()
-    form = CompanyForm(obj=profile)
-    if request.method == "GET" and profile is not None:
-        form.version.data = str(profile.version)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.save_company_profile(current_user, form.data, form.version.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        except Conflict as conflict:
-            form.form_errors.append(conflict.message)
-            form.version.data = str(conflict.current_version)
-            status = 409
-        else:
-            flash(_("Company profile saved."), "success")
-            return redirect(url_for("contracts.company"), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page("contracts/company.html", form=form, status=status)

@@ -113,6 +113,14 @@ def parse_period(start_text: str | None, end_text: str | None, today: date | Non
     return Period(first, min(add_months(last, 1) - timedelta(days=1), today))
 
 
+def chosen_period(start_text: str | None, end_text: str | None) -> Period:
+    """The period a reader asked for: the default one when neither month is given, otherwise
+    both must be right (`parse_period`)."""
+    if start_text or end_text:
+        return parse_period(start_text, end_text)
+    return default_period()
+
+
 # --- settings ---------------------------------------------------------------------------------
 
 

@@ -10,11 +10,11 @@ from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.accounts.tabs import account_tabs
+from webapp.accounts.tabs import render_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_READERS, roles_required
 from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from webapp.common.rendering import render_fragment, render_page, wants_fragment
+from webapp.common.rendering import render_page
 from webapp.documents import service as document_service
 from webapp.documents.models import EXTENSIONS, MIME_TYPES
 from webapp.evaluations import documents, scoring, service
@@ -44,15 +44,12 @@ def account_evaluation(account_id: int):
     """The tab; `start` and `end` (YYYY-MM) choose the period, the last 12 full months by
     default. A wrong period answers 422 with the figures of the default period and the error
     next to the field."""
-    errors, status = {}, 200
-    period = service.default_period()
-    if request.args.get("start") or request.args.get("end"):
-        try:
-            period = service.parse_period(request.args.get("start"), request.args.get("end"))
-        except ValidationFailed as error:
-            errors, status = error.errors, 422
+    period, errors = _asked_period()
     account, item = service.evaluation(current_user, account_id, period.start, period.end)
-    context = dict(
+    return render_tab(
+        "evaluation",
+        "evaluations/_evaluation.html",
+        status=422 if errors else 200,
         account=account,
         item=item,
         period=period,
@@ -63,17 +60,15 @@ def account_evaluation(account_id: int):
         signed=service.is_signed(account),
         criteria=service.criterion_rows(item),
         advice=service.advice(item),
-        status=status,
     )
-    if wants_fragment():
-        return render_fragment("evaluations/_evaluation.html", **context)
-    return render_page(
-        "accounts/detail.html",
-        tabs=account_tabs(),
-        active_tab="evaluation",
-        fragment="evaluations/_evaluation.html",
-        **context,
-    )
+
+
+def _asked_period() -> tuple[service.Period, dict[str, str]]:
+    """The period `start` and `end` ask for; if they are wrong, the default one and why."""
+    try:
+        return service.chosen_period(request.args.get("start"), request.args.get("end")), {}
+    except ValidationFailed as error:
+        return service.default_period(), error.errors
 
 
 @bp.get("/accounts/<int:account_id>/evaluation/report.<fmt>")
@@ -84,30 +79,31 @@ def period_report(account_id: int, fmt: str):
     panel, `flask render evaluation`). 403/404 as the account page."""
     if fmt not in ("pdf", "docx"):
         abort(404)
-    period = service.default_period()
     try:
-        if request.args.get("start") or request.args.get("end"):
-            period = service.parse_period(request.args.get("start"), request.args.get("end"))
+        period = service.chosen_period(request.args.get("start"), request.args.get("end"))
         account, _item = service.evaluation(current_user, account_id, period.start, period.end)
         report = documents.Report(account, period)
-        context = documents.report_context(report)
-        data = document_service.render_bytes("evaluation", context, fmt)
+        data = document_service.render_bytes("evaluation", documents.report_context(report), fmt)
     except (NotFound, Forbidden):
         raise
     except DomainError as error:  # a wrong period; fonts missing on the server
-        return render_page(
-            "errors/error.html",
-            status=422,
-            code=422,
-            title=_("The document cannot be produced"),
-            message=error.message,
-        )
+        return _cannot_produce(error)
     return send_file(
         io.BytesIO(data),
         mimetype=MIME_TYPES[fmt],
         as_attachment=True,
         download_name=f"{documents.filename(report)}.{EXTENSIONS[fmt]}",
         max_age=0,
+    )
+
+
+def _cannot_produce(error: DomainError):
+    return render_page(
+        "errors/error.html",
+        status=422,
+        code=422,
+        title=_("The document cannot be produced"),
+        message=error.message,
     )
 
 

@@ -74,12 +74,17 @@ LINKS = (
     _Link("admin.users", _l("Users"), ADMIN, _users_pages),
     _Link("admin.departments", _l("Departments"), ADMIN, _on_endpoint("admin.departments")),
     _Link(
-        "contracts.standard_clauses",
+        "contract_admin.standard_clauses",
         _l("Standard wording"),
         ADMIN,
-        _on_endpoint("contracts.standard_clause"),
+        _on_endpoint("contract_admin.standard_clause"),
     ),
-    _Link("contracts.company", _l("Company profile"), ADMIN, _on_endpoint("contracts.company")),
+    _Link(
+        "contract_admin.company",
+        _l("Company profile"),
+        ADMIN,
+        _on_endpoint("contract_admin.company"),
+    ),
     _Link(
         "proposals.branding_settings",
         _l("Branding"),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.approvals.workflow import ACTION_LABELS
-from webapp.common.errors import Forbidden, ValidationFailed
-from webapp.common.forms import apply_errors
+from webapp.common.errors import Forbidden
+from webapp.common.forms import handle_form
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts.service import available_credit, open_contract_amount
 from webapp.notifications import service, tokens
@@ -73,24 +73,24 @@ def confirm(token: str):
     the request and a form; the POST (with the form's CSRF token) decides."""
     link = tokens.load(token)  # an unknown token is a plain 404
     form = ConfirmForm()
-    status, problem = 200, None
-    if request.method == "POST" and link.is_open:
-        if not form.validate_on_submit():
-            status = 422
-        else:
-            try:
-                item = tokens.use(token, form.comment.data)
-            except tokens.LinkGone:
-                link = tokens.load(token)
-            except ValidationFailed as error:
-                apply_errors(form, error)
-                status = 422
-            except Forbidden as error:
-                status, problem = 403, error.message
-            else:
-                return _private(
-                    render_page("notifications/confirm_done.html", item=item, link=link)
-                )
+    if not link.is_open:  # used, expired or decided: the page says so, nothing is checked
+        return _confirm_page(link, form)
+    try:
+        return handle_form(
+            form,
+            save=lambda: tokens.use(token, form.comment.data),
+            saved=lambda item: _private(
+                render_page("notifications/confirm_done.html", item=item, link=link)
+            ),
+            show=lambda status, conflict: _confirm_page(link, form, status),
+        )
+    except tokens.LinkGone:  # used or decided meanwhile
+        return _confirm_page(tokens.load(token), form)
+    except Forbidden as error:
+        return _confirm_page(link, form, 403, error.message)
+
+
+def _confirm_page(link, form: ConfirmForm, status: int = 200, problem: str | None = None):
     if not link.is_open:
         status = GONE_STATUS[link.state]
     return _private(

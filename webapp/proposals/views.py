@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
-from webapp.accounts.tabs import account_tabs
+from webapp.accounts.tabs import render_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
-from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from webapp.common.forms import apply_errors
+from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from webapp.common.forms import apply_errors, handle_form
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts import lines as line_rules
 from webapp.proposals import branding, delivery, service
@@ -55,19 +55,12 @@ PUBLIC_HEADERS = {
 @readers
 def account_proposals(account_id: int):
     account = accounts.get_account(current_user, account_id)
-    context = dict(
+    return render_tab(
+        "proposals",
+        "proposals/_account_proposals.html",
         account=account,
         rows=service.list_for_account(current_user, account.id),
         can_edit=accounts.can_edit(current_user, account),
-    )
-    if wants_fragment():
-        return render_fragment("proposals/_account_proposals.html", **context)
-    return render_page(
-        "accounts/detail.html",
-        tabs=account_tabs(),
-        active_tab="proposals",
-        fragment="proposals/_account_proposals.html",
-        **context,
     )
 
 
@@ -118,17 +111,15 @@ def new(account_id: int):
     if request.method == "GET":
         return _render_editor(account, None, form, [line_rules.LineInput() for _ in range(3)])
     rows, action = line_rules.posted_lines(request.form)
-    if action != "save":
+    if action != "save":  # a row added or removed: shown again, nothing checked yet
         return _render_editor(account, None, form, rows)
-    if not _valid(form, rows):
-        return _render_editor(account, None, form, rows, status=422)
-    try:
-        proposal = service.create_proposal(current_user, account.id, _input(form, rows))
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return _render_editor(account, None, form, rows, status=422)
-    flash(_("Proposal saved."), "success")
-    return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
+    return handle_form(
+        form,
+        valid=lambda: _valid(form, rows),
+        save=lambda: service.create_proposal(current_user, account.id, _input(form, rows)),
+        saved=_saved,
+        show=lambda **answer: _render_editor(account, None, form, rows, **answer),
+    )
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -142,18 +133,20 @@ def edit(proposal_id: int):
         return _render_editor(proposal.account, proposal, form, rows or [line_rules.LineInput()])
     form = ProposalForm()
     rows, action = line_rules.posted_lines(request.form)
-    if action != "save":
+    if action != "save":  # a row added or removed: shown again, nothing checked yet
         return _render_editor(proposal.account, proposal, form, rows)
-    if not _valid(form, rows):
-        return _render_editor(proposal.account, proposal, form, rows, status=422)
-    try:
-        service.save_proposal(current_user, proposal.id, _input(form, rows), form.version.data)
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return _render_editor(proposal.account, proposal, form, rows, status=422)
-    except Conflict as conflict:
-        form.version.data = str(conflict.current_version)
-        return _render_editor(proposal.account, proposal, form, rows, status=409, conflict=conflict)
+    return handle_form(
+        form,
+        valid=lambda: _valid(form, rows),
+        save=lambda: service.save_proposal(
+            current_user, proposal.id, _input(form, rows), form.version.data
+        ),
+        saved=_saved,
+        show=lambda **answer: _render_editor(proposal.account, proposal, form, rows, **answer),
+    )
+
+
+def _saved(proposal):
     flash(_("Proposal saved."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id), code=303)
 
@@ -225,9 +218,7 @@ def send(proposal_id: int):
     service.get_proposal(current_user, proposal_id, for_edit=True)
     form = LinkForm()
     if not form.validate_on_submit():
-        if not wants_fragment():  # the fragment shows the errors at the form itself
-            flash(_("Please correct the marked fields; nothing was saved yet."), "error")
-        return _links_answer(proposal_id, status=422, link_form=form)
+        return _link_refused(proposal_id, form)
     try:
         link = service.create_link(
             current_user,
@@ -237,10 +228,7 @@ def send(proposal_id: int):
             email=form.email.data or None,
         )
     except ValidationFailed as error:
-        apply_errors(form, error)
-        if not wants_fragment():
-            flash("；".join(error.errors.values()), "error")
-        return _links_answer(proposal_id, status=422, link_form=form)
+        return _link_refused(proposal_id, form, error)
     except (NotFound, Forbidden):
         raise  # the error pages answer them
     except DomainError as error:
@@ -249,6 +237,20 @@ def send(proposal_id: int):
     for message, category in delivery.deliver(current_user, link):
         flash(message, category)
     return _links_answer(proposal_id, created=link.id)
+
+
+def _link_refused(proposal_id: int, form: LinkForm, error: ValidationFailed | None = None):
+    """422 with the form and its errors: the form's own checks, or the service's `error`."""
+    if error is not None:
+        apply_errors(form, error)
+    if not wants_fragment():  # the fragment shows the errors at the form itself
+        flash(
+            error.message
+            if error
+            else _("Please correct the marked fields; nothing was saved yet."),
+            "error",
+        )
+    return _links_answer(proposal_id, status=422, link_form=form)
 
 
 @bp.post("/proposals/links/<int:link_id>/revoke")
@@ -313,37 +315,40 @@ def public_download(token: str):
 @bp.route("/admin/branding", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def branding_settings():
-    row = branding.profile()
+    form = _branding_form()
+
+    def saved(_profile):
+        flash(_("Branding saved."), "success")
+        return redirect(url_for("proposals.branding_settings"), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: _save_branding(form),
+        saved=saved,
+        show=lambda status, conflict: render_page(
+            "proposals/branding.html", form=form, brand=branding.company_branding(), status=status
+        ),
+        conflict_on_form=True,
+    )
+
+
+def _branding_form() -> BrandingForm:
     form = BrandingForm()
     if request.method == "GET":
+        row = branding.profile()
         form.name.data = row.name if row else ""
         form.color.data = (row.brand_color if row else None) or branding.DEFAULT_COLOR
         form.version.data = str(row.version) if row else ""
-    status = 200
-    if form.validate_on_submit():
-        upload = request.files.get("logo")
-        data = upload.read(branding.LOGO_MAX_BYTES + 1) if upload else b""
-        try:
-            branding.save_branding(
-                current_user,
-                name=form.name.data,
-                color=form.color.data,
-                logo=data or None,
-                remove_logo=bool(form.remove_logo.data),
-                expected_version=form.version.data,
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error)
-            status = 422
-        except Conflict as conflict:
-            form.form_errors.append(conflict.message)
-            form.version.data = str(conflict.current_version)
-            status = 409
-        else:
-            flash(_("Branding saved."), "success")
-            return redirect(url_for("proposals.branding_settings"), code=303)
-    elif request.method == "POST":
-        status = 422
-    return render_page(
-        "proposals/branding.html", form=form, brand=branding.company_branding(), status=status
+    return form
+
+
+def _save_branding(form: BrandingForm):
+    upload = request.files.get("logo")
+    return branding.save_branding(
+        current_user,
+        name=form.name.data,
+        color=form.color.data,
+        logo=(upload.read(branding.LOGO_MAX_BYTES + 1) if upload else b"") or None,
+        remove_logo=bool(form.remove_logo.data),
+        expected_version=form.version.data,
     )

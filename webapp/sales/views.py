@@ -16,11 +16,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.accounts import service as accounts
-from webapp.accounts.tabs import account_tabs
+from webapp.accounts.tabs import render_tab
 from webapp.auth.permissions import ACCOUNT_READERS, SALES_OPERATORS, roles_required
 from webapp.common.errors import ValidationFailed
 from webapp.common.forms import apply_errors
-from webapp.common.rendering import render_fragment, render_page, wants_fragment
+from webapp.common.rendering import render_page
 from webapp.extensions import db
 from webapp.sales import service
 from webapp.sales.forms import ImportForm
@@ -36,19 +36,12 @@ operators = roles_required(*SALES_OPERATORS)
 @readers
 def account_records(account_id: int):
     account = accounts.get_account(current_user, account_id)
-    context = dict(
+    return render_tab(
+        "records",
+        "sales/_records.html",
         account=account,
         records=service.account_records(current_user, account),
         can_import=service.can_import(current_user),
-    )
-    if wants_fragment():
-        return render_fragment("sales/_records.html", **context)
-    return render_page(
-        "accounts/detail.html",
-        tabs=account_tabs(),
-        active_tab="records",
-        fragment="sales/_records.html",
-        **context,
     )
 
 

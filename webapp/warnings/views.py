@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.accounts import service as accounts
-from webapp.accounts.tabs import account_tabs
+from webapp.accounts.tabs import render_tab
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import ValidationFailed
-from webapp.common.forms import apply_errors
+from webapp.common.forms import handle_form
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.warnings import service
 from webapp.warnings.forms import EventForm
@@ -23,22 +23,15 @@ admins = roles_required(Role.ADMIN)
 def _account_tab(account_id: int, form: EventForm | None = None, status: int = 200):
     account = accounts.get_account(current_user, account_id)
     can_edit = accounts.can_edit(current_user, account)
-    context = dict(
+    return render_tab(
+        "warnings",
+        "warnings/_account_warnings.html",
+        status=status,
         account=account,
         items=service.warning_rows(current_user, service.account_warnings(current_user, account)),
         events=service.account_events(account),
         can_edit=can_edit,
         form=form or (EventForm() if can_edit else None),
-    )
-    if wants_fragment():
-        return render_fragment("warnings/_account_warnings.html", status=status, **context)
-    return render_page(
-        "accounts/detail.html",
-        tabs=account_tabs(),
-        active_tab="warnings",
-        fragment="warnings/_account_warnings.html",
-        status=status,
-        **context,
     )
 
 
@@ -53,17 +46,19 @@ def account_warnings(account_id: int):
 def report_event(account_id: int):
     accounts.get_account(current_user, account_id, for_edit=True)
     form = EventForm()
-    if form.validate_on_submit():
-        try:
-            service.report_event(current_user, account_id, form.data)
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            flash(_("Event reported; the warning is raised."), "success")
-            if wants_fragment():
-                return _account_tab(account_id)
-            return redirect(url_for("warnings.account_warnings", account_id=account_id), code=303)
-    return _account_tab(account_id, form, 422)
+
+    def reported(_event):
+        flash(_("Event reported; the warning is raised."), "success")
+        if wants_fragment():
+            return _account_tab(account_id)
+        return redirect(url_for("warnings.account_warnings", account_id=account_id), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.report_event(current_user, account_id, form.data),
+        saved=reported,
+        show=lambda status, conflict: _account_tab(account_id, form, status),
+    )
 
 
 @bp.post("/warnings/<int:warning_id>")
