@@ -119,9 +119,6 @@ def bulk_decide(
     for request_id, step_id in pairs:
         try:
             results.append((request_id, decide(user, request_id, step_id, decision, comment), None))
-        except ValidationFailed as error:
-            db.session.rollback()
-            results.append((request_id, None, "；".join(error.errors.values())))
         except DomainError as error:
             db.session.rollback()
             results.append((request_id, None, error.message))
