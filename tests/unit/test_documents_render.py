@@ -122,7 +122,8 @@ def test_docx_styles_set_the_east_asian_font_and_real_word_structure(contract):
     document = docx.Document(io.BytesIO(data))
     for name in ("Normal", "Heading 1", "Heading 2", "Title", "Table Heading"):
         fonts = document.styles[name].element.rPr.find(qn("w:rFonts"))
-        assert fonts.get(qn("w:eastAsia")) in ("Noto Serif CJK SC", "Noto Sans CJK SC"), name
+        assert fonts.get(qn("w:eastAsia")) in ("SimSun", "SimHei"), name
+        assert fonts.get(qn("w:ascii")) in ("Times New Roman", "Arial"), name
     styles = [p.style.name for p in document.paragraphs]
     assert styles.count("Heading 1") == 11 and "Clause" in styles
     line_items = document.tables[1]

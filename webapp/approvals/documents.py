@@ -20,7 +20,7 @@ from webapp.documents.registry import DocumentType
 from webapp.extensions import db
 from webapp.filters import local_datetime
 
-TEMPLATE_VERSION = "2026.11-1"  # bump when request.xml changes what a form says
+TEMPLATE_VERSION = "2026.12-1"  # bump when request.xml changes what a form says
 
 
 def document_context(item: ApprovalRequest) -> dict:

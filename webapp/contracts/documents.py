@@ -3,7 +3,8 @@
 The context hands the template the contract, its line items, its clause texts by group, both
 parties in seller/buyer order and the totals; the wording around them (clause titles, labels)
 is Chinese document content and lives in the template. A draft or a contract in approval
-carries the 草稿 watermark; an approved one may also be produced as PDF/A-3b for the archive.
+carries the 草稿 watermark; an approved one may also be produced as PDF/A-3b for the archive,
+with its data embedded as contract.json (`archive_data`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from webapp.contracts.models import PARTY_FIELDS, Contract
 from webapp.documents.registry import DocumentType
 from webapp.extensions import db
 
-TEMPLATE_VERSION = "2026.11-1"  # bump when contract.xml changes what a contract says
+TEMPLATE_VERSION = "2026.12-1"  # bump when contract.xml changes what a contract says
 
 
 def _party(contract: Contract, side: str) -> dict:
@@ -34,6 +35,54 @@ def contract_context(contract: Contract) -> dict:
         "buyer": _party(contract, buyer),
         "tax": line_rules.tax_included(contract.total, contract.tax_rate),
         "draft": contract.is_unapproved,
+    }
+
+
+def _amount(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def archive_data(contract: Contract) -> dict:
+    """The contract as data for the PDF/A-3b attachment (contract.json): an ERP reads parties,
+    lines, totals and the clause versions of an archived contract without OCR. Amounts are
+    decimal strings (never floats), dates ISO 8601."""
+    context = contract_context(contract)
+    return {
+        "schema": "keydesk.contract/1",
+        "number": contract.number,
+        "title": contract.title,
+        "status": contract.status.value,
+        "record_version": contract.version,
+        "currency": "CNY",
+        "seller": context["seller"],
+        "buyer": context["buyer"],
+        "we_sell": contract.we_sell,
+        "signing_place": contract.signing_place,
+        "signing_date": contract.signing_date.isoformat() if contract.signing_date else None,
+        "effective_on": contract.effective_on.isoformat() if contract.effective_on else None,
+        "expires_on": contract.expires_on.isoformat() if contract.expires_on else None,
+        "lines": [
+            {
+                "position": line.position,
+                "product": line.product,
+                "brand": line.brand,
+                "spec": line.spec,
+                "unit": line.unit,
+                "quantity": _amount(line.quantity),
+                "unit_price_tax_included": _amount(line.unit_price),
+                "amount": _amount(line.amount),
+            }
+            for line in contract.lines
+        ],
+        "totals": {
+            "total_tax_included": _amount(contract.total),
+            "tax_rate_percent": _amount(contract.tax_rate),
+            "tax": _amount(context["tax"]),
+        },
+        "clauses": [
+            {"key": clause.key.value, "standard_version": clause.standard_version}
+            for clause in contract.clauses
+        ],
     }
 
 
@@ -57,4 +106,5 @@ CONTRACT = DocumentType(
     filename=lambda contract: f"购销合同-{contract.number}",
     all_ids=all_contract_ids,
     archive_variant=archive_variant,
+    archive_data=archive_data,
 )

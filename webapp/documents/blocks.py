@@ -10,10 +10,59 @@ kept as line breaks; everything else is shown literally (a name like "<script>" 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 Align = Literal["left", "right", "center"]
+
+# Han ideographs and the CJK punctuation around them: the characters a title's letter spacing
+# spreads (Latin letters and digits keep their natural spacing).
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]+")
+# CJK Unified Ideographs Extension B–G (and the compatibility supplement): faces for the basic
+# plane lack them; the renderers name a fallback face (fonts.EXTENSION_FACE) for these.
+_EXTENSION = re.compile("[\U00020000-\U0003ffff]+")
+
+# Body text 9 pt in table cells; the widths of a numeric cell's characters in em (Noto Serif
+# CJK SC: digits 0.56, comma and point 0.33; bold sums a little wider) and the cell padding.
+TABLE_FONT_PT = 9.0
+CELL_PADDING_MM = 2.6
+_PT_MM = 25.4 / 72
+
+
+def split_runs(text: str, pattern: re.Pattern = _CJK) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, matches) pieces: e.g. CJK and non-CJK stretches of a title."""
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            pieces.append((text[position : match.start()], False))
+        pieces.append((match.group(), True))
+        position = match.end()
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
+
+
+def extension_runs(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into stretches of Extension B–G ideographs and the rest."""
+    return split_runs(text, _EXTENSION)
+
+
+def text_width_mm(text: str, font_pt: float = TABLE_FONT_PT) -> float:
+    """The printed width of a one-line text (an estimate on the generous side)."""
+    em = 0.0
+    for char in text:
+        if char in ",.:;'":
+            em += 0.36
+        elif char.isdigit() or char in "-+%¥":
+            em += 0.6
+        elif ord(char) >= 0x2E80:
+            em += 1.0
+        else:
+            em += 0.62
+    return em * font_pt * _PT_MM
 
 
 @dataclass(frozen=True)
@@ -82,6 +131,40 @@ class Table:
     def alignment(self, column: int) -> Align:
         return self.align[column] if self.align else "left"
 
+    def numeric(self, column: int) -> bool:
+        """A right-aligned column holds amounts or quantities: its cells never wrap."""
+        return self.alignment(column) == "right"
+
+    def widths_mm(self, total_mm: float) -> tuple[float, ...]:
+        """Column widths for a table `total_mm` wide: the template's proportions, but every
+        numeric column at least as wide as its longest value (so "14,610,000.00" never breaks
+        over two lines), the room taken from the text columns in proportion to their width."""
+        widths = [w * total_mm for w in self.relative_widths()]
+        rows = (*self.rows, *self.footer)
+        needed = [0.0] * len(widths)
+        for column in range(len(widths)):
+            if self.numeric(column) and rows:
+                longest = max(text_width_mm(row[column]) * 1.04 for row in rows)
+                needed[column] = longest + CELL_PADDING_MM
+        deficit = sum(max(0.0, n - w) for n, w in zip(needed, widths, strict=True))
+        if deficit <= 0:
+            return tuple(widths)
+        donors = [
+            i for i, w in enumerate(widths) if not self.numeric(i) and w > 14.0 and not needed[i]
+        ]
+        spare = sum(widths[i] - 14.0 for i in donors)
+        take = min(deficit, spare)
+        if take <= 0:
+            return tuple(widths)
+        share = take / deficit
+        out = list(widths)
+        for i, (n, w) in enumerate(zip(needed, widths, strict=True)):
+            if n > w:
+                out[i] = w + (n - w) * share
+        for i in donors:
+            out[i] = widths[i] - take * (widths[i] - 14.0) / spare
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class KeyValues:
@@ -92,19 +175,45 @@ class KeyValues:
     title: str = ""
 
 
+# The room a party leaves for its seal: a 合同专用章 is a circle of about 40 mm.
+SEAL_MM = 40.0
+# The ruled line a person signs on, and the label column before it.
+SIGN_LINE_MM = 45.0
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    """A line of a signature block. `sign`: a ruled line to sign on, with `value` (the
+    person's name) printed small below it; otherwise "label：value" (e.g. the date)."""
+
+    label: str
+    value: str = ""
+    sign: bool = False
+
+
 @dataclass(frozen=True)
 class SignatureParty:
-    """One party of the signature block: title (甲方（盖章）) and lines to sign on."""
+    """One party of the signature block: title (甲方（盖章）), the room for the seal below it,
+    and the lines to sign on. `lines` may be given as (label, value) pairs."""
 
     title: str
-    lines: tuple[tuple[str, str], ...] = ()
+    lines: tuple[SignatureLine, ...] = ()
+
+    def __post_init__(self) -> None:
+        lines = tuple(
+            line if isinstance(line, SignatureLine) else SignatureLine(*line) for line in self.lines
+        )
+        object.__setattr__(self, "lines", lines)
 
 
 @dataclass(frozen=True)
 class SignatureBlock:
-    """Both parties side by side with room for signature and seal; never split over pages."""
+    """Both parties side by side with room for signature and seal; never split over pages and
+    kept on one page with the block before it (so a signature page never stands alone).
+    `closing` (e.g. （以下无正文）) is printed just above it."""
 
     parties: tuple[SignatureParty, ...]
+    closing: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +244,19 @@ Block = (
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file embedded in an archived PDF (PDF/A-3b associated file), e.g. the contract's data
+    as JSON, so another system reads the archive without OCR. `relationship` is the PDF's
+    AFRelationship: Data (the document's data), Source, Supplement…"""
+
+    name: str
+    data: bytes
+    mime: str = "application/json"
+    description: str = ""
+    relationship: str = "Data"
+
+
+@dataclass(frozen=True)
 class Document:
     """A whole document. `footer` is printed at the bottom left of every page (e.g. the
     contract number and document version) next to "第 X 页 共 Y 页"; `watermark` (e.g. 草稿)
@@ -148,6 +270,9 @@ class Document:
     author: str = ""
     lang: str = "zh-CN"
     meta: dict[str, str] = field(default_factory=dict, compare=False)
+    # when this edition was generated: the PDF's and the DOCX's creation and modification date
+    created_at: datetime | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def has_cover(self) -> bool:
@@ -179,10 +304,10 @@ def block_texts(block: Block) -> list[str]:
         case KeyValues():
             return [block.title, *(t for pair in block.items for t in pair)]
         case SignatureBlock():
-            return [
+            return [block.closing] + [
                 t
                 for party in block.parties
-                for t in (party.title, *(x for pair in party.lines for x in pair))
+                for t in (party.title, *(x for ln in party.lines for x in (ln.label, ln.value)))
             ]
         case Image():
             return [block.caption]

@@ -147,8 +147,11 @@ def register_document_commands(app: Flask) -> None:
 
     @app.cli.command("doctor")
     def doctor_command():
-        """Check what generated documents need: CJK fonts, pango, harfbuzz-subset, storage."""
-        checks = fonts.run_checks()
+        """Check what generated documents need: CJK fonts (and the Extension B–G face), pango,
+        harfbuzz-subset, the compiled message catalogues, storage."""
+        from webapp.documents import keys
+
+        checks = [*fonts.run_checks(), *keys.check_catalogues()]
         folder = storage.document_dir()
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -15,12 +15,31 @@ from dataclasses import dataclass
 
 SERIF = "Noto Serif CJK SC"
 SANS = "Noto Sans CJK SC"
+# CJK Unified Ideographs Extension B–G (𠀀 𪚥 and the rare characters of personal and company
+# names): the Noto faces lack most of them; BabelStone Han (fonts-babelstone-han) has them and
+# follows the Noto faces in every PDF font list.
+EXTENSION_FACE = "BabelStone Han"
+EXTENSION_SAMPLE = "𠀀𪚥"
 REQUIRED_FACES = (SERIF, SANS)
+
+# What the DOCX names: the faces every Chinese Windows and Office has (宋体 SimSun for the
+# body, 黑体 SimHei for headings and bold, SimSun-ExtB for Extension B–G), Times New Roman
+# and Arial for Latin text. The font table lists the Noto faces (and BabelStone Han) as their
+# alternatives, the faces the document is also laid out with on a Linux machine
+# (LibreOffice there: tests/unit/test_documents_libreoffice.py).
+WORD_SERIF = "SimSun"
+WORD_SANS = "SimHei"
+WORD_EXTENSION = "SimSun-ExtB"
+WORD_LATIN_SERIF = "Times New Roman"
+WORD_LATIN_SANS = "Arial"
+WORD_ALTERNATES = {WORD_SERIF: SERIF, WORD_SANS: SANS, WORD_EXTENSION: EXTENSION_FACE}
+
 APT_PACKAGES = (
     "libpango-1.0-0",
     "libpangoft2-1.0-0",
     "libharfbuzz-subset0",
     "fonts-noto-cjk",
+    "fonts-babelstone-han",
 )
 INSTALL_COMMAND = (
     "sudo apt-get update && sudo apt-get install -y --no-install-recommends "
@@ -77,6 +96,32 @@ def check_fonts() -> list[Check]:
     return checks
 
 
+def check_extension_face() -> Check:
+    """The fallback face for CJK Extension B–G must be installed and have those characters."""
+    name = f"font {EXTENSION_FACE} (CJK Extension B–G)"
+    if shutil.which("fc-list") is None:
+        return Check(name, False, "fontconfig (fc-list) is not installed", INSTALL_COMMAND)
+    missing = []
+    for char in EXTENSION_SAMPLE:
+        result = subprocess.run(
+            ["fc-list", f":charset={ord(char):x}", "family"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        if EXTENSION_FACE not in result.stdout:
+            missing.append(char)
+    if missing:
+        return Check(
+            name,
+            False,
+            f"missing: {''.join(missing)} would print as empty boxes",
+            "sudo apt-get install -y fonts-babelstone-han",
+        )
+    return Check(name, True, f"installed ({EXTENSION_SAMPLE} print)")
+
+
 def check_pango() -> Check:
     try:
         from weasyprint.text.ffi import pango
@@ -110,9 +155,10 @@ def check_harfbuzz_subset() -> Check:
 
 
 def run_checks() -> list[Check]:
-    return [*check_fonts(), check_pango(), check_harfbuzz_subset()]
+    return [*check_fonts(), check_extension_face(), check_pango(), check_harfbuzz_subset()]
 
 
 def missing_fonts() -> list[str]:
-    """Faces documents need that the machine lacks (empty when all is well)."""
+    """Faces documents cannot print without (empty when all is well). The Extension B–G face
+    is checked by `flask doctor` only: without it a PDF still prints, rare characters aside."""
     return [c.name.removeprefix("font ") for c in check_fonts() if not c.ok]

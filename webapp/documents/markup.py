@@ -24,7 +24,9 @@ inner line breaks are kept)::
         <tfoot><tr><td>…</td>…</tr></tfoot>
       </table>
       <kv columns="2" title="…"><item label="…">…</item>…</kv>
-      <signatures><party title="甲方（盖章）"><line label="代表人">…</line>…</party>…</signatures>
+      <signatures closing="（以下无正文）"><party title="甲方（盖章）">
+        <line label="代表人（签字）" sign="1">name printed below the line</line>
+        <line label="日期">…</line>…</party>…</signatures>
       <image width="150" caption="…">{{ chart_png|b64 }}</image>
       <pagebreak/>
     </document>
@@ -187,9 +189,15 @@ def render_document(template: str, context: dict) -> blocks.Document:
 # --- XML → model ------------------------------------------------------------------------------
 
 
+# What the template's own layout puts around a value: ASCII white space only. The ideographic
+# space U+3000 is content (a clause's 　　 first-line indent) and is kept.
+_LAYOUT_SPACE = " \t\r\n"
+
+
 def _text(element: ET.Element) -> str:
-    """The element's whole text content (children's text included), stripped at both ends."""
-    return "".join(element.itertext()).strip()
+    """The element's whole text content (children's text included), without the template's
+    indentation at both ends (ideographic spaces are kept)."""
+    return "".join(element.itertext()).strip(_LAYOUT_SPACE)
 
 
 def _flag(element: ET.Element, name: str) -> bool:
@@ -261,16 +269,19 @@ def _block(element: ET.Element) -> blocks.Block:
         )
     if tag == "signatures":
         return blocks.SignatureBlock(
-            tuple(
+            closing=element.get("closing", "").strip(),
+            parties=tuple(
                 blocks.SignatureParty(
                     title=party.get("title", "").strip(),
                     lines=tuple(
-                        (line.get("label", "").strip(), _text(line))
+                        blocks.SignatureLine(
+                            line.get("label", "").strip(), _text(line), _flag(line, "sign")
+                        )
                         for line in party.findall("line")
                     ),
                 )
                 for party in element.findall("party")
-            )
+            ),
         )
     if tag == "image":
         return _image(element)

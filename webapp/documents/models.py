@@ -40,7 +40,7 @@ class GeneratedDocument(db.Model):
             "source_id",
             "fmt",
             "source_version",
-            "template_version",
+            "render_key",
         ),
     )
 
@@ -49,6 +49,9 @@ class GeneratedDocument(db.Model):
     source_id: Mapped[int] = mapped_column()
     source_version: Mapped[str] = mapped_column(sa.String(40))
     template_version: Mapped[str] = mapped_column(sa.String(40))
+    # SHA-256 of everything besides the record that changes the bytes: template version,
+    # language and the compiled catalogue, fonts, branding, renderer (service.render_key)
+    render_key: Mapped[str] = mapped_column(sa.String(64), server_default="")
     fmt: Mapped[str] = mapped_column(sa.String(8))  # pdf, docx, pdfa (PDF/A-3b)
     version: Mapped[int] = mapped_column()  # 1, 2, … per kind, source and format
     filename: Mapped[str] = mapped_column(sa.String(200))

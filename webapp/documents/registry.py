@@ -26,7 +26,8 @@ area's `init_app`::
     )
 
 Bump `template_version` whenever the template or its context changes what the document says:
-a stored file is reused only for the same source version and the same template version.
+a stored file is reused only for the same source version and the same render key (template
+version, language and catalogue, fonts, `render_inputs`; see keys.py).
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ def _always(user: User, record: Any) -> bool:
 
 def _no_archive_variant(record: Any) -> str | None:
     return None
+
+
+def _no_inputs(record: Any) -> str:
+    return ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,12 @@ class DocumentType:
     archive_variant: Callable[[Any], str | None] = _no_archive_variant
     # optional extra print CSS under docs_templates/, appended to base.css
     stylesheet: str | None = None
+    # record -> what else changes the file's bytes besides the record's version (e.g. the
+    # company branding a proposal's cover shows); part of the render key (keys.py)
+    render_inputs: Callable[[Any], str] = _no_inputs
+    # record -> its data as a JSON-able dict, embedded in its PDF/A-3b as an associated file
+    # (AFRelationship /Data) so another system reads the archived document without OCR
+    archive_data: Callable[[Any], dict] | None = None
 
 
 _KEY = "keydesk.document_types"

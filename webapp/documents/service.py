@@ -6,13 +6,20 @@ Rules (DOMAIN.md "Generated documents"):
   and download its documents; nobody else learns that it exists (403/404 as the area answers);
 - a generated file is never changed: it is stored under its SHA-256 with kind, source record and
   source version, template version, format, who and when;
-- generating again for the same source version and template version returns the stored file;
-  a changed record or template gives the next document version (one version number for all
-  formats of the same state, so the PDF and the DOCX of "version 3" say the same);
+- generating again for the same source version and render key (template version, language
+  and its compiled catalogue, fonts, branding: keys.py) returns the stored file; a changed
+  record or render key gives the next document version (one version number for all formats
+  of the same state, so the PDF and the DOCX of "version 3" say the same);
+- a PDF/A-3b carries its creation date and, where the type gives `archive_data`, the
+  record's data as an embedded JSON file (AFRelationship /Data);
 - a template or data error is refused with a message naming the field; no file is stored.
 """
 
 from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -21,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.auth.models import User
 from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.timeutil import utcnow
-from webapp.documents import blocks, fonts, markup, storage
+from webapp.documents import blocks, fonts, keys, markup, storage
 from webapp.documents.models import EXTENSIONS, FORMATS, GeneratedDocument
 from webapp.documents.registry import DocumentType, document_type
 from webapp.extensions import db
@@ -99,20 +106,23 @@ def render_bytes(kind: str, context: dict, fmt: str, *, variant: str | None = No
     doc_type = _type(kind)
     context = {"document": {"version": None, "generated_at": utcnow()}, **context}
     document = markup.render_document(doc_type.template, context)
+    created = context["document"].get("generated_at")
+    if isinstance(created, datetime):
+        document = dataclasses.replace(document, created_at=created)
     return render_model(document, fmt, stylesheet=doc_type.stylesheet, variant=variant)
 
 
 # --- generating and storing -------------------------------------------------------------------
 
 
-def _stored(doc_type: DocumentType, source_id: int, source_version: str, fmt: str):
+def _stored(doc_type: DocumentType, source_id: int, source_version: str, key: str, fmt: str):
     return db.session.scalar(
         sa.select(GeneratedDocument)
         .where(
             GeneratedDocument.kind == doc_type.kind,
             GeneratedDocument.source_id == source_id,
             GeneratedDocument.source_version == source_version,
-            GeneratedDocument.template_version == doc_type.template_version,
+            GeneratedDocument.render_key == key,
             GeneratedDocument.fmt == fmt,
         )
         .order_by(GeneratedDocument.version.desc())
@@ -120,7 +130,7 @@ def _stored(doc_type: DocumentType, source_id: int, source_version: str, fmt: st
     )
 
 
-def _edition(doc_type: DocumentType, source_id: int, source_version: str) -> int:
+def _edition(doc_type: DocumentType, source_id: int, source_version: str, key: str) -> int:
     """The document version for this state of the record: the one its other formats already
     have, else the next number."""
     same_state = db.session.scalar(
@@ -128,7 +138,7 @@ def _edition(doc_type: DocumentType, source_id: int, source_version: str) -> int
             GeneratedDocument.kind == doc_type.kind,
             GeneratedDocument.source_id == source_id,
             GeneratedDocument.source_version == source_version,
-            GeneratedDocument.template_version == doc_type.template_version,
+            GeneratedDocument.render_key == key,
         )
     )
     if same_state is not None:
@@ -142,11 +152,27 @@ def _edition(doc_type: DocumentType, source_id: int, source_version: str) -> int
     return (latest or 0) + 1
 
 
+def _attachments(doc_type: DocumentType, record, edition: int) -> tuple[blocks.Attachment, ...]:
+    """The record's data as JSON inside its archived PDF (PDF/A-3 associated file)."""
+    if doc_type.archive_data is None:
+        return ()
+    data = {"document_version": edition, **doc_type.archive_data(record)}
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str)
+    return (
+        blocks.Attachment(
+            name=f"{doc_type.kind}.json",
+            data=text.encode("utf-8"),
+            description=f"{doc_type.kind} data (KeyDesk, JSON)",
+        ),
+    )
+
+
 def _generate(
     doc_type: DocumentType, record, source_id: int, fmt: str, user: User | None
 ) -> GeneratedDocument:
     source_version = str(doc_type.source_version(record))[:40]
-    existing = _stored(doc_type, source_id, source_version, fmt)
+    render_key = keys.render_key(doc_type, record)
+    existing = _stored(doc_type, source_id, source_version, render_key, fmt)
     if existing is not None:
         return existing
     variant = None
@@ -154,13 +180,17 @@ def _generate(
         variant = doc_type.archive_variant(record)
         if variant is None:
             raise DomainError(_("Only an approved document is produced for the archive (PDF/A)."))
-    edition = _edition(doc_type, source_id, source_version)
+    edition = _edition(doc_type, source_id, source_version, render_key)
     now = utcnow()
     context = {
         **doc_type.context(record),
         "document": {"version": edition, "generated_at": now, "format": fmt},
     }
-    document = markup.render_document(doc_type.template, context)
+    document = dataclasses.replace(
+        markup.render_document(doc_type.template, context),
+        created_at=now,
+        attachments=_attachments(doc_type, record, edition) if fmt == "pdfa" else (),
+    )
     data = render_model(document, fmt, stylesheet=doc_type.stylesheet, variant=variant)
     key, digest = storage.put(data, EXTENSIONS[fmt])
     suffix = "-PDFA" if fmt == "pdfa" else ""
@@ -169,6 +199,7 @@ def _generate(
         source_id=source_id,
         source_version=source_version,
         template_version=doc_type.template_version,
+        render_key=render_key,
         fmt=fmt,
         version=edition,
         filename=f"{doc_type.filename(record)}-v{edition}{suffix}.{EXTENSIONS[fmt]}"[-200:],
@@ -184,7 +215,7 @@ def _generate(
     except IntegrityError:
         # Someone generated the same document at the same moment: theirs is as good as ours.
         db.session.rollback()
-        existing = _stored(doc_type, source_id, source_version, fmt)
+        existing = _stored(doc_type, source_id, source_version, render_key, fmt)
         if existing is None:
             raise DomainError(_("The document could not be stored; please try again.")) from None
         return existing

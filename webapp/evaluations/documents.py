@@ -26,7 +26,7 @@ from webapp.documents.registry import DocumentType
 from webapp.evaluations import chart, scoring, service
 from webapp.extensions import db
 
-TEMPLATE_VERSION = "2026.11-2"  # bump when evaluation.xml changes what a report says
+TEMPLATE_VERSION = "2026.12-1"  # bump when evaluation.xml changes what a report says
 GRADE_NAMES = {"A": "优", "B": "良", "C": "中", "D": "差"}
 
 

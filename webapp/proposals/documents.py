@@ -19,7 +19,7 @@ from webapp.extensions import db
 from webapp.proposals import branding, service
 from webapp.proposals.models import Proposal
 
-TEMPLATE_VERSION = "2026.11-1"  # bump when proposal.xml changes what a proposal says
+TEMPLATE_VERSION = "2026.12-1"  # bump when proposal.xml changes what a proposal says
 BANNER_SIZE = (1700, 260)  # pixels; printed 170 mm wide
 
 
@@ -57,6 +57,12 @@ def source_version(proposal: Proposal) -> str:
     return f"{proposal.version}.{row.version if row is not None else 0}"
 
 
+def branding_inputs(proposal: Proposal) -> str:
+    """The branding the cover shows (logo, colour, company name): part of the render key."""
+    row = branding.profile()
+    return f"branding {row.version if row is not None else 0}"
+
+
 def all_proposal_ids() -> list[int]:
     return list(db.session.scalars(sa.select(Proposal.id).order_by(Proposal.id)))
 
@@ -72,5 +78,5 @@ PROPOSAL = DocumentType(
     context=document_context,
     filename=lambda proposal: f"合作方案书-{proposal.id}",
     all_ids=all_proposal_ids,
-    stylesheet="proposal/proposal.css",
+    render_inputs=branding_inputs,
 )
