@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 
 import docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -170,6 +170,8 @@ def _signatures(document, block: blocks.SignatureBlock) -> None:
 def _image(document, image: blocks.Image, after_mm: float | None = None) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # the picture's own height, not Normal's exact line (which would cut it off)
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     if after_mm is not None:
         paragraph.paragraph_format.space_after = Mm(after_mm)
     paragraph.add_run().add_picture(io.BytesIO(image.data), width=Mm(image.width_mm))

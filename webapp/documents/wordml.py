@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape as xml_escape
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
@@ -77,6 +77,53 @@ def _set_fonts(style_or_run_element, faces: tuple[str, str]) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
+# The schema order of w:pPr's children (those the styles here use).
+_PPR_ORDER = [
+    qn(f"w:{n}")
+    for n in [
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "widowControl",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "jc",
+        "rPr",
+    ]
+]
+
+
+def _sort_ppr(ppr) -> None:
+    children = sorted(
+        ppr, key=lambda c: _PPR_ORDER.index(c.tag) if c.tag in _PPR_ORDER else len(_PPR_ORDER)
+    )
+    for child in children:
+        ppr.append(child)
+
+
+def _exact_lines(style, points: float) -> None:
+    """Lines exactly as far apart as in the PDF (base.css line-height × font size): a multiple
+    of the face's own line height would differ between SimSun (Word) and Noto (LibreOffice)
+    and move page breaks."""
+    style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    style.paragraph_format.line_spacing = Pt(round(points, 1))
+
+
 def _style(styles, name: str, base: str | None = None, kind=WD_STYLE_TYPE.PARAGRAPH):
     try:
         return styles[name]
@@ -93,7 +140,15 @@ def _configure_styles(document) -> None:
     normal.font.size = Pt(10.5)  # 五号
     _set_fonts(normal.element, SERIF)
     normal.paragraph_format.space_after = Pt(4)
-    normal.paragraph_format.line_spacing = 1.25
+    _exact_lines(normal, 10.5 * 1.55)
+    # No automatic space between Chinese and Latin or digits: the PDF adds none, and dates
+    # such as 2026年12月10日 keep their printed width (Word and LibreOffice add it otherwise).
+    normal_ppr = normal.element.get_or_add_pPr()
+    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        flag = OxmlElement(name)
+        flag.set(qn("w:val"), "0")
+        normal_ppr.append(flag)
+    _sort_ppr(normal_ppr)
 
     black = RGBColor(0, 0, 0)
     # as base.css: the title 18 pt, chapter headings (h2) 12 pt, sections 11 pt, below 10.5 pt
@@ -103,9 +158,10 @@ def _configure_styles(document) -> None:
         style.font.bold = True
         style.font.color.rgb = black
         _set_fonts(style.element, SANS)
-        style.paragraph_format.space_before = Pt(10 if name != "Title" else 0)
-        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
+        style.paragraph_format.space_after = Pt(5)
         style.paragraph_format.keep_with_next = True
+        _exact_lines(style, size * 1.55)
     title = styles["Title"]
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     # The built-in Title has a blue bottom border and spreads every character; a contract's
@@ -125,10 +181,11 @@ def _configure_styles(document) -> None:
         style = _style(styles, name, "Normal")
         style.font.size = Pt(size)
         style.paragraph_format.space_after = Pt(0)
-        style.paragraph_format.line_spacing = 1.1
+        _exact_lines(style, size * (1.35 if name == "Table Text" else 1.55))
 
     kv_text = _style(styles, "KV Text", "Table Text")
     kv_text.font.size = Pt(9.5)
+    _exact_lines(kv_text, 9.5 * 1.55)
 
     header = _style(styles, "Table Heading", "Table Text")
     header.font.bold = True
@@ -144,6 +201,7 @@ def _configure_styles(document) -> None:
         footer_ppr.remove(old)
     tabs.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
     _set_fonts(footer.element, SERIF)
+    _exact_lines(footer, 8 * 1.55)
 
     # Defaults for every other style: explicit faces (no theme fonts) and languages.
     defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
@@ -152,7 +210,9 @@ def _configure_styles(document) -> None:
     caption = styles["Caption"]
     caption.font.color.rgb = black
     caption.font.italic = False
+    caption.font.size = Pt(9)
     _set_fonts(caption.element, SERIF)
+    _exact_lines(caption, 9 * 1.55)
 
 
 # The fonts the document names, for the font table (Word lists the faces a document uses
@@ -433,8 +493,11 @@ def _cell_xml(
 def _table_xml(rows: list[str], widths_mm: list[float], grid: bool) -> str:
     twips = [_twips(w) for w in widths_mm]
     style = '<w:tblStyle w:val="TableGrid"/>' if grid else ""
+    # As base.css: grid cells have 1 mm × 1.2 mm of padding; key–value cells none but 1.5 mm
+    # after the label.
     margins = (
-        ""
+        '<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="68" w:type="dxa"/>'
+        '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="68" w:type="dxa"/></w:tblCellMar>'
         if grid
         else '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
         "</w:tblCellMar>"
