@@ -51,7 +51,8 @@ def squeeze(text: str) -> str:
 
 def pdf_content(data: bytes, footer: str, watermark: str) -> str:
     """The PDF's text without page furniture (footer, page numbers, watermark), squeezed."""
-    text = squeeze(pdf_text(data))
+    # pdftotext marks right-to-left runs with bidi controls the document does not contain
+    text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", squeeze(pdf_text(data)))
     text = text.replace(squeeze(footer), "") if footer else text
     pages = len(re.findall(r"第\d+页共\d+页", text))
     text = re.sub(r"第\d+页共\d+页", "", text)

@@ -343,7 +343,7 @@ def _runs_xml(text: str, bold: bool = False, extra: str = "") -> str:
 
 def _title_runs(text: str, size_half_points: int) -> str:
     """A title's runs: CJK characters spread 0.3 em (as the PDF's h1), Latin and digits not."""
-    spread = f'<w:spacing w:val="{int(size_half_points / 2 * 0.3 * 20)}"/>'
+    spread = f'<w:spacing w:val="{round(size_half_points / 2 * 0.3 * 20)}"/>'
     return "".join(
         _runs_xml(piece, extra=spread if cjk else "") for piece, cjk in blocks.split_runs(text)
     )
