@@ -20,9 +20,13 @@ from webapp.documents.registry import document_type
 from webapp.extensions import db
 
 KINDS = ("contract", "proposal", "request", "evaluation")
+# a 60-character company name
 LONG_NAME = (
-    "上海浦江䶮堃精密机械制造有限公司" + "华东区域大客户服务与供应链管理中心" * 2 + "第一分部"
+    "上海浦江䶮堃精密机械制造有限公司"
+    + "华东区域大客户服务与供应链管理中心" * 2
+    + "第一分部华东分公司甲"
 )
+assert len(LONG_NAME) == 60, len(LONG_NAME)
 LATIN_NAME = "John Smith"
 RTL_EMOJI = "备注：שלום עולם مرحبا بالعالم 😀👍🏽 after-sales support for Zhangjiang warehouse"
 GENERATED = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)

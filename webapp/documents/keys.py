@@ -35,11 +35,13 @@ _last_digest: dict[str, str] = {}  # locale -> the digest seen last in this proc
 
 
 def catalogue_path(locale: str = DOCUMENT_LOCALE) -> Path | None:
-    """The compiled catalogue (.mo) of `locale` in the app's translation folders, or None."""
-    for folder in get_babel().translation_directories:
-        path = Path(folder) / locale / "LC_MESSAGES" / "messages.mo"
-        if path.exists():
-            return path
+    """The compiled catalogue (.mo) Babel uses for `locale` (zh_CN, else zh) in the app's
+    translation folders, or None."""
+    for name in dict.fromkeys((locale, locale.split("_")[0])):
+        for folder in get_babel().translation_directories:
+            path = Path(folder) / name / "LC_MESSAGES" / "messages.mo"
+            if path.exists():
+                return path
     return None
 
 
