@@ -21,10 +21,15 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-# What the app needs at run time: WeasyPrint's Pango/HarfBuzz and CJK fonts for PDFs.
-RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
-# What the tests need besides: the browser for end-to-end journeys, pdftotext for PDF checks.
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+# What the app needs at run time: WeasyPrint's Pango/HarfBuzz and CJK fonts for PDFs (Noto CJK,
+# and BabelStone Han for the CJK Extension B–G characters of rare names).
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+	fonts-babelstone-han
+# What the tests need besides: the browser for end-to-end journeys, pdftotext for PDF checks,
+# LibreOffice Writer (a real word processor opens every DOCX) with the Liberation faces that
+# stand in for Times New Roman and Arial.
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils libreoffice-writer-nogui \
+	fonts-liberation2
 
 # Install the Debian packages in $(1) that are missing: one apt-get update, one apt-get install.
 # python3-venv joins the list when the interpreter cannot create a virtualenv (Debian splits it

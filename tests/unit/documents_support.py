@@ -22,9 +22,11 @@ def make_contract(user, account, lines=LINES, **overrides):
     return contracts.create_contract(user, account.id, draft_input(lines=lines, **overrides))
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_text(data: bytes, raw: bool = False) -> str:
+    """The PDF's text; `raw`: in the order the PDF draws it (cell after cell, as written),
+    not the order of the lines on the page."""
     result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"],
+        ["pdftotext", "-enc", "UTF-8", *(["-raw"] if raw else []), "-", "-"],
         input=data,
         capture_output=True,
         check=True,
@@ -49,10 +51,10 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def pdf_content(data: bytes, footer: str, watermark: str) -> str:
+def pdf_content(data: bytes, footer: str, watermark: str, raw: bool = False) -> str:
     """The PDF's text without page furniture (footer, page numbers, watermark), squeezed."""
     # pdftotext marks right-to-left runs with bidi controls the document does not contain
-    text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", squeeze(pdf_text(data)))
+    text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", squeeze(pdf_text(data, raw)))
     text = text.replace(squeeze(footer), "") if footer else text
     pages = len(re.findall(r"第\d+页共\d+页", text))
     text = re.sub(r"第\d+页共\d+页", "", text)

@@ -24,11 +24,14 @@ _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff
 # plane lack them; the renderers name a fallback face (fonts.EXTENSION_FACE) for these.
 _EXTENSION = re.compile("[\U00020000-\U0003ffff]+")
 
-# Body text 9 pt in table cells; the widths of a numeric cell's characters in em (Noto Serif
-# CJK SC: digits 0.56, comma and point 0.33; bold sums a little wider) and the cell padding.
+# Body text 9 pt in table cells, the cell padding; text_width_mm's widths are Noto Serif CJK
+# SC's (digits 0.56 em, comma and point 0.33, m and × 1.0, CJK 1.0), rounded up.
 TABLE_FONT_PT = 9.0
 CELL_PADDING_MM = 2.6
 _PT_MM = 25.4 / 72
+MIN_TEXT_COLUMN_MM = 14.0
+# A run a line never breaks inside: Latin letters, digits and their punctuation (no CJK, no space)
+_TOKEN = re.compile("[^\\s\u2e80-\u9fff\uf900-\uffef\U00020000-\U0003ffff]+")
 
 
 def split_runs(text: str, pattern: re.Pattern = _CJK) -> list[tuple[str, bool]]:
@@ -54,14 +57,16 @@ def text_width_mm(text: str, font_pt: float = TABLE_FONT_PT) -> float:
     """The printed width of a one-line text (an estimate on the generous side)."""
     em = 0.0
     for char in text:
-        if char in ",.:;'":
+        if char in ",.:;'()/":
             em += 0.36
-        elif char.isdigit() or char in "-+%¥":
+        elif char.isdigit() or char in "-+¥":
             em += 0.6
-        elif ord(char) >= 0x2E80:
+        elif char in "mwMW%×÷" or ord(char) >= 0x2E80:
             em += 1.0
+        elif char.isupper():
+            em += 0.8
         else:
-            em += 0.62
+            em += 0.64
     return em * font_pt * _PT_MM
 
 
@@ -138,21 +143,20 @@ class Table:
     def widths_mm(self, total_mm: float) -> tuple[float, ...]:
         """Column widths for a table `total_mm` wide: the template's proportions, but every
         numeric column at least as wide as its longest value (so "14,610,000.00" never breaks
-        over two lines), the room taken from the text columns in proportion to their width."""
+        over two lines) and every text column as wide as its longest unbreakable token (a
+        model number such as 2.2mm×1250mm×C) where the other columns have room to give: they
+        give it in proportion to what they have above their own floor."""
         widths = [w * total_mm for w in self.relative_widths()]
         rows = (*self.rows, *self.footer)
-        needed = [0.0] * len(widths)
-        for column in range(len(widths)):
-            if self.numeric(column) and rows:
-                longest = max(text_width_mm(row[column]) * 1.04 for row in rows)
-                needed[column] = longest + CELL_PADDING_MM
+        needed = [self._needed_mm(i, rows) for i in range(len(widths))]
         deficit = sum(max(0.0, n - w) for n, w in zip(needed, widths, strict=True))
         if deficit <= 0:
             return tuple(widths)
-        donors = [
-            i for i, w in enumerate(widths) if not self.numeric(i) and w > 14.0 and not needed[i]
+        floors = [
+            max(n, 0.0 if self.numeric(i) else MIN_TEXT_COLUMN_MM) for i, n in enumerate(needed)
         ]
-        spare = sum(widths[i] - 14.0 for i in donors)
+        donors = [i for i, w in enumerate(widths) if w > floors[i]]
+        spare = sum(widths[i] - floors[i] for i in donors)
         take = min(deficit, spare)
         if take <= 0:
             return tuple(widths)
@@ -162,8 +166,18 @@ class Table:
             if n > w:
                 out[i] = w + (n - w) * share
         for i in donors:
-            out[i] = widths[i] - take * (widths[i] - 14.0) / spare
+            out[i] = widths[i] - take * (widths[i] - floors[i]) / spare
         return tuple(out)
+
+    def _needed_mm(self, column: int, rows) -> float:
+        """The narrowest the column may be: a numeric column its longest cell, a text column
+        its longest token (0 when the column is empty)."""
+        longest = 0.0
+        for row in rows:
+            pieces = [row[column]] if self.numeric(column) else _TOKEN.findall(row[column])
+            for piece in pieces:
+                longest = max(longest, text_width_mm(piece) * 1.04)
+        return longest + CELL_PADDING_MM if longest else 0.0
 
 
 @dataclass(frozen=True)
