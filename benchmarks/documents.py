@@ -1,15 +1,27 @@
-"""Document generator speed and size: the standard contract as PDF, DOCX and PDF/A-3b, with 30
-and 200 line items, warm (fonts and styles loaded) after one cold render. Prints one JSON line
-per figure. Targets (issue 5): 30 lines PDF p50 < 0.3 s, DOCX p50 < 0.1 s; 200 lines PDF
-< 1.5 s; PDF < 500 KB.
+"""Document generator speed against a bare WeasyPrint job of the same size (issue 17).
 
-    .venv/bin/python benchmarks/documents.py [--n 10]
+One run prints, as JSON lines:
+
+- `bare_*`: WeasyPrint alone on the same HTML and print CSS KeyDesk produces for the standard
+  contract with 30 and 200 line items: warm in-process (p50 of n) and as a whole process
+  (`python -c "import weasyprint; …"`, the job a script would run);
+- `keydesk_warm_*`: `service.render_bytes` in a warm process, and its ratio to the bare job
+  per page (target ≤ 1.15);
+- `keydesk_cli_*`: `flask render contract ID` as a whole process for a fresh contract (nothing
+  stored yet) and its ratio to the bare whole-process job (target ≤ 1.5);
+- `keydesk_first_in_fresh_process`: the first PDF after a worker starts (`webapp.wsgi` start-up,
+  which warms the renderer) against a warm one in the same process (target ≤ 1.2);
+- `keydesk_batch`: `flask render contract --all` on every core, documents per second (was 3.7);
+- the earlier figures: DOCX and PDF/A renders, stored-file reuse.
+
+    .venv/bin/python benchmarks/documents.py [--n 7] [--batch 24]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -18,51 +30,49 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from werkzeug.security import generate_password_hash  # noqa: E402
-
-from tests.web.contract_data import draft_input  # noqa: E402
-from webapp import create_app  # noqa: E402
-from webapp.accounts.models import (  # noqa: E402
-    Account,
-    AccountKind,
-    Channel,
-    CreditGrade,
-    Loyalty,
-    Ownership,
-    Relation,
-    Stage,
-)
-from webapp.accounts.uscc import make_uscc  # noqa: E402
-from webapp.auth.models import Department, Role, User  # noqa: E402
-from webapp.contracts import documents as contract_type  # noqa: E402
-from webapp.contracts import service as contracts  # noqa: E402
-from webapp.documents import fonts, service  # noqa: E402
-from webapp.extensions import db  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 PRODUCTS = ("冷轧钢板", "热镀锌卷", "不锈钢带", "彩涂板", "电工钢", "高强度结构钢", "镀铝锌板")
 BRANDS = ("宝钢", "鞍钢", "首钢", "太钢", "沙钢")
 
+BARE_JOB = """
+import sys, time
+start = time.perf_counter()
+from weasyprint import CSS, HTML
+html = open(sys.argv[1], encoding="utf-8").read()
+css = CSS(filename=sys.argv[4])
+HTML(string=html, base_url=sys.argv[2]).write_pdf(sys.argv[3], stylesheets=[css])
+"""
 
-def report(name: str, timings: list[float], cpu: list[float] | None = None, **extra) -> None:
-    """Wall-clock figures, plus the process's CPU time (what the render costs on a machine
-    whose cores are shared with other work)."""
-    cpu_figure = {"cpu_p50_s": round(statistics.median(cpu), 3)} if cpu else {}
-    print(
-        json.dumps(
-            {
-                "benchmark": name,
-                "n": len(timings),
-                "p50_s": round(statistics.median(timings), 3),
-                "max_s": round(max(timings), 3),
-                **cpu_figure,
-                **extra,
-            },
-            ensure_ascii=False,
-        ),
-        flush=True,
-    )
+FIRST_IN_FRESH_PROCESS = """
+import sys, time
+from webapp.wsgi import app  # what a gunicorn worker imports at start (and warms up)
+from webapp.contracts import documents as contract_type
+from webapp.documents import service
+from webapp.extensions import db
+from webapp.contracts.models import Contract
+with app.test_request_context():
+    contract = db.session.get(Contract, int(sys.argv[1]))
+    context = contract_type.contract_context(contract)
+    start = time.perf_counter()
+    service.render_bytes("contract", context, "pdf")
+    first = time.perf_counter() - start
+    warm = []
+    for _ in range(3):
+        start = time.perf_counter()
+        service.render_bytes("contract", context, "pdf")
+        warm.append(time.perf_counter() - start)
+print(first, sorted(warm)[1])
+"""
+
+
+def emit(name: str, **figures) -> None:
+    print(json.dumps({"benchmark": name, **figures}, ensure_ascii=False), flush=True)
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)
 
 
 def pages(pdf: bytes) -> int:
@@ -85,7 +95,25 @@ def lines(n: int) -> list[tuple]:
     ]
 
 
-def seed(n_lines: int):
+def seed(n_lines: int, tag: int):
+    from werkzeug.security import generate_password_hash
+
+    from tests.web.contract_data import draft_input
+    from webapp.accounts.models import (
+        Account,
+        AccountKind,
+        Channel,
+        CreditGrade,
+        Loyalty,
+        Ownership,
+        Relation,
+        Stage,
+    )
+    from webapp.accounts.uscc import make_uscc
+    from webapp.auth.models import Department, Role, User
+    from webapp.contracts import service as contracts
+    from webapp.extensions import db
+
     department = db.session.get(Department, 1) or Department(name="华东大客户部")
     db.session.add(department)
     db.session.flush()
@@ -100,11 +128,10 @@ def seed(n_lines: int):
         )
         db.session.add(user)
         db.session.flush()
-    n = n_lines + 100
     account = Account(
-        name=f"上海浦江䶮堃精密机械有限公司{n}",
-        short_name=f"浦江{n}",
-        tax_number=make_uscc(f"91310000{n:09d}"),
+        name=f"上海浦江䶮堃精密机械有限公司{tag}",
+        short_name=f"浦江{tag}",
+        tax_number=make_uscc(f"91310000{tag:09d}"),
         kind=AccountKind.ECONOMIC,
         relation=Relation.DOWNSTREAM,
         channel=Channel.TERMINAL,
@@ -112,7 +139,7 @@ def seed(n_lines: int):
         loyalty=Loyalty.SEMI_LOYAL,
         stage=Stage.RELATIONSHIP,
         credit_grade=CreditGrade.GREEN,
-        credit_limit=Decimal("90000000.00"),
+        credit_limit=Decimal("900000000.00"),
         owner_id=user.id,
         department_id=department.id,
     )
@@ -121,77 +148,190 @@ def seed(n_lines: int):
     return user, contracts.create_contract(user, account.id, draft_input(lines=lines(n_lines)))
 
 
-def measure(context: dict, fmt: str, n: int) -> tuple[list[float], list[float], bytes]:
-    data = b""
-    timings, cpu = [], []
+def timed(function, n: int) -> tuple[list[float], object]:
+    result, timings = None, []
     for _ in range(n):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        data = service.render_bytes("contract", context, fmt)
+        start = time.perf_counter()
+        result = function()
         timings.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return timings, cpu, data
+    return timings, result
+
+
+def run(command: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=10)
+    parser.add_argument("--n", type=int, default=7)
+    parser.add_argument("--batch", type=int, default=24, help="contracts for render --all")
     args = parser.parse_args()
-    harfbuzz = fonts.check_harfbuzz_subset().ok
-    with tempfile.TemporaryDirectory() as folder:
+
+    import sqlalchemy as sa
+    from weasyprint import CSS, HTML
+
+    from webapp import create_app
+    from webapp.contracts import documents as contract_type
+    from webapp.documents import markup, pdf, service
+    from webapp.documents.markup import DOCS_TEMPLATES
+    from webapp.documents.models import GeneratedDocument
+    from webapp.extensions import db
+
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        database = f"sqlite:///{folder}/bench.sqlite3"
+        env = {
+            **os.environ,
+            "DATABASE_URL": database,
+            "SECRET_KEY": "bench",
+            "KEYDESK_DOCUMENT_DIR": str(folder / "documents"),
+            "PYTHONPATH": str(ROOT),
+        }
         app = create_app(
             {
                 "SECRET_KEY": "bench",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-                "DOCUMENT_DIR": f"{folder}/documents",
+                "SQLALCHEMY_DATABASE_URI": database,
+                "DOCUMENT_DIR": str(folder / "documents"),
             }
         )
         with app.test_request_context():
             db.create_all()
-            user, small = seed(30)
-            _user, large = seed(200)
-            small_context = contract_type.contract_context(small)
-            large_context = contract_type.contract_context(large)
-
-            start = time.perf_counter()
-            cold = service.render_bytes("contract", small_context, "pdf")
-            cold_s = time.perf_counter() - start
-            report("contract_pdf_30_lines_cold", [cold_s], kb=len(cold) // 1024)
-
-            timings, cpu, pdf = measure(small_context, "pdf", args.n)
-            report(
-                "contract_pdf_30_lines_warm",
-                timings,
-                cpu,
-                pages=pages(pdf),
-                kb=len(pdf) // 1024,
-                harfbuzz_subset=harfbuzz,
-                target_s=0.3,
+            contracts = {size: seed(size, size) for size in (30, 200)}
+            cli_contracts = {
+                size: [seed(size, 1000 * size + i)[1].id for i in range(args.n)]
+                for size in (30, 200)
+            }
+            batch_ids = [seed(30, 5000 + i)[1].id for i in range(args.batch)]
+            service.render_bytes(
+                "contract", contract_type.contract_context(contracts[30][1]), "pdf"
             )
-            timings, cpu, docx = measure(small_context, "docx", args.n)
-            report("contract_docx_30_lines_warm", timings, cpu, kb=len(docx) // 1024, target_s=0.1)
-            timings, cpu, pdf = measure(large_context, "pdf", max(3, args.n // 3))
-            report(
-                "contract_pdf_200_lines_warm",
-                timings,
-                cpu,
-                pages=pages(pdf),
-                kb=len(pdf) // 1024,
-                target_s=1.5,
-            )
-            timings, cpu, docx = measure(large_context, "docx", max(3, args.n // 3))
-            report("contract_docx_200_lines_warm", timings, cpu, kb=len(docx) // 1024)
-            timings, cpu, pdfa = measure(small_context, "pdfa", max(3, args.n // 3))
-            report("contract_pdfa_30_lines_warm", timings, cpu, kb=len(pdfa) // 1024)
+            base_css = CSS(filename=str(DOCS_TEMPLATES / "base.css"))
 
-            start = time.perf_counter()
-            service.generate(user, "contract", small.id, "pdf")
-            first = time.perf_counter() - start
-            timings = []
-            for _ in range(args.n):
-                start = time.perf_counter()
-                service.generate(user, "contract", small.id, "pdf")
-                timings.append(time.perf_counter() - start)
-            report("contract_generate_stored_reuse", timings, first_s=round(first, 3))
+            for size, (_user, contract) in contracts.items():
+                context = contract_type.contract_context(contract)
+                context = {"document": {"version": None}, **context}
+                html = pdf.to_html(markup.render_document("contract/contract.xml", context))
+                html_file = folder / f"contract-{size}.html"
+                html_file.write_text(html, "utf-8")
+
+                def bare(html=html):
+                    return HTML(string=html, base_url=str(DOCS_TEMPLATES) + "/").write_pdf(
+                        stylesheets=[base_css]
+                    )
+
+                bare_times, bare_pdf = timed(bare, args.n)
+                bare_pages = pages(bare_pdf)
+                bare_cli = [
+                    run(
+                        [
+                            sys.executable,
+                            "-c",
+                            BARE_JOB,
+                            str(html_file),
+                            str(DOCS_TEMPLATES) + "/",
+                            str(folder / "bare.pdf"),
+                            str(DOCS_TEMPLATES / "base.css"),
+                        ],
+                        env,
+                    )
+                    for _ in range(max(3, args.n // 2))
+                ]
+                emit(
+                    f"bare_weasyprint_{size}_lines",
+                    warm_p50_s=round(p50(bare_times), 3),
+                    process_p50_s=round(p50(bare_cli), 3),
+                    pages=bare_pages,
+                )
+
+                warm_times, keydesk_pdf = timed(
+                    lambda context=context: service.render_bytes("contract", context, "pdf"),
+                    args.n,
+                )
+                keydesk_pages = pages(keydesk_pdf)
+                per_page = (p50(warm_times) / keydesk_pages) / (p50(bare_times) / bare_pages)
+                emit(
+                    f"keydesk_warm_{size}_lines",
+                    p50_s=round(p50(warm_times), 3),
+                    pages=keydesk_pages,
+                    ratio_per_page=round(per_page, 2),
+                    target=1.15,
+                )
+
+                cli_times = []
+                for contract_id in cli_contracts[size]:
+                    command = [sys.executable, "-m", "flask", "--app", "webapp", "render"]
+                    command += ["contract", str(contract_id), "-o", str(folder / "cli.pdf")]
+                    cli_times.append(run(command, env))
+                emit(
+                    f"keydesk_cli_{size}_lines",
+                    p50_s=round(p50(cli_times), 3),
+                    ratio=round(p50(cli_times) / p50(bare_cli), 2),
+                    target=1.5,
+                )
+
+            firsts, warms = [], []
+            for _ in range(3):
+                out = subprocess.run(
+                    [sys.executable, "-c", FIRST_IN_FRESH_PROCESS, str(contracts[30][1].id)],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=ROOT,
+                ).stdout.split()
+                firsts.append(float(out[0]))
+                warms.append(float(out[1]))
+            emit(
+                "keydesk_first_in_fresh_process",
+                first_p50_s=round(p50(firsts), 3),
+                warm_p50_s=round(p50(warms), 3),
+                ratio=round(p50(firsts) / p50(warms), 2),
+                target=1.2,
+            )
+
+            # every contract rendered afresh: forget what the CLI runs stored
+            db.session.execute(sa.delete(GeneratedDocument))
+            db.session.commit()
+            command = [sys.executable, "-m", "flask", "--app", "webapp", "render", "contract"]
+            command += ["--all", "-o", str(folder / "batch")]
+            batch_s = run(command, env)
+            total = len(batch_ids) + sum(len(v) for v in cli_contracts.values()) + 2
+            emit(
+                "keydesk_batch_render_all",
+                documents=total,
+                lines=f"{len(batch_ids) + args.n + 1}×30, {args.n + 1}×200",
+                seconds=round(batch_s, 2),
+                docs_per_s=round(total / batch_s, 2),
+                cores=os.cpu_count(),
+                was=3.7,
+            )
+
+            small = contract_type.contract_context(contracts[30][1])
+            for fmt, size in (("docx", 30), ("docx", 200), ("pdfa", 30)):
+                context = contract_type.contract_context(contracts[size][1])
+                timings, data = timed(
+                    lambda context=context, fmt=fmt: service.render_bytes("contract", context, fmt),
+                    max(3, args.n // 2),
+                )
+                emit(
+                    f"contract_{fmt}_{size}_lines_warm",
+                    p50_s=round(p50(timings), 3),
+                    kb=len(data) // 1024,
+                )
+            user = contracts[30][0]
+            first, _ = timed(
+                lambda: service.generate(user, "contract", small["contract"].id, "pdf"), 1
+            )
+            reuse, _ = timed(
+                lambda: service.generate(user, "contract", small["contract"].id, "pdf"), args.n
+            )
+            emit(
+                "contract_generate_stored_reuse",
+                p50_s=round(p50(reuse), 4),
+                first_s=round(first[0], 3),
+            )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -16,7 +17,13 @@ from webapp.common.timeutil import utcnow
 from webapp.extensions import db
 
 MIN_PASSWORD = 8
-_DUMMY_HASH = generate_password_hash("no such user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check unknown names against, made on the first sign-in rather than at import
+    (scrypt costs a third of a second, which every `flask` command paid)."""
+    return generate_password_hash("no such user")
 
 
 class LoginLocked(DomainError):
@@ -56,7 +63,7 @@ def authenticate(
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
     if user is None:
         # Hash anyway, so the response time does not tell which usernames exist.
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
     elif user.active and user.check_password(password):
         if throttle is not None:
             db.session.delete(throttle)

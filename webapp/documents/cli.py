@@ -6,7 +6,9 @@
 
 `render KIND` takes any registered document type (contract, proposal, …). A batch uses every
 core: a process pool whose workers each create their own app (database connections must not
-cross a fork), so long batches run here and never in a web request. Documents are generated
+cross a fork: a worker never uses the parent's), so long batches run here and
+never in a web request. Workers are forked where the platform can (they inherit the imported
+code: no second 2 s start-up per worker) and spawned elsewhere. Documents are generated
 and stored exactly as from the web (an unchanged record reuses its stored file) and copied to
 the output folder.
 """
@@ -77,9 +79,12 @@ def _batch(kind: str, ids: list[int], fmt: str, folder: Path, jobs: int) -> list
                 bar.update(1)
             return failures
         app = current_app._get_current_object()
+        # A forked worker never touches the parent's engine (it makes its own app and engine
+        # in _init_worker) and leaves through os._exit, so the parent's connections are safe.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         pool = ProcessPoolExecutor(
             max_workers=jobs,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
             initargs=(_worker_config(app),),
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 
 SERIF = "Noto Serif CJK SC"
 SANS = "Noto Sans CJK SC"
@@ -56,18 +57,27 @@ class Check:
     fatal: bool = True  # False: works, but slowly or partly (a warning)
 
 
-def _fc_match(face: str) -> str | None:
-    """The family fontconfig picks for `face`, or None when fontconfig is missing."""
+@lru_cache(maxsize=8)
+def fc_query(face: str) -> tuple[str, str] | None:
+    """The family and the file fontconfig picks for `face` (once per process: fontconfig does
+    not change under a running server), or None when fontconfig is missing."""
     if shutil.which("fc-match") is None:
         return None
     result = subprocess.run(
-        ["fc-match", "--format=%{family}", f"{face}:lang=zh-cn"],
+        ["fc-match", "--format=%{family}\n%{file}", f"{face}:lang=zh-cn"],
         capture_output=True,
         text=True,
         timeout=10,
         check=False,
     )
-    return result.stdout.strip()
+    family, _newline, file = result.stdout.strip().partition("\n")
+    return family, file
+
+
+def _fc_match(face: str) -> str | None:
+    """The family fontconfig picks for `face`, or None when fontconfig is missing."""
+    found = fc_query(face)
+    return None if found is None else found[0]
 
 
 def check_fonts() -> list[Check]:

@@ -16,8 +16,6 @@ A stored file is served again only for the same record version and the same rend
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,18 +67,12 @@ def catalogue_digest(locale: str = DOCUMENT_LOCALE) -> str:
 def fonts_digest() -> str:
     """The files fontconfig gives for the document faces, with size and date (once per
     process: fontconfig does not change under a running server)."""
-    if shutil.which("fc-match") is None:
-        return "no-fontconfig"
     parts = []
     for face in (fonts.SERIF, fonts.SANS, fonts.EXTENSION_FACE):
-        result = subprocess.run(
-            ["fc-match", "--format=%{file}", face],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        path = Path(result.stdout.strip())
+        found = fonts.fc_query(face)
+        if found is None:
+            return "no-fontconfig"
+        path = Path(found[1])
         try:
             stat = path.stat()
             parts.append(f"{face}={path}:{stat.st_size}:{stat.st_mtime_ns}")

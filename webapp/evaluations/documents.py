@@ -23,7 +23,7 @@ from webapp.approvals.models import SupportKind
 from webapp.auth.models import User
 from webapp.complaints.models import ComplaintStatus
 from webapp.documents.registry import DocumentType
-from webapp.evaluations import chart, scoring, service
+from webapp.evaluations import scoring, service
 from webapp.extensions import db
 
 TEMPLATE_VERSION = "2026.12-1"  # bump when evaluation.xml changes what a report says
@@ -53,6 +53,8 @@ def report_for_id(account_id: int) -> Report | None:
 
 
 def chart_png(item: service.Evaluation, labels: dict[str, str]) -> bytes:
+    from webapp.evaluations import chart  # Pillow: imported when a chart is drawn
+
     return chart.sales_chart(
         [m.month for m in item.months],
         [m.plan_amount for m in item.months],

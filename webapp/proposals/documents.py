@@ -12,7 +12,6 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageDraw
 
 from webapp.documents.registry import DocumentType
 from webapp.extensions import db
@@ -26,6 +25,8 @@ BANNER_SIZE = (1700, 260)  # pixels; printed 170 mm wide
 @lru_cache(maxsize=16)
 def banner_png(color: str, logo: bytes | None) -> bytes:
     """A band in the brand colour over a white strip carrying the logo (left-aligned)."""
+    from PIL import Image, ImageDraw  # imported when a banner is drawn: slow to import
+
     width, height = BANNER_SIZE
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
