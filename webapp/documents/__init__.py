@@ -4,11 +4,13 @@ two renderers (PDF through WeasyPrint, DOCX through python-docx), immutable vers
 - `blocks.py`    the document model (Document, Heading, Clause, Paragraph, Table, KeyValues,
                  SignatureBlock, Image, PageBreak, Cover)
 - `markup.py`    docs_templates/ Jinja templates → XML → the model (see its docstring)
-- `pdf.py`, `docx.py`  the two renderers
+- `pdf.py`, `docx.py`  the two renderers (`wordml.py`: the DOCX's styles, font table and XML)
 - `registry.py`  DocumentType and register_document_type (how other areas add documents)
 - `service.py`   generate(user, kind, source_id, fmt), render_bytes(kind, context, fmt)
 - `storage.py`   the file store (KEYDESK_DOCUMENT_DIR), atomic writes
 - `fonts.py`     faces and the `flask doctor` checks;  `cli.py`  `flask render`, `flask doctor`
+- `keys.py`      the render key of stored copies (language and catalogue, fonts, template…)
+- `warmup.py`    warming the renderers when a web worker starts (webapp/wsgi.py)
 """
 
 from __future__ import annotations
