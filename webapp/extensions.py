@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import click
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
@@ -32,5 +32,37 @@ db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-migrate = Migrate()
 htmx = Htmx()
+
+
+class LazyMigrate:
+    """Flask-Migrate, imported only when `flask db …` runs. Importing it imports alembic, a
+    tenth of a second that every other command (`flask render` of one document, a worker's
+    start) paid for nothing. `init_app` registers a `db` group that sets up the real
+    `flask_migrate.Migrate` (app.extensions["migrate"], which migrations/env.py reads) and
+    hands over to its commands when one is asked for."""
+
+    def init_app(self, app, db, **options) -> None:
+        class DbGroup(click.Group):
+            def _real(self) -> click.Group:
+                from flask_migrate import Migrate
+                from flask_migrate.cli import db as real
+
+                if "migrate" not in app.extensions:
+                    Migrate().init_app(app, db, **options)
+                return real
+
+            def make_context(self, info_name, args, parent=None, **extra):
+                # the real group parses the arguments and runs (its own --directory, -x)
+                return self._real().make_context(info_name, args, parent=parent, **extra)
+
+            def list_commands(self, ctx):
+                return self._real().list_commands(ctx)
+
+            def get_command(self, ctx, name):
+                return self._real().get_command(ctx, name)
+
+        app.cli.add_command(DbGroup("db", help="Perform database migrations."))
+
+
+migrate = LazyMigrate()
