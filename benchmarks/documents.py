@@ -183,14 +183,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=24, help="contracts for render --all")
     args = parser.parse_args()
 
-    import sqlalchemy as sa
     from weasyprint import CSS, HTML
 
     from webapp import create_app
     from webapp.contracts import documents as contract_type
     from webapp.documents import markup, pdf, service
     from webapp.documents.markup import DOCS_TEMPLATES
-    from webapp.documents.models import GeneratedDocument
     from webapp.extensions import db
 
     with tempfile.TemporaryDirectory() as folder_name:
@@ -220,7 +218,6 @@ def main() -> None:
                 size: [seed(size, 1000 * size + i)[1].id for i in range(args.n)]
                 for size in (30, 200)
             }
-            batch_ids = [seed(30, 5000 + i)[1].id for i in range(args.batch)]
             service.render_bytes(
                 "contract", contract_type.contract_context(contracts[30][1]), "pdf"
             )
@@ -311,19 +308,31 @@ def main() -> None:
                 target=1.2,
             )
 
-            # every contract rendered afresh: forget what the CLI runs stored
-            db.session.execute(sa.delete(GeneratedDocument))
-            db.session.commit()
+            # the batch: a database of its own with --batch contracts of 30 lines
+            batch_db = f"sqlite:///{folder}/batch.sqlite3"
+            batch_app = create_app(
+                {
+                    "SECRET_KEY": "bench",
+                    "SQLALCHEMY_DATABASE_URI": batch_db,
+                    "DOCUMENT_DIR": str(folder / "batch-documents"),
+                }
+            )
+            with batch_app.test_request_context():
+                db.create_all()
+                for i in range(args.batch):
+                    seed(30, 5000 + i)
+            batch_env = {**env, "DATABASE_URL": batch_db}
+            batch_env["KEYDESK_DOCUMENT_DIR"] = str(folder / "batch-documents")
             command = [sys.executable, "-m", "flask", "--app", "webapp", "render", "contract"]
             command += ["--all", "-o", str(folder / "batch")]
             batch_wall: list[float] = []
-            batch_cpu = run(command, env, batch_wall)
-            total = len(batch_ids) + sum(len(v) for v in cli_contracts.values()) + 3
+            batch_cpu = run(command, batch_env, batch_wall)
+            total = args.batch
             cores = os.cpu_count() or 1
             emit(
                 "keydesk_batch_render_all",
                 documents=total,
-                lines=f"{len(batch_ids) + args.n + 1}×30, {args.n + 1}×200",
+                lines=30,
                 wall_s=round(batch_wall[0], 2),
                 docs_per_s=round(total / batch_wall[0], 2),
                 cpu_s_per_doc=round(batch_cpu / total, 3),

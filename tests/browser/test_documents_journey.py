@@ -16,6 +16,7 @@ from tests.unit.documents_support import pdf_text
 from tests.web.contract_data import draft_input
 from webapp.auth.models import User
 from webapp.contracts import service as contracts
+from webapp.contracts.models import ContractStatus
 from webapp.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -59,3 +60,50 @@ def test_manager_downloads_the_contract_as_pdf_and_word(
     expect(versions).to_contain_text(f"{number}-v1.pdf")
     expect(versions).to_contain_text(f"{number}-v1.docx")
     screenshot(page, "documents-contract-panel")
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_custodian_archives_an_approved_contract_with_its_data(
+    page, live_server, login, screenshot, tmp_path, width
+):
+    """An approved contract's PDF/A-3b downloads at both widths, dated, with the contract's data
+    embedded for the ERP; its Word file names the faces a Chinese Office has."""
+    import json
+
+    import pikepdf
+
+    world = live_server.world
+    live_server.app.config["DOCUMENT_DIR"] = str(tmp_path / "documents")
+    with live_server.app.test_request_context():
+        manager = db.session.scalar(sa.select(User).where(User.username == world.east_manager))
+        contract = contracts.create_contract(manager, world.pujiang_id, draft_input())
+        contract.status = ContractStatus.APPROVED
+        db.session.commit()
+        contract_id, number, total = contract.id, contract.number, str(contract.total)
+        db.session.remove()
+
+    page.set_viewport_size({"width": width, "height": 900})
+    login(world.east_manager)
+    page.goto(live_server(f"/contracts/{contract_id}"))
+    panel = page.locator("#documents-panel")
+    expect(panel.locator("#download-pdfa")).to_be_visible()
+    screenshot(page, f"documents-archive-{width}")
+    with page.expect_download(timeout=30_000) as archive_download:
+        panel.locator("#download-pdfa").click()
+    path = tmp_path / archive_download.value.suggested_filename
+    archive_download.value.save_as(path)
+    assert path.name.endswith("-PDFA.pdf")
+    with pikepdf.open(path) as pdf:
+        assert pdf.open_metadata()["pdfaid:part"] == "3"
+        assert "/CreationDate" in pdf.docinfo
+        spec = pdf.Root.AF[0]
+        assert spec.AFRelationship == "/Data"
+        data = json.loads(pdf.attachments["contract.json"].get_file().read_bytes())
+    assert data["number"] == number and data["totals"]["total_tax_included"] == total
+
+    with page.expect_download() as docx_download:
+        panel.locator("#download-docx").click()
+    word = docx_download.value.path().read_bytes()
+    with zipfile.ZipFile(io.BytesIO(word)) as archive:
+        fonts = archive.read("word/fontTable.xml").decode("utf-8")
+    assert 'w:name="SimSun"' in fonts and "Noto Serif CJK SC" in fonts and "ＭＳ" not in fonts
