@@ -27,6 +27,7 @@ from webapp import (
     notifications,
     proposals,
     sales,
+    security,
     warnings,
 )
 from webapp.config import Config, environment_config
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
         default_translation_directories=str(ROOT / "translations"),
     )
     filters.init_app(app)  # money, dates in Asia/Shanghai, labels
+    security.init_app(app)  # headers, id bounds, control characters, database outages
 
     # the areas, lower first: each may use those above it in this list, never those below
     auth.init_app(app)  # sign-in, users, `create-user`
