@@ -132,16 +132,22 @@ def can_see_personal(user: User, account: Account) -> bool:
     return is_on_team(user, account)
 
 
-def get_account(user: User, account_id: int, *, for_edit: bool = False) -> Account:
-    """The account if `user` may see (or edit) it; NotFound for unknown ids, Forbidden else."""
+def get_account(
+    user: User, account_id: int, *, for_edit: bool = False, missing: str | None = None
+) -> Account:
+    """The account if `user` may see (or edit) it. An account outside the user's scope answers
+    exactly like one that does not exist (NotFound with `missing`, by default "No such
+    account."), so ids cannot be probed; Forbidden only for one they see but may not change.
+    Getters of records on an account pass their own `missing` wording."""
+    not_found = NotFound(missing or _("No such account."))
     account = db.session.get(Account, account_id)
     if account is None:
-        raise NotFound(_("No such account."))
+        raise not_found
     visible = db.session.scalar(
         sa.select(sa.literal(True)).where(Account.id == account_id, account_scope(user))
     )
     if not visible:
-        raise Forbidden(_("This account belongs to another team."))
+        raise not_found
     if for_edit and not can_edit(user, account):
         raise Forbidden(_("You may view this account but not change it."))
     return account
@@ -480,7 +486,7 @@ def get_contact(user: User, contact_id: int, *, for_edit: bool = False) -> Conta
     contact = db.session.get(Contact, contact_id)
     if contact is None:
         raise NotFound(_("No such contact."))
-    get_account(user, contact.account_id, for_edit=for_edit)
+    get_account(user, contact.account_id, for_edit=for_edit, missing=_("No such contact."))
     return contact
 
 
