@@ -186,3 +186,18 @@ def test_a_record_on_another_teams_account_answers_like_a_missing_record(login, 
 def test_a_users_own_pages_still_work(owner_client, world):
     assert owner_client.get(f"/accounts/{world.account.id}").status_code == 200
     assert db.session.get(User, world.owner.id) is not None
+
+
+def test_document_downloads_are_attachments_and_never_stored(app, login, world):
+    from tests.unit.documents_support import make_contract
+
+    with app.test_request_context():
+        contract = make_contract(world.owner, world.account)
+    session = login(world.owner)
+    for url in (f"/documents/contract/{contract.id}.docx", "/documents/1/download"):
+        response = session.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "ETag" not in response.headers

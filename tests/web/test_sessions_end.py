@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import sign_in
+from tests.helpers import PASSWORD, sign_in
 from webapp.audit import AuditEntry
 from webapp.auth.models import Role, User
 from webapp.extensions import db
@@ -169,3 +169,41 @@ def test_a_cookie_of_the_old_format_signs_nobody_in(app, make_user):
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
     assert client.get("/accounts/").status_code == 302
+
+
+def test_changing_my_password_ends_my_other_sessions(app, make_user):
+    user = make_user(Role.ACCOUNT_MANAGER)
+    me, other_browser = _signed_in_pair(app, user)
+    response = me.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a-better-password-9",
+            "confirm": "a-better-password-9",
+        },
+    )
+    assert response.status_code == 303
+    assert me.get("/accounts/").status_code == 200  # this browser goes on
+    assert other_browser.get("/accounts/").status_code == 302
+    assert _events(user)[-1] == "password_change"
+    assert sign_in(app.test_client(), user, "a-better-password-9").status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"current_password": "wrong-one", "new_password": "n" * 9, "confirm": "n" * 9}, "current"),
+        ({"current_password": PASSWORD, "new_password": "short", "confirm": "short"}, "new"),
+        ({"current_password": PASSWORD, "new_password": "n" * 9, "confirm": "m" * 9}, "confirm"),
+        ({"current_password": PASSWORD, "new_password": PASSWORD, "confirm": PASSWORD}, "new"),
+    ],
+    ids=["wrong-current", "too-short", "differ", "unchanged"],
+)
+def test_a_refused_password_change_keeps_everything(app, make_user, data, field):
+    user = make_user(Role.ACCOUNT_MANAGER)
+    me, other_browser = _signed_in_pair(app, user)
+    response = me.post("/account/password", data=data)
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert other_browser.get("/accounts/").status_code == 200
+    assert sign_in(app.test_client(), user).status_code == 303

@@ -37,6 +37,7 @@ from webapp.accounts.models import (
 from webapp.auth.models import Role, User
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_VISIBILITY, Visibility
 from webapp.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from webapp.common.ids import parse_id
 from webapp.common.timeutil import utcnow
 from webapp.extensions import db
 
@@ -184,14 +185,14 @@ class AccountQuery:
             setattr(query, name, value)
             if value is not None:
                 query.filters[name] = value.value
-        owner = args.get("owner_id") or ""
-        if owner.isdigit():
-            query.owner_id = int(owner)
-            query.filters["owner_id"] = owner
+        owner = parse_id(args.get("owner_id"))
+        if owner is not None:
+            query.owner_id = owner
+            query.filters["owner_id"] = str(owner)
         sort = args.get("sort") or "updated"
         query.sort = sort if sort in SORTS else "updated"
-        page = args.get("page") or "1"
-        query.page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+        page = parse_id(args.get("page"), default=1)
+        query.page = page if page < 100000 else 1
         return query
 
     def url_args(self, **overrides) -> dict[str, str]:

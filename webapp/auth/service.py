@@ -106,6 +106,7 @@ class AuthEvent:
     SIGNED_OUT = "sign_out"
     SIGNED_OUT_EVERYWHERE = "sign_out_all"
     PASSWORD_RESET = "password_reset"
+    PASSWORD_CHANGED = "password_change"
     ROLE_CHANGED = "role_change"
     DEACTIVATED = "deactivated"
     REACTIVATED = "reactivated"
@@ -119,6 +120,7 @@ AUTH_EVENT_LABELS = {
     AuthEvent.SIGNED_OUT: _l("Signed out (all sessions ended)"),
     AuthEvent.SIGNED_OUT_EVERYWHERE: _l("Signed out everywhere by an administrator"),
     AuthEvent.PASSWORD_RESET: _l("Password reset (all sessions ended)"),
+    AuthEvent.PASSWORD_CHANGED: _l("Password changed by the user (other sessions ended)"),
     AuthEvent.ROLE_CHANGED: _l("Role changed (all sessions ended)"),
     AuthEvent.DEACTIVATED: _l("Deactivated (all sessions ended)"),
     AuthEvent.REACTIVATED: _l("Reactivated"),
@@ -181,6 +183,32 @@ def sign_out(user: User) -> None:
     _end_sessions(user.id)
     _record_auth_event(user, AuthEvent.SIGNED_OUT, actor=user)
     db.session.commit()
+
+
+def change_own_password(user: User, current: str, new: str) -> User:
+    """A user changes their own password, knowing the current one. Every session of theirs
+    ends; the caller signs this browser in again under the new generation."""
+    if not user.check_password(current):
+        raise ValidationFailed({"current_password": _("This is not your current password.")})
+    if len(new) < MIN_PASSWORD:
+        raise ValidationFailed(
+            {"new_password": _("Use at least %(n)d characters.", n=MIN_PASSWORD)}
+        )
+    if new == current:
+        raise ValidationFailed({"new_password": _("Choose a password other than the current one.")})
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(
+            password_hash=generate_password_hash(new),
+            session_generation=User.session_generation + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    _record_auth_event(user, AuthEvent.PASSWORD_CHANGED, actor=user)
+    db.session.commit()
+    db.session.refresh(user)
+    return user
 
 
 def sign_out_everywhere(user_id: int, actor: User) -> User:

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.auth import service
-from webapp.auth.forms import LoginForm
+from webapp.auth.forms import LoginForm, PasswordForm
 from webapp.auth.models import User
+from webapp.common.forms import handle_form
 from webapp.common.rendering import render_page
 from webapp.extensions import db
 
@@ -68,6 +69,27 @@ def logout():
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; every other session of the user ends."""
+    form = PasswordForm()
+
+    def changed(user):
+        login_user(user)  # this browser goes on under the new session generation
+        flash(_("Password changed. You were signed out everywhere else."), "success")
+        return redirect(url_for("main.home"), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.change_own_password(
+            current_user._get_current_object(), form.current_password.data, form.new_password.data
+        ),
+        saved=changed,
+        show=lambda status, conflict: render_page("auth/password.html", form=form, status=status),
+    )
 
 
 @bp.post("/language/<code>")

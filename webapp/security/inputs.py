@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import gettext as _
+from sqlalchemy import exc
 from werkzeug.routing import IntegerConverter
 
+from webapp.common.ids import MAX_ID
 from webapp.common.rendering import error_page
-
-MAX_ID = 2**63 - 1
+from webapp.extensions import db
 
 # C0 controls but tab, LF, CR; DEL; lone surrogates (never valid text).
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -35,15 +36,6 @@ class BoundedIntConverter(IntegerConverter):
 
 def has_control_characters(value: str) -> bool:
     return CONTROL_CHARACTERS.search(value) is not None
-
-
-def parse_id(value, default=None) -> int | None:
-    """A positive id a form or filter sent, or `default` when it is none (or out of range)."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return default
-    return number if 0 < number <= MAX_ID else default
 
 
 def _offending_request() -> bool:
@@ -70,6 +62,24 @@ def refuse_control_characters():
     )
 
 
+def value_out_of_range(error: Exception):
+    """The last line of defence when a value beyond what a column holds slipped past a form's
+    own checks (SQLite: OverflowError; PostgreSQL: a DataError). Validation should have caught
+    it, so it is logged with its traceback; the user gets a message, never a 500."""
+    current_app.logger.warning("value out of range reached the database", exc_info=error)
+    db.session.rollback()
+    return error_page(
+        422,
+        _("A value is out of range"),
+        _(
+            "A number or text in what you sent is larger than KeyDesk can store. "
+            "Check it and try again."
+        ),
+    )
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(refuse_control_characters)
+    app.register_error_handler(OverflowError, value_out_of_range)
+    app.register_error_handler(exc.DataError, value_out_of_range)
