@@ -30,7 +30,7 @@ from webapp import (
     security,
     warnings,
 )
-from webapp.config import Config, environment_config
+from webapp.config import Config, engine_options, environment_config
 from webapp.extensions import babel, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(environment_config(Path(app.instance_path), config or {}))
     if config:
         app.config.from_mapping(config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
 
     db.init_app(app)
     database.init_app(app, db)  # SQLite pragmas on this app's engines

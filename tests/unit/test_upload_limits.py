@@ -154,7 +154,8 @@ def test_every_limit_reads_as_a_sentence():
 def test_a_bomb_upload_fails_its_batch_with_the_message(world):
     batch = run_batch(world.finance, "bomb.xlsx", zip_bomb(60))
     assert batch.status is BatchStatus.FAILED
-    assert "zip bomb" in service.failure_text(batch)
+    assert '"zip_ratio"' in batch.message
+    assert service.failure_text(batch) == service.reason_text("zip_ratio")
 
 
 # --- formulas in the fix file -------------------------------------------------------------------
@@ -190,3 +191,19 @@ def test_negative_amounts_stay_numbers_in_number_columns():
     row = list(csv.reader(io.StringIO(text)))[1]
     assert row[6:9] == ["-5", "-1200.50", "-30"]  # quantity, amount, settled: numbers
     assert row[3] == "'-12"  # the document number is text: neutralised
+
+
+def test_control_characters_in_cells_make_the_row_bad_not_the_import_fail(world):
+    """PostgreSQL cannot store NUL even inside JSON: the cell is refused with a message and the
+    row kept as it was, the NUL shown as �."""
+    from tests.unit.test_import import _purchases, outcomes
+
+    rows = _purchases(world, {"doc": "N1"}, {"doc": "N2", "product": "钢\x00材"})
+    batch = run_batch(world.finance, "nul.csv", csv_bytes(rows))
+    assert batch.status is BatchStatus.CHECKED
+    found = outcomes(batch)
+    assert found[2].outcome is RowOutcome.NEW
+    assert found[3].outcome is RowOutcome.BAD
+    assert found[3].problems == [["品种", "control", {}]]
+    assert "钢\ufffd材" in found[3].cells
+    assert service.reason_text("control") != "control"

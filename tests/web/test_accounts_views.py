@@ -371,7 +371,7 @@ def test_other_teams_account_is_a_friendly_404(world, login, suffix):
     assert 'href="/"' in body
     assert world.account.name not in body
     fragment = client.get(f"/accounts/{world.account.id}{suffix}", headers=HX)
-    assert fragment.status_code == 403
+    assert fragment.status_code == 404
     assert world.account.name not in assert_fragment(fragment, "error-page")
 
 

@@ -158,3 +158,33 @@ def test_a_stopped_database_answers_503_and_the_app_recovers_by_itself(
     assert status == 200  # still signed in, nothing to restart
     assert sign_in(stranger, "zhang").status_code == 303
     assert "database available again" in _outage_logs(caplog)[-1]
+
+
+def test_a_statement_that_runs_too_long_answers_503(app_config, backend, monkeypatch):
+    """A database that answers too slowly is cancelled by its statement timeout (PostgreSQL)
+    and the user gets the same friendly 503, not a hung request or a 500."""
+    if backend != "postgresql":
+        pytest.skip("statement timeouts are PostgreSQL's (set TEST_DATABASE_URL)")
+    import sqlalchemy as sa
+
+    from webapp.accounts import service as accounts
+
+    app = create_app({**app_config, "DB_STATEMENT_TIMEOUT_MS": 200})
+    with app.app_context():
+        user = User(username="slow", full_name="慢", role=Role.EXECUTIVE)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+
+        def slow(*args, **kwargs):
+            db.session.execute(sa.text("SELECT pg_sleep(2)"))
+
+        monkeypatch.setattr(accounts, "list_accounts", slow)
+        browser = app.test_client()
+        assert sign_in(browser, "slow").status_code == 303
+        started = time.monotonic()
+        response = browser.get("/accounts/")
+        assert response.status_code == 503 and response.headers["Retry-After"]
+        assert time.monotonic() - started < 1.5
+        db.session.remove()
+        db.engine.dispose()

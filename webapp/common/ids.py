@@ -1,10 +1,10 @@
-"""Ids as forms, filters and URLs send them: positive, ASCII digits, and no larger than a
-BIGINT holds (PostgreSQL and SQLite both refuse integers beyond 2⁶³−1 with an error, not a
-miss). Anything else reads as "no id", which finds nothing."""
+"""Ids as forms, filters and URLs send them: positive, ASCII digits, and no larger than the id
+columns hold (INTEGER: PostgreSQL refuses values beyond 2³¹−1 with an error, not a miss; SQLite
+beyond 2⁶³−1). Anything else reads as "no id", which finds nothing."""
 
 from __future__ import annotations
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 
 
 def parse_id(value, default=None) -> int | None:
@@ -12,7 +12,7 @@ def parse_id(value, default=None) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value if 0 < value <= MAX_ID else default
     text = str(value if value is not None else "").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
         return default
     number = int(text)
     return number if 0 < number <= MAX_ID else default

@@ -55,6 +55,7 @@ REASONS = {
     "negative": _l("must not be negative"),
     "too_large": _l("too large"),
     "too_long": _l("longer than %(max)s characters"),
+    "control": _l("holds invisible control characters (shown as �); retype the text"),
     "date": _l("not a date: %(value)s (write 2026-03-05, 2026/3/5 or 2026年3月5日)"),
     "month": _l("not a month: %(value)s (write 2026-03 or 2026年3月)"),
     "merged": _l("part of the merged cells %(range)s; unmerge them and fill in every row"),

@@ -8,7 +8,7 @@ evaluate code. Styles allow inline `style` attributes, which cannot run code."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -36,7 +36,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
+    if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
+        # Secure cookies mean the site is served over HTTPS, usually behind a proxy that the
+        # app sees as plain HTTP; browsers ignore HSTS that arrives over plain HTTP anyway.
         headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint != "static":
         # Pages, fragments and downloads carry clients' data: no copy in any cache, and the

@@ -1,8 +1,8 @@
 """Input the database cannot take, refused before any view sees it.
 
-- Ids in URLs: every `<int:…>` is bounded to what a BIGINT holds, so
-  `/accounts/99999999999999999999` is simply not a route (404) instead of an overflow deep in
-  the driver (PostgreSQL and SQLite both refuse integers beyond 2⁶³−1).
+- Ids in URLs: every `<int:…>` is bounded to what the id columns hold (`common.ids.MAX_ID`),
+  so `/accounts/99999999999999999999` is simply not a route (404) instead of an overflow deep
+  in the driver (PostgreSQL refuses integers beyond 2³¹−1 for INTEGER, SQLite beyond 2⁶³−1).
 - Control characters: PostgreSQL cannot store NUL in text at all, and the other C0 controls (and
   DEL) are never meant in a name, a note or a search. A request carrying one in its query string,
   its form fields or an uploaded file's name is answered 422 with a message saying what to fix,

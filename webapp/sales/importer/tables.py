@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from webapp.sales.importer.cells import FileRefused, blank
+from webapp.sales.importer.cells import CONTROL_MARK, FileRefused, blank
 
 # Limits of an upload (an Excel sheet holds 1,048,576 rows; a sales export rarely 100,000).
 MAX_ROWS = 300_000  # data rows, and the highest row number a sheet may use
@@ -51,9 +51,18 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def _check_cell(value, row: int):
-    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        raise FileRefused("cell_size", row=row, max=f"{MAX_CELL_CHARS:,}")
+    """A cell's value, refused when too long; control characters (which PostgreSQL cannot store
+    and nobody means) become U+FFFD, so the row is kept to show and the cell refused
+    (`cells.parse_text`)."""
+    if isinstance(value, str):
+        if len(value) > MAX_CELL_CHARS:
+            raise FileRefused("cell_size", row=row, max=f"{MAX_CELL_CHARS:,}")
+        if _CONTROL.search(value):
+            return _CONTROL.sub(CONTROL_MARK, value)
     return value
 
 
@@ -255,9 +264,7 @@ def _csv_table(data: bytes) -> Table:
             _check_row_number(number - 1)
             if len(cells) > MAX_COLUMNS:
                 raise FileRefused("too_many_columns", max=MAX_COLUMNS)
-            for cell in cells:
-                _check_cell(cell, number)
-            lines.append(cells)
+            lines.append([_check_cell(cell, number) for cell in cells])
     except csv.Error:  # a field beyond csv's own limit, or a broken quote
         raise FileRefused("cell_size", row=len(lines) + 1, max=f"{MAX_CELL_CHARS:,}") from None
     header_row = next((i for i, cells in enumerate(lines, 1) if any(c.strip() for c in cells)), 0)
