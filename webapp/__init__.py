@@ -27,9 +27,10 @@ from webapp import (
     notifications,
     proposals,
     sales,
+    security,
     warnings,
 )
-from webapp.config import Config, environment_config
+from webapp.config import Config, engine_options, environment_config
 from webapp.extensions import babel, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(environment_config(Path(app.instance_path), config or {}))
     if config:
         app.config.from_mapping(config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
 
     db.init_app(app)
     database.init_app(app, db)  # SQLite pragmas on this app's engines
@@ -59,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
         default_translation_directories=str(ROOT / "translations"),
     )
     filters.init_app(app)  # money, dates in Asia/Shanghai, labels
+    security.init_app(app)  # headers, id bounds, control characters, database outages
 
     # the areas, lower first: each may use those above it in this list, never those below
     auth.init_app(app)  # sign-in, users, `create-user`

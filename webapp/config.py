@@ -72,6 +72,10 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_MINUTES = 15
     LOGIN_LOCK_MINUTES = 15
+    # PostgreSQL: give up connecting after this many seconds, and cancel a statement running
+    # longer than this (0: never); either answers the friendly 503 rather than hanging.
+    DB_CONNECT_TIMEOUT_SECONDS = 5
+    DB_STATEMENT_TIMEOUT_MS = 30_000
 
 
 def environment_config(instance_path: Path, given: dict) -> dict:
@@ -95,8 +99,29 @@ def environment_config(instance_path: Path, given: dict) -> dict:
             raise RuntimeError(
                 f"KEYDESK_SUPPORT_EXECUTIVE_THRESHOLD must be an amount in yuan, not {threshold!r}"
             ) from None
+    for name, variable in (
+        ("DB_CONNECT_TIMEOUT_SECONDS", "KEYDESK_DB_CONNECT_TIMEOUT"),
+        ("DB_STATEMENT_TIMEOUT_MS", "KEYDESK_DB_STATEMENT_TIMEOUT_MS"),
+    ):
+        if os.environ.get(variable, "").strip():
+            values[name] = int(os.environ[variable])
     values.update(_mail_config())
     return values
+
+
+def engine_options(config) -> dict:
+    """SQLAlchemy engine options for the configured database: PostgreSQL connections get the
+    connect and statement timeouts (psycopg's `connect_timeout`, the server's
+    `statement_timeout`)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", int(config["DB_CONNECT_TIMEOUT_SECONDS"]))
+        timeout = int(config["DB_STATEMENT_TIMEOUT_MS"])
+        if timeout:
+            connect_args.setdefault("options", f"-c statement_timeout={timeout}")
+        options["connect_args"] = connect_args
+    return options
 
 
 def _mail_config() -> dict:

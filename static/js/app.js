@@ -17,3 +17,14 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+// Behaviour that used to sit in inline handlers, which the Content-Security-Policy forbids.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches("[data-select-on-focus]")) {
+    event.target.select();
+  }
+});

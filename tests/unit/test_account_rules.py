@@ -118,11 +118,13 @@ def test_get_account_raises_not_found_for_unknown_id(world):
         service.get_account(world.owner, 999_999)
 
 
-def test_manager_cannot_open_other_teams_account(world):
-    with pytest.raises(Forbidden):
-        service.get_account(world.other_manager, world.account.id)
-    with pytest.raises(Forbidden):
-        service.get_account(world.colleague, world.account.id)
+def test_another_teams_account_answers_like_a_missing_one(world):
+    for outsider in (world.other_manager, world.colleague):
+        with pytest.raises(NotFound) as hidden:
+            service.get_account(outsider, world.account.id)
+        with pytest.raises(NotFound) as missing:
+            service.get_account(outsider, 999_999)
+        assert hidden.value.message == missing.value.message
 
 
 def test_finance_may_open_but_not_edit_an_account(world):
@@ -132,7 +134,7 @@ def test_finance_may_open_but_not_edit_an_account(world):
 
 
 def test_admin_cannot_open_accounts(world):
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.get_account(world.admin, world.account.id)
 
 
@@ -404,8 +406,8 @@ def test_contact_cannot_report_to_someone_at_another_client(world, make_account,
     assert db.session.scalar(sa.select(Contact.id).where(Contact.name == "赵总")) is None
 
 
-def test_contact_of_other_team_is_forbidden(world):
-    with pytest.raises(Forbidden):
+def test_contact_of_other_team_is_not_found(world):
+    with pytest.raises(NotFound):
         service.get_contact(world.other_manager, world.contact.id)
     with pytest.raises(NotFound):
         service.get_contact(world.owner, 999_999)

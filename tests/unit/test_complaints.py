@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from flask_babel import gettext as _
 
-from webapp.common.errors import Forbidden, ValidationFailed
+from webapp.common.errors import Forbidden, NotFound, ValidationFailed
 from webapp.complaints import service
 from webapp.complaints.models import ComplaintStatus
 
@@ -67,10 +67,10 @@ def test_only_a_leader_of_the_department_instructs_and_archives(world):
 
 
 def test_outsiders_neither_record_nor_see(world):
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.record_complaint(world.other_manager, world.account.id, {"subject": "x"})
     complaint = recorded(world)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.get_complaint(world.other_manager, complaint.id)
 
 

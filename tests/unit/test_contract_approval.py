@@ -295,7 +295,7 @@ def test_someone_who_cannot_see_the_request_cannot_print_it(people, make_departm
         RequestType.SUPPORT,
         {"support_kind": "sales", "content": "陪同拜访"},
     )
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         documents.generate(outsider, "request", request.id, "pdf")
 
 

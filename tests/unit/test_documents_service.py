@@ -14,7 +14,7 @@ from flask import current_app
 from tests.unit.documents_support import make_contract, pdf_text, squeeze
 from tests.unit.test_documents_render import pdfinfo_meta
 from tests.web.contract_data import draft_input
-from webapp.common.errors import DomainError, Forbidden, NotFound
+from webapp.common.errors import DomainError, NotFound
 from webapp.contracts import documents as contract_type
 from webapp.contracts import service as contracts
 from webapp.contracts.models import ContractStatus
@@ -86,14 +86,17 @@ def test_a_new_template_version_makes_a_new_document(world, contract):
 
 
 def test_only_users_who_see_the_contract_get_its_documents(world, contract):
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # like a missing one
         service.generate(world.other_manager, "contract", contract.id, "pdf")
     with pytest.raises(NotFound):
         service.generate(world.owner, "contract", contract.id + 999, "pdf")
     row = service.generate(world.owner, "contract", contract.id, "pdf")
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound) as hidden:
         service.get_generated(world.other_manager, row.id)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound) as missing:
+        service.get_generated(world.other_manager, row.id + 999)
+    assert hidden.value.message == missing.value.message
+    with pytest.raises(NotFound):
         service.versions(world.other_manager, "contract", contract.id)
     assert service.get_generated(world.finance, row.id).id == row.id  # finance sees contracts
 

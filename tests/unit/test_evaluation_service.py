@@ -16,7 +16,7 @@ from tests.unit.test_documents_render import assert_parity
 from webapp.accounts.models import BuyingRole, Stage
 from webapp.approvals import service as approvals
 from webapp.approvals.models import RequestType, SupportKind, SupportTask, TaskStatus
-from webapp.common.errors import Forbidden, NotFound, ValidationFailed
+from webapp.common.errors import NotFound, ValidationFailed
 from webapp.complaints import service as complaints
 from webapp.contracts.models import Contract, ContractStatus
 from webapp.documents import markup
@@ -131,7 +131,7 @@ def test_the_fingerprint_follows_the_data(world):
 def test_the_evaluation_is_seen_only_by_who_sees_the_account(world):
     account, item = service.evaluation(world.supervisor, world.account.id)
     assert account.id == world.account.id and item.period == service.default_period()
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.evaluation(world.other_manager, world.account.id)
     with pytest.raises(NotFound):
         service.evaluation(world.owner, 999_999)
@@ -282,7 +282,7 @@ def test_generated_report_is_stored_and_versioned_by_its_figures(world):
     )  # fmt: skip
     db.session.commit()
     assert documents.generate(world.owner, "evaluation", world.account.id, "pdf").version == 2
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         documents.generate(world.other_manager, "evaluation", world.account.id, "pdf")
 
 

@@ -17,7 +17,7 @@ from webapp.approvals.models import (
     RequestType,
 )
 from webapp.auth.models import Role
-from webapp.common.errors import Forbidden, ValidationFailed
+from webapp.common.errors import Forbidden, NotFound, ValidationFailed
 from webapp.common.timeutil import local_today, utcnow
 from webapp.contracts.models import Contract, ContractStatus
 from webapp.extensions import db
@@ -256,7 +256,7 @@ def test_a_reported_major_event_warns_the_supervisor_at_once(world):
 
 
 def test_only_the_account_team_reports_events(world):
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.report_event(
             world.colleague, world.account.id, {"kind": "theft", "description": "x"}
         )
@@ -297,7 +297,7 @@ def test_acknowledge_then_resolve_with_notes_and_only_by_who_must_act(world):
     purchase(world.account, days_ago=200)
     service.evaluate()
     [warning] = warnings(RuleKey.CHURN)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # the colleague does not see the account at all
         service.handle_warning(world.colleague, warning.id, "acknowledge", "")
     service.handle_warning(world.owner, warning.id, "acknowledge", "下周拜访")
     assert warning.status is WarningStatus.ACKNOWLEDGED and warning.handled_by_id == world.owner.id

@@ -64,8 +64,8 @@ def test_bad_request_input_is_refused_inline_and_keeps_what_was_typed(world, log
 def test_another_teams_manager_cannot_file_or_see(app, world, login):
     item = file_support(app, world)
     client = login(world.other_manager)
-    assert client.get(f"/accounts/{world.account.id}/requests/new/support").status_code == 403
-    assert client.get(f"/approvals/{item.id}").status_code == 403
+    assert client.get(f"/accounts/{world.account.id}/requests/new/support").status_code == 404
+    assert client.get(f"/approvals/{item.id}").status_code == 404
 
 
 def test_supervisor_decides_in_place_from_the_inbox(app, world, login, hx):

@@ -302,9 +302,9 @@ def test_a_missing_title_is_refused_inline_keeping_the_lines(world, login):
 
 def test_another_teams_manager_cannot_draft_on_the_account(world, login):
     client = login(world.other_manager)
-    assert client.get(f"/accounts/{world.account.id}/contracts/new").status_code == 403
+    assert client.get(f"/accounts/{world.account.id}/contracts/new").status_code == 404
     response = client.post(f"/accounts/{world.account.id}/contracts/new", data=contract_form())
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert count(Contract) == 0
 
 
@@ -813,10 +813,10 @@ def test_the_contract_page_offers_only_the_actions_the_service_allows(
 
 
 @pytest.mark.parametrize("suffix", ["", "/edit", "/scan"])
-def test_another_teams_manager_gets_403(world, login, make_contract, suffix):
+def test_another_teams_manager_gets_404(world, login, make_contract, suffix):
     contract_id = make_contract("signed" if suffix == "/scan" else "draft")
     response = login(world.other_manager).get(f"/contracts/{contract_id}{suffix}")
-    assert response.status_code == 403
+    assert response.status_code == 404
     body = text(response)
     assert 'id="error-page"' in body
     assert stored(contract_id).number not in body
@@ -837,7 +837,7 @@ def test_another_teams_manager_cannot_act_on_the_contract(world, login, make_con
     if data is None:
         data = contract_form(version=stored(contract_id).version, title="越权修改")
     response = login(world.other_manager).post(f"/contracts/{contract_id}{path}", data=data)
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert snapshot(contract_id) == before
 
 
@@ -1019,7 +1019,7 @@ def test_account_tab_lists_that_accounts_contracts(world, login, listed):
 
 def test_account_tab_is_forbidden_to_another_team(world, login, listed):
     response = login(world.other_manager).get(f"/accounts/{world.account.id}/contracts")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert stored(listed["draft"]).number not in text(response)
 
 

@@ -102,8 +102,8 @@ def test_a_wrong_period_answers_422_with_the_error_next_to_the_field(world, logi
 
 def test_another_departments_manager_is_refused_and_unknown_accounts_are_404(world, login):
     other = login(world.other_manager)
-    assert other.get(f"/accounts/{world.account.id}/evaluation").status_code == 403
-    assert other.get(f"/documents/evaluation/{world.account.id}.pdf").status_code == 403
+    assert other.get(f"/accounts/{world.account.id}/evaluation").status_code == 404
+    assert other.get(f"/documents/evaluation/{world.account.id}.pdf").status_code == 404
     owner = login(world.owner)
     assert owner.get("/accounts/999999/evaluation").status_code == 404
     assert owner.get("/documents/evaluation/999999.pdf").status_code == 404
@@ -183,5 +183,5 @@ def test_the_report_of_a_chosen_period_downloads_without_being_stored(world, log
         login(world.other_manager)
         .get(f"/accounts/{world.account.id}/evaluation/report.pdf")
         .status_code
-        == 403
+        == 404
     )

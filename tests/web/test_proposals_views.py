@@ -261,8 +261,8 @@ def test_account_tab_lists_the_accounts_proposals(world, login):
 
 def test_proposals_are_visible_only_with_their_account(world, login):
     proposal = create(login(world.owner), world)
-    assert login(world.other_manager).get(f"/proposals/{proposal.id}").status_code == 403
-    assert login(world.colleague).get(f"/proposals/{proposal.id}").status_code == 403
+    assert login(world.other_manager).get(f"/proposals/{proposal.id}").status_code == 404
+    assert login(world.colleague).get(f"/proposals/{proposal.id}").status_code == 404
     assert login(world.supervisor).get(f"/proposals/{proposal.id}").status_code == 200
     assert login(world.admin).get(f"/proposals/{proposal.id}").status_code == 403
     assert login(world.owner).get("/proposals/999999").status_code == 404
@@ -272,8 +272,8 @@ def test_proposals_are_visible_only_with_their_account(world, login):
     assert executive.get(f"/proposals/{proposal.id}/edit").status_code == 403
     assert executive.post(f"/proposals/{proposal.id}/links", data={"days": "3"}).status_code == 403
     other = login(world.other_manager)
-    assert other.post(f"/proposals/{proposal.id}/links", data={"days": "3"}).status_code == 403
-    assert other.get(f"/documents/proposal/{proposal.id}.pdf").status_code == 403
+    assert other.post(f"/proposals/{proposal.id}/links", data={"days": "3"}).status_code == 404
+    assert other.get(f"/documents/proposal/{proposal.id}.pdf").status_code == 404
     assert count(ProposalLink) == 0
 
 
@@ -371,7 +371,7 @@ def test_only_the_team_revokes_a_link(world, login):
     session = login(world.owner)
     link = send_link(session, create(session, world))
     response = login(world.other_manager).post(f"/proposals/links/{link.id}/revoke")
-    assert response.status_code == 403
+    assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(ProposalLink, link.id).revoked_at is None
 

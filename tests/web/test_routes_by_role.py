@@ -3,6 +3,11 @@
 The table below is the access policy written out. A route registered in the app without a row
 here fails the test, so whoever adds a route also states who may use it.
 
+An object outside the user's scope answers exactly like a missing one (404, the same words), so
+ids cannot be probed: "manager_b" gets 404 on department A's account and everything on it. 403
+stays for what the role itself may not do (the same answer whatever the id), and for an object
+the user sees but may not change.
+
 Requests: GET for routes that answer GET; POST with an empty form for routes that accept POST
 (a form route gets both). Ids come from `world`: an account owned by an account manager of
 department A, a contact on it, and a colleague of department A on its team.
@@ -54,6 +59,8 @@ EXPECTED_ROWS = {
     ("auth.login", "GET"):                   (200, 302,  302, 302, 302, 302, 302, 302, 302),
     ("auth.login", "POST"):                  (400, 302,  302, 302, 302, 302, 302, 302, 302),
     ("auth.logout", "POST"):                 (302, 303,  303, 303, 303, 303, 303, 303, 303),
+    ("auth.change_password", "GET"):         (302, 200,  200, 200, 200, 200, 200, 200, 200),
+    ("auth.change_password", "POST"):        (302, 422,  422, 422, 422, 422, 422, 422, 422),
     ("auth.set_language", "POST"):           (303, 303,  303, 303, 303, 303, 303, 303, 303),
     ("main.home", "GET"):                    (302, 200,  200, 200, 200, 200, 200, 200, 302),
     ("admin.users", "GET"):                  (302, 403,  403, 403, 403, 403, 403, 403, 200),
@@ -61,42 +68,43 @@ EXPECTED_ROWS = {
     ("admin.new_user", "POST"):              (302, 403,  403, 403, 403, 403, 403, 403, 422),
     ("admin.edit_user", "GET"):              (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("admin.edit_user", "POST"):             (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    ("admin.sign_out_everywhere", "POST"):   (302, 403,  403, 403, 403, 403, 403, 403, 303),
     ("admin.departments", "GET"):            (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("admin.departments", "POST"):           (302, 403,  403, 403, 403, 403, 403, 403, 422),
     ("accounts.index", "GET"):               (302, 200,  200, 200, 200, 200, 200, 200, 403),
     ("accounts.new", "GET"):                 (302, 200,  200, 200, 200, 403, 403, 403, 403),
     ("accounts.new", "POST"):                (302, 422,  422, 422, 422, 403, 403, 403, 403),
-    ("accounts.detail", "GET"):              (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("accounts.profile", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("accounts.contacts", "GET"):            (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("accounts.activities", "GET"):          (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("accounts.history", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("accounts.edit", "GET"):                (302, 200,  403, 200, 200, 403, 403, 403, 403),
-    ("accounts.edit", "POST"):               (302, 422,  403, 422, 422, 403, 403, 403, 403),
-    ("accounts.new_contact", "GET"):         (302, 200,  403, 200, 200, 403, 403, 403, 403),
-    ("accounts.new_contact", "POST"):        (302, 422,  403, 422, 422, 403, 403, 403, 403),
-    ("accounts.edit_contact", "GET"):        (302, 200,  403, 200, 200, 403, 403, 403, 403),
-    ("accounts.edit_contact", "POST"):       (302, 422,  403, 422, 422, 403, 403, 403, 403),
-    ("accounts.delete_contact", "POST"):     (302, 303,  403, 303, 303, 403, 403, 403, 403),
-    ("accounts.add_visit", "POST"):          (302, 422,  403, 422, 422, 403, 403, 403, 403),
-    ("accounts.add_member", "POST"):         (302, 303,  403, 303, 303, 403, 403, 403, 403),
-    ("accounts.remove_member", "POST"):      (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("accounts.detail", "GET"):              (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("accounts.profile", "GET"):             (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("accounts.contacts", "GET"):            (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("accounts.activities", "GET"):          (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("accounts.history", "GET"):             (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("accounts.edit", "GET"):                (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("accounts.edit", "POST"):               (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("accounts.new_contact", "GET"):         (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("accounts.new_contact", "POST"):        (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("accounts.edit_contact", "GET"):        (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("accounts.edit_contact", "POST"):       (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("accounts.delete_contact", "POST"):     (302, 303,  404, 303, 303, 403, 403, 403, 403),
+    ("accounts.add_visit", "POST"):          (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("accounts.add_member", "POST"):         (302, 303,  404, 303, 303, 403, 403, 403, 403),
+    ("accounts.remove_member", "POST"):      (302, 303,  404, 303, 303, 403, 403, 403, 403),
     # contracts: a draft for the drafting routes, one in approval for deciding, an approved one
     # to archive, a signed one (with its scan) to terminate; see CONTRACT_ID_FOR below. An
     # empty POST that passes the role check is refused inside with a message (303)
     ("contracts.index", "GET"):              (302, 200,  200, 200, 200, 200, 200, 200, 403),
-    ("contracts.account_contracts", "GET"):  (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("contracts.new", "GET"):                (302, 200,  403, 200, 200, 403, 403, 403, 403),
-    ("contracts.new", "POST"):               (302, 200,  403, 200, 200, 403, 403, 403, 403),
-    ("contracts.edit", "GET"):               (302, 200,  403, 200, 200, 403, 403, 403, 403),
-    ("contracts.edit", "POST"):              (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("contracts.account_contracts", "GET"):  (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("contracts.new", "GET"):                (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("contracts.new", "POST"):               (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("contracts.edit", "GET"):               (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("contracts.edit", "POST"):              (302, 200,  404, 200, 200, 403, 403, 403, 403),
     ("contracts.lines", "POST"):             (302, 200,  200, 200, 200, 403, 403, 403, 403),
-    ("contracts.detail", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("contracts.submit", "POST"):            (302, 303,  403, 303, 303, 403, 403, 403, 403),
-    ("contracts.withdraw", "POST"):          (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("contracts.detail", "GET"):             (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("contracts.submit", "POST"):            (302, 303,  404, 303, 303, 403, 403, 403, 403),
+    ("contracts.withdraw", "POST"):          (302, 303,  404, 303, 303, 403, 403, 403, 403),
     ("contracts.archive", "POST"):           (302, 403,  403, 403, 403, 403, 403, 303, 403),
     ("contracts.terminate", "POST"):         (302, 403,  403, 403, 303, 403, 403, 303, 403),
-    ("contracts.scan", "GET"):               (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("contracts.scan", "GET"):               (302, 200,  404, 200, 200, 200, 200, 200, 403),
     ("contract_admin.standard_clauses", "GET"): (302, 403,  403, 403, 403, 403, 403, 403, 302),
     ("contract_admin.standard_clause", "GET"): (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("contract_admin.standard_clause", "POST"): (302, 403,  403, 403, 403, 403, 403, 403, 422),
@@ -106,16 +114,16 @@ EXPECTED_ROWS = {
     # An empty decision or comment passes the access check and is refused inside (303).
     ("approvals.inbox", "GET"):              (302, 200,  200, 200, 200, 200, 200, 200, 200),
     ("approvals.badge", "GET"):              (302, 200,  200, 200, 200, 200, 200, 200, 200),
-    ("approvals.detail", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("approvals.decide", "POST"):            (302, 303,  403, 303, 303, 303, 303, 303, 403),
-    ("approvals.withdraw", "POST"):          (302, 303,  403, 403, 403, 403, 403, 403, 403),
-    ("approvals.comment", "POST"):           (302, 303,  403, 303, 303, 303, 303, 303, 403),
-    ("approvals.new", "GET"):                (302, 200,  403, 200, 200, 403, 403, 403, 403),
-    ("approvals.new", "POST"):               (302, 422,  403, 422, 422, 403, 403, 403, 403),
-    ("approvals.account_requests", "GET"):   (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("approvals.detail", "GET"):             (302, 200,  404, 200, 200, 200, 200, 200, 404),
+    ("approvals.decide", "POST"):            (302, 303,  404, 303, 303, 303, 303, 303, 404),
+    ("approvals.withdraw", "POST"):          (302, 303,  404, 403, 403, 403, 403, 403, 404),
+    ("approvals.comment", "POST"):           (302, 303,  404, 303, 303, 303, 303, 303, 404),
+    ("approvals.new", "GET"):                (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("approvals.new", "POST"):               (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("approvals.account_requests", "GET"):   (302, 200,  404, 200, 200, 200, 200, 200, 403),
     # resubmitting a request that is not returned is refused with a message (303)
-    ("approvals.resubmit", "GET"):           (302, 303,  403, 303, 303, 303, 303, 303, 403),
-    ("approvals.resubmit", "POST"):          (302, 303,  403, 303, 303, 303, 303, 303, 403),
+    ("approvals.resubmit", "GET"):           (302, 303,  404, 303, 303, 303, 303, 303, 404),
+    ("approvals.resubmit", "POST"):          (302, 303,  404, 303, 303, 303, 303, 303, 404),
     ("approvals.bulk_decide", "POST"):       (302, 303,  303, 303, 303, 303, 303, 303, 303),
     ("approvals.deputies", "GET"):           (302, 200,  200, 200, 200, 200, 200, 200, 200),
     ("approvals.deputies", "POST"):          (302, 422,  422, 422, 422, 422, 422, 422, 422),
@@ -123,7 +131,7 @@ EXPECTED_ROWS = {
     ("approvals.end_delegation", "POST"):    (302, 403,  403, 303, 403, 403, 403, 403, 403),
     ("approvals.admin_steps", "GET"):        (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("approvals.reassign", "POST"):          (302, 403,  403, 403, 403, 403, 403, 403, 303),
-    ("approvals.deliver_task", "POST"):      (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("approvals.deliver_task", "POST"):      (302, 303,  404, 303, 303, 403, 403, 403, 403),
     # notifications: everyone signed in has a bell and a list; the notification marked read is
     # the account manager's (anyone else's answers 404). The confirm page of an e-mail link is
     # public: the token names the approver (here the supervisor, approving), so an empty POST
@@ -137,16 +145,16 @@ EXPECTED_ROWS = {
     # proposals: one with a client link (see _proposals). Seeing follows the account, editing
     # and sending need the account team; an empty "send" is refused inside (303). The public
     # link page answers every column alike: the token in the URL is not a valid link (404).
-    ("proposals.account_proposals", "GET"):  (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("proposals.new", "GET"):                (302, 200,  403, 200, 200, 403, 403, 403, 403),
-    ("proposals.new", "POST"):               (302, 200,  403, 200, 200, 403, 403, 403, 403),
-    ("proposals.edit", "GET"):               (302, 200,  403, 200, 200, 403, 403, 403, 403),
-    ("proposals.edit", "POST"):              (302, 200,  403, 200, 200, 403, 403, 403, 403),
+    ("proposals.account_proposals", "GET"):  (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("proposals.new", "GET"):                (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("proposals.new", "POST"):               (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("proposals.edit", "GET"):               (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("proposals.edit", "POST"):              (302, 200,  404, 200, 200, 403, 403, 403, 403),
     ("proposals.lines", "POST"):             (302, 200,  200, 200, 200, 403, 403, 403, 403),
-    ("proposals.detail", "GET"):             (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("proposals.links", "GET"):              (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("proposals.send", "POST"):              (302, 303,  403, 303, 303, 403, 403, 403, 403),
-    ("proposals.revoke", "POST"):            (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("proposals.detail", "GET"):             (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("proposals.links", "GET"):              (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("proposals.send", "POST"):              (302, 303,  404, 303, 303, 403, 403, 403, 403),
+    ("proposals.revoke", "POST"):            (302, 303,  404, 303, 303, 403, 403, 403, 403),
     ("proposals.public", "GET"):             (404, 404,  404, 404, 404, 404, 404, 404, 404),
     ("proposals.public_download", "GET"):    (404, 404,  404, 404, 404, 404, 404, 404, 404),
     ("proposals.branding_settings", "GET"):  (302, 403,  403, 403, 403, 403, 403, 403, 200),
@@ -155,37 +163,37 @@ EXPECTED_ROWS = {
     # and supervisors'/heads' (their department); a batch is seen by its uploader and finance
     # (the batch below is finance's). An empty upload is refused inside (422); confirming a batch
     # with nothing new is refused with a message (303).
-    ("sales.account_records", "GET"):        (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("sales.account_records", "GET"):        (302, 200,  404, 200, 200, 200, 200, 200, 403),
     ("sales.imports", "GET"):                (302, 403,  403, 200, 200, 403, 200, 403, 403),
     ("sales.upload", "POST"):                (302, 403,  403, 422, 422, 403, 422, 403, 403),
-    ("sales.batch", "GET"):                  (302, 403,  403, 403, 403, 403, 200, 403, 403),
-    ("sales.confirm", "POST"):               (302, 403,  403, 403, 403, 403, 303, 403, 403),
-    ("sales.bad_rows", "GET"):               (302, 403,  403, 403, 403, 403, 200, 403, 403),
+    ("sales.batch", "GET"):                  (302, 403,  403, 404, 404, 403, 200, 403, 403),
+    ("sales.confirm", "POST"):               (302, 403,  403, 404, 404, 403, 303, 403, 403),
+    ("sales.bad_rows", "GET"):               (302, 403,  403, 404, 404, 403, 200, 403, 403),
     # complaints: the account's team records and works on them; instruction and archiving are a
     # department leader's (checked inside: an empty step is refused with a message, 303)
-    ("complaints.account_complaints", "GET"): (302, 200, 403, 200, 200, 200, 200, 200, 403),
-    ("complaints.record", "POST"):           (302, 422,  403, 422, 422, 403, 403, 403, 403),
-    ("complaints.detail", "GET"):            (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("complaints.advance", "POST"):          (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("complaints.account_complaints", "GET"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
+    ("complaints.record", "POST"):           (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("complaints.detail", "GET"):            (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("complaints.advance", "POST"):          (302, 303,  404, 303, 303, 403, 403, 403, 403),
     # warnings: the account's team reports major events; a warning (the owner's, below) is
     # handled by whoever must act or a leader of the department; admins edit the thresholds
-    ("warnings.account_warnings", "GET"):    (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("warnings.report_event", "POST"):       (302, 422,  403, 422, 422, 403, 403, 403, 403),
-    ("warnings.handle", "POST"):             (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("warnings.account_warnings", "GET"):    (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("warnings.report_event", "POST"):       (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("warnings.handle", "POST"):             (302, 303,  404, 303, 303, 403, 403, 403, 404),
     ("warnings.rules", "GET"):               (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("warnings.rules", "POST"):              (302, 403,  403, 403, 403, 403, 403, 403, 422),
     ("warnings.run", "POST"):                (302, 403,  403, 403, 403, 403, 403, 403, 303),
     # cooperation evaluation: every reader of the account sees its tab (and its report through
     # documents.*); the weights are the administrator's (an empty form is refused inside, 422)
-    ("evaluations.account_evaluation", "GET"): (302, 200, 403, 200, 200, 200, 200, 200, 403),
-    ("evaluations.period_report", "GET"):    (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("evaluations.account_evaluation", "GET"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
+    ("evaluations.period_report", "GET"):    (302, 200,  404, 200, 200, 200, 200, 200, 403),
     ("evaluations.weights", "GET"):          (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("evaluations.weights", "POST"):         (302, 403,  403, 403, 403, 403, 403, 403, 422),
     # generated documents of the draft contract: whoever sees the contract downloads them (the
     # current one is generated on the first request, then served from the store)
-    ("documents.current", "GET"):            (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("documents.download", "GET"):           (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("documents.versions", "GET"):           (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("documents.current", "GET"):            (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("documents.download", "GET"):           (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("documents.versions", "GET"):           (302, 200,  404, 200, 200, 200, 200, 200, 403),
 }
 # fmt: on
 

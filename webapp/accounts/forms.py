@@ -16,6 +16,7 @@ from wtforms.validators import (
     DataRequired,
     Email,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -38,6 +39,7 @@ from webapp.accounts.models import (
     VisitKind,
 )
 from webapp.accounts.uscc import normalise, uscc_error
+from webapp.common.ids import MAX_ID, coerce_id
 
 PHONE = Regexp(r"^[0-9+\-() ]{5,30}$", message=_l("Use digits, spaces, +, - and brackets only."))
 # SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices given to the constructor.
@@ -99,7 +101,7 @@ class AccountForm(FlaskForm):
     value_class = SelectField(_l("Value class"), [DataRequired()])
     tier = SelectField(_l("Sales tier"), [Optional()])
     notes = TextAreaField(_l("Notes"), [Optional(), Length(max=4000)])
-    owner_id = SelectField(_l("Account owner"), coerce=int, validate_choice=False)
+    owner_id = SelectField(_l("Account owner"), coerce=coerce_id, validate_choice=False)
     version = HiddenField()
 
     def __init__(self, *args, owners=None, **kwargs):
@@ -174,4 +176,4 @@ class VisitForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    user_id = IntegerField(_l("Colleague"), [DataRequired()])
+    user_id = IntegerField(_l("Colleague"), [DataRequired(), NumberRange(min=1, max=MAX_ID)])

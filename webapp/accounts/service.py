@@ -37,6 +37,7 @@ from webapp.accounts.models import (
 from webapp.auth.models import Role, User
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_VISIBILITY, Visibility
 from webapp.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from webapp.common.ids import parse_id
 from webapp.common.timeutil import utcnow
 from webapp.extensions import db
 
@@ -132,16 +133,22 @@ def can_see_personal(user: User, account: Account) -> bool:
     return is_on_team(user, account)
 
 
-def get_account(user: User, account_id: int, *, for_edit: bool = False) -> Account:
-    """The account if `user` may see (or edit) it; NotFound for unknown ids, Forbidden else."""
+def get_account(
+    user: User, account_id: int, *, for_edit: bool = False, missing: str | None = None
+) -> Account:
+    """The account if `user` may see (or edit) it. An account outside the user's scope answers
+    exactly like one that does not exist (NotFound with `missing`, by default "No such
+    account."), so ids cannot be probed; Forbidden only for one they see but may not change.
+    Getters of records on an account pass their own `missing` wording."""
+    not_found = NotFound(missing or _("No such account."))
     account = db.session.get(Account, account_id)
     if account is None:
-        raise NotFound(_("No such account."))
+        raise not_found
     visible = db.session.scalar(
         sa.select(sa.literal(True)).where(Account.id == account_id, account_scope(user))
     )
     if not visible:
-        raise Forbidden(_("This account belongs to another team."))
+        raise not_found
     if for_edit and not can_edit(user, account):
         raise Forbidden(_("You may view this account but not change it."))
     return account
@@ -178,14 +185,14 @@ class AccountQuery:
             setattr(query, name, value)
             if value is not None:
                 query.filters[name] = value.value
-        owner = args.get("owner_id") or ""
-        if owner.isdigit():
-            query.owner_id = int(owner)
-            query.filters["owner_id"] = owner
+        owner = parse_id(args.get("owner_id"))
+        if owner is not None:
+            query.owner_id = owner
+            query.filters["owner_id"] = str(owner)
         sort = args.get("sort") or "updated"
         query.sort = sort if sort in SORTS else "updated"
-        page = args.get("page") or "1"
-        query.page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+        page = parse_id(args.get("page"), default=1)
+        query.page = page if page < 100000 else 1
         return query
 
     def url_args(self, **overrides) -> dict[str, str]:
@@ -480,7 +487,7 @@ def get_contact(user: User, contact_id: int, *, for_edit: bool = False) -> Conta
     contact = db.session.get(Contact, contact_id)
     if contact is None:
         raise NotFound(_("No such contact."))
-    get_account(user, contact.account_id, for_edit=for_edit)
+    get_account(user, contact.account_id, for_edit=for_edit, missing=_("No such contact."))
     return contact
 
 

@@ -57,10 +57,23 @@ def edit_user(user_id: int):
         ),
         saved=lambda _user: _to_users(_("User %(name)s saved.", name=user.username)),
         show=lambda status, conflict: render_page(
-            "admin/user_form.html", form=form, user=user, status=status
+            "admin/user_form.html",
+            form=form,
+            user=user,
+            events=service.auth_events(user),
+            status=status,
         ),
         conflict_on_form=True,
     )
+
+
+@bp.post("/users/<int:user_id>/sign-out-everywhere")
+@roles_required(Role.ADMIN)
+def sign_out_everywhere(user_id: int):
+    """End every session of the user: they must sign in again wherever they were."""
+    user = service.sign_out_everywhere(user_id, current_user)
+    flash(_("Every session of %(name)s has ended.", name=user.full_name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), code=303)
 
 
 def _user_form(user: User) -> UserForm:

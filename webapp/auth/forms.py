@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from webapp.auth.models import Role
 
@@ -16,6 +16,15 @@ class LoginForm(FlaskForm):
     username = StringField(_l("Username"), [DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), [DataRequired(), Length(max=200)])
     next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), [DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("New password"), [DataRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(
+        _l("New password again"),
+        [DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
+    )
 
 
 def _role_choices():

@@ -67,11 +67,19 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     version: Mapped[int] = mapped_column(default=1)
+    # Part of every session cookie's user id; raising it ends all the user's sessions at once
+    # (sign-out, password change or reset, role change, deactivation, "sign out everywhere").
+    session_generation: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     department: Mapped[Department | None] = relationship(back_populates="users")
 
     __mapper_args__ = {"version_id_col": version}
+
+    def get_id(self) -> str:
+        """What the session cookie remembers: the id and the session generation; a cookie of an
+        earlier generation no longer signs anyone in (`auth.views.load_user`)."""
+        return f"{self.id}.{self.session_generation}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

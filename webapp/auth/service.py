@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp import audit
 from webapp.auth.models import Department, LoginThrottle, Role, User
 from webapp.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from webapp.common.timeutil import utcnow
@@ -52,6 +55,8 @@ def authenticate(
     key = _throttle_key(username)
     throttle = db.session.get(LoginThrottle, key)
     if throttle and throttle.locked_until and throttle.locked_until > now:
+        _record_auth_event(None, AuthEvent.REFUSED_LOCKED, username=username)
+        db.session.commit()
         minutes = math.ceil((throttle.locked_until - now).total_seconds() / 60)
         raise LoginLocked(
             _(
@@ -70,6 +75,7 @@ def authenticate(
             db.session.commit()
         return user
 
+    _record_auth_event(user, AuthEvent.FAILED, username=username)
     if throttle is None or now - throttle.first_failure_at > timedelta(minutes=window_minutes):
         if throttle is None:
             throttle = LoginThrottle(key=key)
@@ -80,6 +86,7 @@ def authenticate(
     throttle.failures += 1
     if throttle.failures >= max_failures:
         throttle.locked_until = now + timedelta(minutes=lock_minutes)
+        _record_auth_event(user, AuthEvent.LOCKED_OUT, username=username)
     try:
         db.session.commit()
     except IntegrityError:  # another worker counted the first failure at the same moment
@@ -93,6 +100,158 @@ def authenticate(
             )
         )
     return None
+
+
+class AuthEvent:
+    """The audit log's action names of sign-in events (entity type "user"; the entity is the
+    user, 0 for a name that belongs to nobody, whose text is kept as the entry's new value)."""
+
+    SIGNED_IN = "sign_in"
+    FAILED = "sign_in_failed"
+    LOCKED_OUT = "locked_out"
+    REFUSED_LOCKED = "refused_locked"
+    SIGNED_OUT = "sign_out"
+    SIGNED_OUT_EVERYWHERE = "sign_out_all"
+    PASSWORD_RESET = "password_reset"
+    PASSWORD_CHANGED = "password_change"
+    ROLE_CHANGED = "role_change"
+    DEACTIVATED = "deactivated"
+    REACTIVATED = "reactivated"
+
+
+AUTH_EVENT_LABELS = {
+    AuthEvent.SIGNED_IN: _l("Signed in"),
+    AuthEvent.FAILED: _l("Wrong password"),
+    AuthEvent.LOCKED_OUT: _l("Locked after repeated wrong passwords"),
+    AuthEvent.REFUSED_LOCKED: _l("Sign-in refused while locked"),
+    AuthEvent.SIGNED_OUT: _l("Signed out (all sessions ended)"),
+    AuthEvent.SIGNED_OUT_EVERYWHERE: _l("Signed out everywhere by an administrator"),
+    AuthEvent.PASSWORD_RESET: _l("Password reset (all sessions ended)"),
+    AuthEvent.PASSWORD_CHANGED: _l("Password changed by the user (other sessions ended)"),
+    AuthEvent.ROLE_CHANGED: _l("Role changed (all sessions ended)"),
+    AuthEvent.DEACTIVATED: _l("Deactivated (all sessions ended)"),
+    AuthEvent.REACTIVATED: _l("Reactivated"),
+}
+
+
+@dataclass(frozen=True)
+class AuthEventRow:
+    """One line of a user's sign-in events, in words."""
+
+    at: datetime
+    what: str
+    by: str | None  # who acted, when not the user themselves
+
+
+def _record_auth_event(
+    user: User | None,
+    action: str,
+    *,
+    actor: User | None = None,
+    username: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+) -> None:
+    """One audit entry for a sign-in event; the caller commits. `actor` is who acted: the user
+    signing in or out, the administrator, or nobody known (a failed attempt)."""
+    db.session.add(
+        audit.AuditEntry(
+            actor_id=actor.id if actor else None,
+            entity_type="user",
+            entity_id=user.id if user else 0,
+            account_id=None,
+            action=action,
+            field="username" if username is not None else ("role" if old or new else None),
+            old_value=old,
+            new_value=username.strip()[:64] if username is not None else new,
+        )
+    )
+
+
+def record_sign_in(user: User) -> None:
+    _record_auth_event(user, AuthEvent.SIGNED_IN, actor=user)
+    db.session.commit()
+
+
+def _end_sessions(user_id: int) -> None:
+    """Every session cookie of the user stops working (see `auth.views.load_user`). An UPDATE,
+    so an administrator's open form of this user does not turn stale."""
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user_id)
+        .values(session_generation=User.session_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def sign_out(user: User) -> None:
+    """Signing out ends every session of the user, not only this browser's: a copied cookie
+    stops working too."""
+    _end_sessions(user.id)
+    _record_auth_event(user, AuthEvent.SIGNED_OUT, actor=user)
+    db.session.commit()
+
+
+def change_own_password(user: User, current: str, new: str) -> User:
+    """A user changes their own password, knowing the current one. Every session of theirs
+    ends; the caller signs this browser in again under the new generation."""
+    if not user.check_password(current):
+        raise ValidationFailed({"current_password": _("This is not your current password.")})
+    if len(new) < MIN_PASSWORD:
+        raise ValidationFailed(
+            {"new_password": _("Use at least %(n)d characters.", n=MIN_PASSWORD)}
+        )
+    if new == current:
+        raise ValidationFailed({"new_password": _("Choose a password other than the current one.")})
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(
+            password_hash=generate_password_hash(new),
+            session_generation=User.session_generation + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    _record_auth_event(user, AuthEvent.PASSWORD_CHANGED, actor=user)
+    db.session.commit()
+    db.session.refresh(user)
+    return user
+
+
+def sign_out_everywhere(user_id: int, actor: User) -> User:
+    """An administrator ends every session of a user (a lost phone, a leaver)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such user."))
+    _end_sessions(user.id)
+    _record_auth_event(user, AuthEvent.SIGNED_OUT_EVERYWHERE, actor=actor)
+    db.session.commit()
+    return user
+
+
+def auth_events(user: User, limit: int = 20) -> list[AuthEventRow]:
+    """The user's latest sign-in events, newest first (the administrator's user page)."""
+    entries = db.session.scalars(
+        sa.select(audit.AuditEntry)
+        .where(audit.AuditEntry.entity_type == "user", audit.AuditEntry.entity_id == user.id)
+        .order_by(audit.AuditEntry.id.desc())
+        .limit(limit)
+    )
+    rows = []
+    for entry in entries:
+        what = str(AUTH_EVENT_LABELS.get(entry.action, entry.action))
+        if entry.action == AuthEvent.ROLE_CHANGED and entry.old_value and entry.new_value:
+            what += f": {_role_label(entry.old_value)} → {_role_label(entry.new_value)}"
+        by = entry.actor.full_name if entry.actor and entry.actor_id != user.id else None
+        rows.append(AuthEventRow(at=entry.at, what=what, by=by))
+    return rows
+
+
+def _role_label(value: str) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return value
 
 
 def get_or_create_department(name: str) -> Department:
@@ -178,6 +337,7 @@ def update_user(
                 {"password": _("Use at least %(n)d characters.", n=MIN_PASSWORD)}
             )
         user.set_password(password)
+    _end_sessions_on_change(user, actor, password=bool(password), role=role, active=active)
     user.full_name = full_name.strip() or user.username
     user.role = role
     user.department_id = department_id
@@ -185,6 +345,24 @@ def update_user(
     user.active = active
     db.session.commit()
     return user
+
+
+def _end_sessions_on_change(
+    user: User, actor: User, *, password: bool, role: Role, active: bool
+) -> None:
+    """A password reset, a role change or a deactivation ends the user's sessions: whoever holds
+    one must sign in again (with the new password, under the new role, or not at all)."""
+    events = []
+    if password:
+        events.append((AuthEvent.PASSWORD_RESET, None, None))
+    if role is not user.role:
+        events.append((AuthEvent.ROLE_CHANGED, user.role.value, role.value))
+    if active != user.active:
+        events.append((AuthEvent.REACTIVATED if active else AuthEvent.DEACTIVATED, None, None))
+    for action, old, new in events:
+        _record_auth_event(user, action, actor=actor, old=old, new=new)
+    if events:
+        user.session_generation = user.session_generation + 1
 
 
 def list_users(q: str = "") -> list[User]:

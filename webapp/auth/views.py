@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, make_response, redirect, request, url_for
@@ -7,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.auth import service
-from webapp.auth.forms import LoginForm
+from webapp.auth.forms import LoginForm, PasswordForm
 from webapp.auth.models import User
+from webapp.common.forms import handle_form
 from webapp.common.rendering import render_page
 from webapp.extensions import db
 
@@ -34,6 +36,7 @@ def login():
         user, status = _check_password(form)
         if user is not None:
             login_user(user)
+            service.record_sign_in(user)
             return redirect(_safe_next(form.next.data), code=303)
     return render_page("auth/login.html", form=form, status=status)
 
@@ -62,9 +65,31 @@ def _check_password(form: LoginForm) -> tuple[User | None, int]:
 @bp.post("/logout")
 @login_required
 def logout():
+    service.sign_out(current_user)
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; every other session of the user ends."""
+    form = PasswordForm()
+
+    def changed(user):
+        login_user(user)  # this browser goes on under the new session generation
+        flash(_("Password changed. You were signed out everywhere else."), "success")
+        return redirect(url_for("main.home"), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.change_own_password(
+            current_user._get_current_object(), form.current_password.data, form.new_password.data
+        ),
+        saved=changed,
+        show=lambda status, conflict: render_page("auth/password.html", form=form, status=status),
+    )
 
 
 @bp.post("/language/<code>")
@@ -84,7 +109,17 @@ def set_language(code: str):
     return response
 
 
-def load_user(user_id: str):
-    if not user_id.isdigit():
+def load_user(session_user_id: str):
+    """The user of a session cookie, only while its session generation is the user's current
+    one: sign-out, a password or role change, deactivation and "sign out everywhere" raise it,
+    which ends every session of that user on every server at once."""
+    match = _SESSION_USER_ID.fullmatch(session_user_id)
+    if match is None:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(match["id"]))
+    if user is None or not user.active or user.session_generation != int(match["generation"]):
+        return None
+    return user
+
+
+_SESSION_USER_ID = re.compile(r"(?P<id>[0-9]{1,18})\.(?P<generation>[0-9]{1,18})")

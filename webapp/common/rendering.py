@@ -40,3 +40,10 @@ def render_fragment(template: str, status: int = 200, **context) -> Response:
     response = make_response(body, status)
     response.headers.add("Vary", "HX-Request")
     return response
+
+
+def error_page(status: int, title: str, message: str) -> Response:
+    """The friendly error page (errors/error.html), or its #error-page block for htmx."""
+    return render_page(
+        "errors/error.html", block="error", status=status, code=status, title=title, message=message
+    )

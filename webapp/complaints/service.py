@@ -95,7 +95,7 @@ def get_complaint(user: User, complaint_id: int) -> Complaint:
     )
     if complaint is None:
         raise NotFound(_("No such complaint."))
-    get_account(user, complaint.account_id)  # Forbidden unless the account is visible
+    get_account(user, complaint.account_id, missing=_("No such complaint."))
     return complaint
 
 

@@ -132,7 +132,7 @@ def get_contract(user: User, contract_id: int) -> Contract:
     contract = db.session.get(Contract, contract_id)
     if contract is None:
         raise NotFound(_("No such contract."))
-    get_account(user, contract.account_id)  # raises Forbidden for another team's
+    get_account(user, contract.account_id, missing=_("No such contract."))
     return contract
 
 

@@ -262,7 +262,10 @@ def get_generated(user: User, document_id: int) -> GeneratedDocument:
     row = db.session.get(GeneratedDocument, document_id)
     if row is None:
         raise NotFound(_("No such document."))
-    _type(row.kind).get_for_user(user, row.source_id)  # NotFound / Forbidden as the area says
+    try:
+        _type(row.kind).get_for_user(user, row.source_id)  # visibility as the area says
+    except NotFound:
+        raise NotFound(_("No such document.")) from None  # the same words as a missing one
     return row
 
 

@@ -9,15 +9,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from webapp.common.errors import Forbidden, NotFound
-from webapp.common.rendering import render_page
+from webapp.common.rendering import error_page
 from webapp.extensions import db
 
 
 def _page(status: int, title: str, message: str):
     db.session.rollback()
-    return render_page(
-        "errors/error.html", block="error", status=status, code=status, title=title, message=message
-    )
+    return error_page(status, title, message)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.approvals.workflow import ACTION_LABELS
-from webapp.common.errors import Forbidden
+from webapp.common.errors import Forbidden, NotFound
 from webapp.common.forms import handle_form
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts.service import available_credit, open_contract_amount
@@ -71,10 +71,13 @@ def mark_all_read():
 def confirm(token: str):
     """Where an e-mail link leads: no sign-in, the token names the approver. GET only shows
     the request and a form; the POST (with the form's CSRF token) decides."""
-    link = tokens.load(token)  # an unknown token is a plain 404
+    try:
+        link = tokens.load(token)
+    except NotFound:  # unknown or tampered
+        return _dead_link(404)
     form = ConfirmForm()
-    if not link.is_open:  # used, expired or decided: the page says so, nothing is checked
-        return _confirm_page(link, form)
+    if not link.is_open:  # used, expired or decided: nothing of the request is shown
+        return _dead_link(GONE_STATUS[link.state])
     try:
         return handle_form(
             form,
@@ -85,14 +88,19 @@ def confirm(token: str):
             show=lambda status, conflict: _confirm_page(link, form, status),
         )
     except tokens.LinkGone:  # used or decided meanwhile
-        return _confirm_page(tokens.load(token), form)
+        return _dead_link(GONE_STATUS[tokens.load(token).state])
     except Forbidden as error:
         return _confirm_page(link, form, 403, error.message)
 
 
+def _dead_link(status: int):
+    """A link that cannot decide any more shows only that, and whom to ask: never the request
+    (its number, title, content, account or credit), whatever the reason and to whoever has
+    the link. The same page for used, expired, decided, unknown and tampered links."""
+    return _private(render_page("notifications/link_dead.html", status=status))
+
+
 def _confirm_page(link, form: ConfirmForm, status: int = 200, problem: str | None = None):
-    if not link.is_open:
-        status = GONE_STATUS[link.state]
     return _private(
         render_page(
             "notifications/confirm.html",

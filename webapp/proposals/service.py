@@ -66,11 +66,12 @@ def proposal_scope(user: User) -> sa.ColumnElement[bool]:
 
 
 def get_proposal(user: User, proposal_id: int, *, for_edit: bool = False) -> Proposal:
-    """The proposal if `user` may see (or edit) its account; NotFound / Forbidden otherwise."""
+    """The proposal if `user` may see (or edit) its account: NotFound for one they cannot see
+    (as for a missing one), Forbidden for one they see but may not change."""
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None:
         raise NotFound(_("No such proposal."))
-    get_account(user, proposal.account_id)  # Forbidden for another team's
+    get_account(user, proposal.account_id, missing=_("No such proposal."))
     if for_edit and not can_edit(user, proposal.account):
         raise Forbidden(_("You may view this proposal but not change it."))
     return proposal

@@ -73,4 +73,4 @@ def import_sales_command(file: Path, kind, dry_run, username, bad_rows):
         + (" (dry run: nothing written)" if dry_run else "")
     )
     if bad_rows is not None:
-        bad_rows.write_bytes(service.rows_csv(result.header, result.outcomes))
+        bad_rows.write_bytes(service.rows_csv(result.header, result.outcomes, result.kind))

@@ -27,9 +27,11 @@ from webapp.accounts.service import account_scope
 from webapp.auth.models import User
 from webapp.auth.permissions import SALES_OPERATORS
 from webapp.common.errors import Forbidden, NotFound, ValidationFailed
+from webapp.common.spreadsheet import safe_row
 from webapp.common.timeutil import local_today
 from webapp.extensions import db
 from webapp.sales.importer.batches import create_batch
+from webapp.sales.importer.kinds import numeric_columns
 from webapp.sales.models import (
     BatchStatus,
     ImportBatch,
@@ -53,6 +55,7 @@ REASONS = {
     "negative": _l("must not be negative"),
     "too_large": _l("too large"),
     "too_long": _l("longer than %(max)s characters"),
+    "control": _l("holds invisible control characters (shown as �); retype the text"),
     "date": _l("not a date: %(value)s (write 2026-03-05, 2026/3/5 or 2026年3月5日)"),
     "month": _l("not a month: %(value)s (write 2026-03 or 2026年3月)"),
     "merged": _l("part of the merged cells %(range)s; unmerge them and fill in every row"),
@@ -67,6 +70,17 @@ REASONS = {
         "cannot tell plans, purchases, payments or expenses apart from the header; choose the kind"
     ),
     "unreadable": _l("the file is not a readable .xlsx workbook"),
+    "zip_members": _l("the workbook holds more than %(max)s parts; save it again from Excel"),
+    "zip_size": _l(
+        "the workbook would unpack to more than %(max)s MB; split it into smaller files"
+    ),
+    "zip_ratio": _l(
+        "the workbook is compressed far more than any spreadsheet is; it looks like a zip bomb "
+        "and was not opened"
+    ),
+    "too_many_rows": _l("the sheet has more than %(max)s rows; split it into smaller files"),
+    "too_many_columns": _l("the sheet has more than %(max)s columns; keep only the columns needed"),
+    "cell_size": _l("a cell in row %(row)s holds more than %(max)s characters"),
     "xls": _l("old .xls workbooks are not supported; save the file as .xlsx or .csv"),
     "encoding": _l("the file is neither UTF-8 nor GBK text"),
     "empty_file": _l("the file has no rows"),
@@ -138,7 +152,7 @@ def get_batch(user: User, batch_id: int) -> ImportBatch:
     if batch is None:
         raise NotFound(_("No such import."))
     if batch.uploaded_by_id != user.id and user.role.value != "finance":
-        raise Forbidden(_("This import was started by someone else."))
+        raise NotFound(_("No such import."))  # someone else's: answered like a missing one
     return batch
 
 
@@ -222,22 +236,25 @@ def bad_rows_csv(batch: ImportBatch) -> bytes:
         {"row_number": r.row_number, "outcome": r.outcome, "cells": r.cells, "problems": r.problems}
         for r in rows
     ]
-    return rows_csv(list(batch.header or []), outcomes)
+    return rows_csv(list(batch.header or []), outcomes, batch.kind)
 
 
-def rows_csv(header: list, outcomes: list[dict]) -> bytes:
+def rows_csv(header: list, outcomes: list[dict], kind: ImportKind | None = None) -> bytes:
     """Bad rows as they were, plus the row number and what is wrong, with a byte-order mark so
     Excel opens the UTF-8 correctly. Fix the cells and import the file again: the two extra
-    columns are ignored."""
+    columns are ignored. No cell (nor header) runs as a formula when opened; amounts in the
+    kind's number columns stay numbers (`common.spreadsheet`)."""
+    numeric = numeric_columns(kind, header) if kind else frozenset()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*header, _("Row"), _("Problems")])
+    writer.writerow(safe_row([*header, _("Row"), _("Problems")]))
     for row in outcomes:
         if row["outcome"] is not RowOutcome.BAD:
             continue
         cells = list(row["cells"] or [])
         cells += [""] * (len(header) - len(cells))
-        writer.writerow([*cells[: len(header)], row["row_number"], problem_text(row["problems"])])
+        problems = problem_text(row["problems"])
+        writer.writerow(safe_row([*cells[: len(header)], row["row_number"], problems], numeric))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -314,6 +314,7 @@ def handle_warning(user: User, warning_id: int, action: str, note: str | None) -
     warning = db.session.get(EarlyWarning, warning_id)
     if warning is None:
         raise NotFound(_("No such warning."))
+    get_account(user, warning.account_id, missing=_("No such warning."))  # hidden = missing
     if not can_handle(user, warning):
         raise Forbidden(_("This warning is for someone else."))
     note = (note or "").strip()[:1000] or None

@@ -17,7 +17,7 @@ from webapp.approvals.models import (
 )
 from webapp.approvals.service.inbox import inbox_clause
 from webapp.auth.models import User
-from webapp.common.errors import Forbidden, NotFound
+from webapp.common.errors import NotFound
 from webapp.common.timeutil import utcnow
 from webapp.extensions import db
 
@@ -48,8 +48,8 @@ def get_request(user: User, request_id: int) -> ApprovalRequest:
     visible = db.session.scalar(
         sa.select(sa.literal(True)).where(ApprovalRequest.id == request_id, request_scope(user))
     )
-    if not visible:
-        raise Forbidden(_("This request belongs to another team."))
+    if not visible:  # answered exactly like a missing one: ids cannot be probed
+        raise NotFound(_("No such request."))
     return request
 
 

@@ -47,9 +47,14 @@ def blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+CONTROL_MARK = "\ufffd"  # what the reader put in place of a control character (tables.py)
+
+
 def parse_text(max_length: int) -> Callable:
     def parse(value) -> str:
         text = shown(value)
+        if CONTROL_MARK in text:
+            raise CellError("control")
         if len(text) > max_length:
             raise CellError("too_long", max=max_length)
         return text

@@ -210,3 +210,16 @@ def map_columns(spec: KindSpec, header: list) -> dict[str, int]:
     if missing:
         raise FileRefused("missing_columns", columns="、".join(missing))
     return mapping
+
+
+def numeric_columns(kind: ImportKind, header: list) -> frozenset[int]:
+    """The indexes of the header's columns that hold amounts or quantities for `kind` (none
+    when the header does not fit the kind)."""
+    spec = KINDS[kind]
+    try:
+        mapping = map_columns(spec, header)
+    except FileRefused:
+        return frozenset()
+    return frozenset(
+        mapping[c.name] for c in spec.columns if c.parse is parse_decimal and c.name in mapping
+    )
