@@ -140,7 +140,7 @@ def test_credit_adjustment_has_a_ten_day_deadline(people):
     assert (
         timedelta(days=9, hours=23) < request.deadline_at - request.filed_at <= timedelta(days=10)
     )
-    assert service.days_left(request) in (9, 10)
+    assert request.days_left == 10  # filed today: ten calendar days left (seed 001)
     first = step_now(request)
     assert first.due_at <= request.deadline_at
     first.due_at = utcnow() - timedelta(hours=1)
@@ -206,7 +206,7 @@ def test_return_then_resubmit_starts_a_new_round_and_shows_the_changes(people):
     assert (request.status, request.round) == (RequestStatus.PENDING, 2)
     assert step_now(request).round == 2 and step_now(request).role is Role.SUPERVISOR
     changes = service.round_changes(request)
-    assert changes["amount"] == ("8000.00", "9000.00")
+    assert changes["amount"] == ("¥8,000.00", "¥9,000.00")  # as people read amounts
     assert "content" in changes and "support_kind" not in changes
     actions = [e.action for e in service.events(request)]
     assert actions == ["file", "return", "resubmit"]
@@ -335,3 +335,14 @@ def test_two_approvers_deciding_at_once_produce_one_decision(app, people, make_u
         if e.action == "approve"
     ]
     assert len(approvals) == 1
+
+
+def test_deadline_wording_counts_shanghai_calendar_days(people):
+    request = credit(people)
+    now = utcnow()
+    request.deadline_at = now  # the last day
+    assert (request.days_left, request.overdue_days) == (0, 0)
+    request.deadline_at = now - timedelta(days=3)
+    assert (request.days_left, request.overdue_days) == (-3, 3)
+    request.deadline_at = now + timedelta(days=1)
+    assert (request.days_left, request.overdue_days) == (1, 0)

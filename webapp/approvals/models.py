@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.accounts.models import Account, CreditGrade
 from webapp.auth.models import Role, User
 from webapp.common.enums import LabelledEnum, set_labels
-from webapp.common.timeutil import utcnow
+from webapp.common.timeutil import local_today, to_local, utcnow
 from webapp.common.types import Money, UTCDateTime, enum_column
 from webapp.contracts.models import Contract
 from webapp.extensions import db
@@ -158,6 +158,19 @@ class ApprovalRequest(db.Model):
         """Whole days since the request was filed."""
         return max((utcnow() - self.filed_at).days, 0)
 
+    @property
+    def days_left(self) -> int | None:
+        """Calendar days (Asia/Shanghai) to the deadline while the request is pending: 10 on
+        the day a credit adjustment is filed, 0 on its last day, negative once past it."""
+        if self.deadline_at is None or self.status is not RequestStatus.PENDING:
+            return None
+        return (to_local(self.deadline_at).date() - local_today()).days
+
+    @property
+    def overdue_days(self) -> int:
+        """Calendar days past the deadline (0 while there is time left)."""
+        return max(-(self.days_left or 0), 0)
+
 
 class ApprovalStep(db.Model):
     """One step of one round, materialised when the request is filed, so the inbox is a plain
@@ -201,6 +214,14 @@ class ApprovalStep(db.Model):
     def is_overdue(self) -> bool:
         """The current step is past its due time (DOMAIN.md: overdue steps are flagged)."""
         return self.current and self.due_at is not None and self.due_at < utcnow()
+
+    @property
+    def overdue_days(self) -> int:
+        """Calendar days (Asia/Shanghai) since the day the current step was due; 0 when it is
+        not overdue or fell due earlier today."""
+        if not self.is_overdue:
+            return 0
+        return max((local_today() - to_local(self.due_at).date()).days, 0)
 
 
 class ApprovalEvent(db.Model):

@@ -18,13 +18,19 @@ from webapp.approvals.forms import (
     SupportForm,
 )
 from webapp.approvals.models import RequestType
-from webapp.approvals.workflow import ACTION_LABELS, EVENT_LABELS
+from webapp.approvals.workflow import ACTION_LABELS, DECISION_LABELS, EVENT_LABELS
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Forbidden, ValidationFailed
 from webapp.common.forms import handle_form
+from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
-from webapp.contracts.service import arrears_of, available_credit, open_contract_amount
+from webapp.contracts.service import (
+    arrears_of,
+    available_credit,
+    clause_views,
+    open_contract_amount,
+)
 
 bp = Blueprint("approvals", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -70,7 +76,7 @@ def inbox():
         overdue_only=overdue_only,
         limit=INBOX_LIMIT,
         watches=bool(service.SUPERIOR_OF.get(current_user.role)),
-        decision_form=DecisionForm(),
+        arrears=service.arrears_for(rows),
         action_labels=ACTION_LABELS,
     )
 
@@ -96,7 +102,11 @@ def detail(request_id: int):
         can_withdraw=service.can_withdraw(current_user, item),
         events=service.events(item),
         changes=service.round_changes(item),
-        days_left=service.days_left(item),
+        people=service.waiting_step_people(item),
+        words=_words(item),
+        deviating_clauses=[c for c in clause_views(item.contract) if c.deviates]
+        if item.contract
+        else [],
         open_contracts=open_contract_amount(item.account_id),
         arrears=arrears_of(item.account_id),
         field_labels=FIELD_LABELS,
@@ -109,19 +119,38 @@ def detail(request_id: int):
     )
 
 
+def _words(item) -> str:
+    """The amount in Chinese capital numerals (大写), as the printed form shows it."""
+    amount = item.contract.total if item.contract else item.amount
+    return amount_in_words(amount) if amount is not None else ""
+
+
 @bp.post("/approvals/<int:request_id>/steps/<int:step_id>")
 @login_required
 def decide(request_id: int, step_id: int):
-    """Decide the current step; from the inbox (htmx) the row is swapped for the outcome and an
-    `approvals-changed` event refreshes the badge. Forbidden and unknown steps answer 403/404."""
+    """Decide the current step by the button pressed; from the inbox (htmx) the row is swapped
+    for the outcome and an `approvals-changed` event refreshes the badge. A refusal (no reason,
+    no explicit decision) shows the same row again with the message, the comment kept."""
     form = DecisionForm()
     decision = request.form.get("decision", "")
     try:
         item = service.decide(current_user, request_id, step_id, decision, form.comment.data)
-    except (ValidationFailed, service.AlreadyDecided) as error:
+    except ValidationFailed as error:
+        row = service.waiting_row(current_user, request_id, step_id) if wants_fragment() else None
+        if row is None:
+            return _not_decided(request_id, error.message)
+        return render_fragment(
+            "approvals/_waiting_row.html", status=422, item=row[0], step=row[1],
+            arrears=service.arrears_for([row]).get(row[0].account_id),
+            error=error.message, comment=form.comment.data, action_labels=ACTION_LABELS,
+        )  # fmt: skip
+    except service.AlreadyDecided as error:
         return _not_decided(request_id, error.message)
     if wants_fragment():
-        response = render_fragment("approvals/_decided_row.html", item=item, message=None)
+        response = render_fragment(
+            "approvals/_decided_row.html", item=item, decision_label=DECISION_LABELS[decision],
+            next_step=service.current_step(item),
+        )  # fmt: skip
         response.headers["HX-Trigger"] = "approvals-changed"
         return response
     flash(_("%(number)s: decision recorded.", number=item.number), "success")
@@ -130,7 +159,10 @@ def decide(request_id: int, step_id: int):
 
 def _not_decided(request_id: int, message: str):
     if wants_fragment():
-        return render_fragment("approvals/_decided_row.html", item=None, message=message), 422
+        return render_fragment(
+            "approvals/_decided_row.html", status=422, item=None, request_id=request_id,
+            message=message,
+        )  # fmt: skip
     flash(message, "error")
     return redirect(url_for("approvals.detail", request_id=request_id), code=303)
 
@@ -186,6 +218,8 @@ def _request_form_page(form, account, type_: RequestType, status: int, item=None
         type_=type_,
         is_credit=type_ is RequestType.CREDIT,
         item=item,
+        comments=service.last_round_comments(item) if item else [],
+        event_labels=EVENT_LABELS,
         status=status,
     )
 
@@ -246,7 +280,7 @@ def _revision_form(item):
     form = FORMS[item.type](obj=item)
     for name in ("amount", "proposed_limit"):
         if getattr(item, name) is not None and hasattr(form, name):
-            getattr(form, name).data = f"{getattr(item, name):.2f}"
+            getattr(form, name).data = f"{getattr(item, name):,.2f}"
     return form
 
 
@@ -262,26 +296,37 @@ def _selected_pairs(values: list[str]) -> list[tuple[int, int]]:
 @bp.post("/approvals/bulk")
 @login_required
 def bulk_decide():
-    """Decide several selected requests of one type from the inbox; each is recorded on its
-    own, and the flash message says which went through and which did not."""
+    """Decide several selected requests of one type from the inbox. The first POST shows what
+    would be decided (count, type, each request) for the approver to confirm; the confirmed
+    POST decides each on its own, and the flash message says which went through."""
     form = DecisionForm()
     pairs = _selected_pairs(request.form.getlist("selected"))
+    decision = request.form.get("decision", "")
+    back = redirect(url_for("approvals.inbox", type=request.form.get("type") or None), 303)
     try:
-        results = service.bulk_decide(
-            current_user, pairs, request.form.get("decision", ""), form.comment.data
-        )
+        if request.form.get("confirmed") != "yes":
+            rows = service.bulk_preview(current_user, pairs, decision, form.comment.data)
+            return render_page(
+                "approvals/bulk_confirm.html", rows=rows, decision=decision,
+                comment=form.comment.data or "", type_=rows[0][0].type,
+                arrears=service.arrears_for(rows), action_labels=ACTION_LABELS,
+            )  # fmt: skip
+        results = service.bulk_decide(current_user, pairs, decision, form.comment.data)
     except ValidationFailed as error:
         flash(error.message, "error")
-    else:
-        done = [r for _id, r, err in results if r is not None]
-        failed = [(rid, err) for rid, r, err in results if r is None]
-        if done:
-            flash(_("Decided: %(numbers)s.", numbers="、".join(r.number for r in done)), "success")
-        for rid, err in failed:
+        return back
+    _flash_bulk_results(results)
+    back.headers["HX-Trigger"] = "approvals-changed"
+    return back
+
+
+def _flash_bulk_results(results) -> None:
+    done = [r for _id, r, err in results if r is not None]
+    if done:
+        flash(_("Decided: %(numbers)s.", numbers="、".join(r.number for r in done)), "success")
+    for rid, r, err in results:
+        if r is None:
             flash(_("Request %(id)s not decided: %(why)s", id=rid, why=err), "error")
-    response = redirect(url_for("approvals.inbox", type=request.form.get("type") or None), 303)
-    response.headers["HX-Trigger"] = "approvals-changed"
-    return response
 
 
 @bp.route("/approvals/deputies", methods=["GET", "POST"])

@@ -21,6 +21,18 @@ ACTION_LABELS = {
     "cosign": _l("Co-sign (会签)"),
     "approve": _l("Approve (审批)"),
 }
+# What each kind of step may decide (DOMAIN.md: a step can approve, reject with a reason, or
+# return for revision); a decision outside its step's list is refused.
+STEP_DECISIONS = {
+    "review": ("approve", "return", "reject"),
+    "cosign": ("approve", "return", "reject"),
+    "approve": ("approve", "return", "reject"),
+}
+DECISION_LABELS = {
+    "approve": _l("Approved"),
+    "return": _l("Returned for revision"),
+    "reject": _l("Rejected"),
+}
 EVENT_LABELS = {
     "file": _l("Filed"),
     "approve": _l("Approved"),
