@@ -186,4 +186,4 @@ def test_a_credit_adjustment_filed_today_has_ten_days_and_an_overdue_one_says_so
     db.session.commit()
     page = text(client.get(f"/approvals/{item.id}"))
     assert re.search(r'class="badge badge-red deadline-overdue">Overdue by 3 days', page)
-    assert "-3" not in page
+    assert "-3 days" not in page and "days left" not in page

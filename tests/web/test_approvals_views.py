@@ -271,12 +271,12 @@ def test_approver_names_a_deputy_who_then_sees_the_step(app, world, login):
     today = local_today().isoformat()
     response = client.post(
         "/approvals/deputies",
-        data={"deputy_id": world.colleague.id, "starts_on": today, "ends_on": today},
+        data={"deputy_id": world.head.id, "starts_on": today, "ends_on": today},
     )
     assert response.status_code == 303
-    assert "李经理" in text(client.get("/approvals/deputies"))
-    assert service.waiting_count(world.colleague) == 1
-    page = text(login(world.colleague).get(f"/approvals/{item.id}"))
+    assert world.head.full_name in text(client.get("/approvals/deputies"))
+    assert service.waiting_count(world.head) == 1
+    page = text(login(world.head).get(f"/approvals/{item.id}"))
     assert "You decide as deputy for 王主管." in page
 
 

@@ -122,6 +122,8 @@ EXPECTED_ROWS = {
     # the delegation is the supervisor's: only they end it
     ("approvals.end_delegation", "POST"):    (302, 403,  403, 303, 403, 403, 403, 403, 403),
     ("approvals.admin_steps", "GET"):        (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("approvals.admin_settings", "GET"):     (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("approvals.admin_settings", "POST"):    (302, 403,  403, 403, 403, 403, 403, 403, 422),
     ("approvals.reassign", "POST"):          (302, 403,  403, 403, 403, 403, 403, 403, 303),
     ("approvals.deliver_task", "POST"):      (302, 303,  403, 303, 303, 403, 403, 403, 403),
     # notifications: everyone signed in has a bell and a list; the notification marked read is

@@ -89,6 +89,40 @@ set_labels(
 )
 
 
+class ApprovalSettings(db.Model):
+    """One version of the administrator's approval settings (DOMAIN.md: thresholds are the
+    administrator's). A change adds a row, never updates one; a request records the version it
+    was filed under, so a change applies to requests filed after it."""
+
+    __tablename__ = "approval_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # the version number
+    # a service & support budget above this also needs the executive
+    support_executive_threshold: Mapped[Decimal] = mapped_column(Money)
+    # a contract total above this also needs the executive (None: only over-credit/deviation)
+    contract_executive_threshold: Mapped[Decimal | None] = mapped_column(Money)
+    support_step_days: Mapped[int] = mapped_column()
+    credit_step_days: Mapped[int] = mapped_column()
+    contract_step_days: Mapped[int] = mapped_column()
+    # days before the 10-day credit deadline on which its approvers are reminded, e.g. "3,1"
+    credit_reminder_days: Mapped[str] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def reminder_days(self) -> list[int]:
+        return [int(x) for x in self.credit_reminder_days.split(",") if x.strip()]
+
+    def step_days(self, type_: RequestType) -> int:
+        return {
+            RequestType.SUPPORT: self.support_step_days,
+            RequestType.CREDIT: self.credit_step_days,
+            RequestType.CONTRACT: self.contract_step_days,
+        }[type_]
+
+
 class ApprovalRequest(db.Model):
     __tablename__ = "approval_requests"
     __table_args__ = (
@@ -122,6 +156,8 @@ class ApprovalRequest(db.Model):
     basis: Mapped[str | None] = mapped_column(sa.String(400))
     # contract approval
     contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contracts.id"), index=True)
+    # the approval settings version in force when filed (None: filed before any was saved)
+    settings_id: Mapped[int | None] = mapped_column(sa.ForeignKey("approval_settings.id"))
 
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from webapp.accounts import service as accounts
 from webapp.accounts.tabs import render_tab
 from webapp.approvals import service
 from webapp.approvals.forms import (
+    ApprovalSettingsForm,
     CommentForm,
     CreditForm,
     DecisionForm,
@@ -349,6 +350,7 @@ def deputies():
         show=lambda status, conflict: render_page(
             "approvals/deputies.html",
             form=form,
+            can_name=service.can_name_deputy(current_user),
             delegations=service.my_delegations(current_user),
             covering=service.delegations_to(current_user),
             status=status,
@@ -378,6 +380,32 @@ def admin_steps():
         users=service.active_approvers(),
         form=ReassignForm(),
         action_labels=ACTION_LABELS,
+    )
+
+
+@bp.route("/approvals/admin/settings", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def admin_settings():
+    """Thresholds, step deadlines and credit reminders; a save is a new version that applies
+    to requests filed after it."""
+    form = ApprovalSettingsForm(
+        data=service.settings_form_data() if request.method == "GET" else None
+    )
+
+    def saved(row):
+        flash(_("Approval settings version %(n)s saved.", n=row.id), "success")
+        return redirect(url_for("approvals.admin_settings"), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.save_settings(current_user, form.data),
+        saved=saved,
+        show=lambda status, conflict: render_page(
+            "approvals/admin_settings.html",
+            form=form,
+            versions=service.settings_versions(),
+            status=status,
+        ),
     )
 
 

@@ -41,6 +41,37 @@ def on_request_closed(sender: ApprovalRequest, status=None, actor=None, **_extra
     _safely(_request_closed, sender, status, actor)
 
 
+def on_credit_deadline_near(
+    sender: ApprovalRequest, step: ApprovalStep | None = None, days_left: int = 0, **_extra
+) -> None:
+    _safely(_credit_deadline_near, sender, step, days_left)
+
+
+def _credit_deadline_near(item: ApprovalRequest, step: ApprovalStep | None, days_left: int):
+    """The approvers of a credit adjustment's current step hear how many days are left of the
+    10-day rule, once per request and day left."""
+    if step is None:
+        return
+    link = app_path("approvals.detail", request_id=item.id)
+    for person in approvals.approvers_of(step):
+        with force_locale(_locale(person)):
+            title = _("%(number)s: %(n)s days left to decide", number=item.number, n=days_left)
+            body = _(
+                "Credit adjustment for %(account)s must be decided within 10 days of filing.",
+                account=item.account.name,
+            )
+        notify(
+            person,
+            title,
+            body,
+            link,
+            kind="approval.reminder",
+            key=f"approval-request:{item.id}:reminder:{days_left}",
+            commit=False,
+        )
+    db.session.commit()
+
+
 def _safely(handler, *args) -> None:
     try:
         handler(*args)

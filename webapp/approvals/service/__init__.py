@@ -14,6 +14,8 @@ The modules, lower first (each imports only those before it):
 - `delegation.py`     deputies; the administrator reassigning a waiting step
 - `contract_link.py`  the contract approval request, filed and finished with its contract
 - `support.py`        support tasks from approved applications
+- `settings.py`       the administrator's versioned approval settings
+- `reminders.py`      reminders of the 10-day credit rule
 
 Other areas use the names below as `approvals.service.<name>`.
 """
@@ -40,6 +42,7 @@ from webapp.approvals.service.decisions import (
 )
 from webapp.approvals.service.delegation import (
     active_approvers,
+    can_name_deputy,
     delegate,
     delegations_to,
     deputy_choices,
@@ -81,6 +84,12 @@ from webapp.approvals.service.reading import (
     request_scope,
     round_changes,
 )
+from webapp.approvals.service.reminders import send_credit_reminders
+from webapp.approvals.service.settings import (
+    save_settings,
+    settings_form_data,
+    settings_versions,
+)
 from webapp.approvals.service.support import (
     deliver_task,
     delivered_support_count,
@@ -99,6 +108,7 @@ __all__ = [
     "arrears_for",
     "bulk_decide",
     "bulk_preview",
+    "can_name_deputy",
     "can_resubmit",
     "can_withdraw",
     "contract_approval_link",
@@ -128,6 +138,10 @@ __all__ = [
     "request_for_contract",
     "request_scope",
     "resubmit",
+    "save_settings",
+    "send_credit_reminders",
+    "settings_form_data",
+    "settings_versions",
     "round_changes",
     "stranded",
     "support_tasks",

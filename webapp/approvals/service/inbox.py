@@ -32,8 +32,42 @@ ROW_LOADS = (
 )
 
 
+# Rank of the roles that decide steps: a deputy must be able to take the step themselves,
+# so of the same role or above (DOMAIN.md: 审核 is the supervisor's, 审批 the head's).
+APPROVER_RANK = {
+    Role.SUPERVISOR: 1,
+    Role.FINANCE: 1,
+    Role.DEPARTMENT_HEAD: 2,
+    Role.EXECUTIVE: 3,
+}
+# the role line each decides in; the executive stands above both
+_LINE = {Role.SUPERVISOR: "dept", Role.DEPARTMENT_HEAD: "dept", Role.FINANCE: "finance"}
+
+
+def may_deputise(user: User, deputy: User) -> bool:
+    """Whether `deputy` may stand in for `user`: an active colleague allowed to take user's
+    steps themselves — the same role or above in the same line (supervisor → supervisor or
+    head; finance → finance), from the same department when the steps are departmental, or an
+    executive, who stands above every department. Nobody else decides (an account manager, the
+    custodian, the administrator), so they neither name nor are deputies."""
+    if user.role not in APPROVER_RANK or deputy.role not in APPROVER_RANK:
+        return False
+    if deputy.id == user.id or not deputy.active:
+        return False
+    if deputy.role is Role.EXECUTIVE:
+        return True
+    if _LINE.get(deputy.role) != _LINE.get(user.role):
+        return False
+    if APPROVER_RANK[deputy.role] < APPROVER_RANK[user.role]:
+        return False
+    if user.role in DEPARTMENT_ROLES:
+        return user.department_id is not None and deputy.department_id == user.department_id
+    return True
+
+
 def principals(user: User, today: date | None = None) -> list[User]:
-    """The user and everyone who named them deputy for today."""
+    """The user and everyone who named them deputy for today, as long as the rules still let
+    them stand in (a delegation outlives neither a change of role nor of department)."""
     today = today or local_today()
     absent = db.session.scalars(
         sa.select(User)
@@ -45,7 +79,7 @@ def principals(user: User, today: date | None = None) -> list[User]:
             User.active.is_(True),
         )
     )
-    return [user, *absent]
+    return [user, *(p for p in absent if may_deputise(p, user))]
 
 
 def _fits(step: ApprovalStep, person: User) -> bool:
@@ -97,8 +131,10 @@ def who_can_act(step: ApprovalStep) -> list[tuple[User, list[User]]]:
             )
             .order_by(User.full_name)
         )
+        by_id = {p.id: p for p in people}
         for principal_id, deputy in rows:
-            deputies[principal_id].append(deputy)
+            if may_deputise(by_id[principal_id], deputy):
+                deputies[principal_id].append(deputy)
     return [(p, deputies[p.id]) for p in people]
 
 
