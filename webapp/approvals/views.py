@@ -20,6 +20,7 @@ from webapp.approvals.forms import (
 )
 from webapp.approvals.models import RequestType
 from webapp.approvals.workflow import ACTION_LABELS, DECISION_LABELS, EVENT_LABELS
+from webapp.attachments import service as attachments
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Forbidden, ValidationFailed
@@ -104,6 +105,7 @@ def detail(request_id: int):
         events=service.events(item),
         changes=service.round_changes(item),
         people=service.waiting_step_people(item),
+        files=attachments.panel(current_user, "request", item.id),
         words=_words(item),
         deviating_clauses=[c for c in clause_views(item.contract) if c.deviates]
         if item.contract

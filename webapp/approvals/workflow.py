@@ -44,6 +44,7 @@ EVENT_LABELS = {
     "resubmit": _l("Resubmitted"),
     "comment": _l("Comment"),
     "reassign": _l("Step reassigned to"),
+    "attach": _l("File attached"),
 }
 
 

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from webapp.approvals import service as approvals
 from webapp.approvals.models import ApprovalRequest, ApprovalStep, RequestStatus, StepStatus
 from webapp.approvals.workflow import ACTION_LABELS
+from webapp.attachments.service import attachments_of
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.filters import local_datetime, money
@@ -149,6 +150,9 @@ def _facts(item: ApprovalRequest) -> list[tuple[str, str]]:
     if item.content:
         content = item.content if len(item.content) <= 500 else item.content[:500] + "…"
         facts.append((_("Content"), content))
+    files = attachments_of("request", item.id)
+    if files:
+        facts.append((_("Attachments"), "、".join(f"{a.filename} ({a.size_label})" for a in files)))
     return facts
 
 

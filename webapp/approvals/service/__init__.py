@@ -13,6 +13,7 @@ The modules, lower first (each imports only those before it):
 - `decisions.py`      decide one step exactly once; bulk decisions
 - `delegation.py`     deputies; the administrator reassigning a waiting step
 - `contract_link.py`  the contract approval request, filed and finished with its contract
+- `attachments.py`    files per round (the attachments area stores them)
 - `support.py`        support tasks from approved applications
 - `settings.py`       the administrator's versioned approval settings
 - `reminders.py`      reminders of the 10-day credit rule
@@ -22,6 +23,10 @@ Other areas use the names below as `approvals.service.<name>`.
 
 from __future__ import annotations
 
+from webapp.approvals.service.attachments import (
+    REQUEST_ATTACHMENTS,
+    can_attach,
+)
 from webapp.approvals.service.contract_link import (
     contract_approval_link,
     file_contract_request,
@@ -97,6 +102,8 @@ from webapp.approvals.service.support import (
 )
 
 __all__ = [
+    "REQUEST_ATTACHMENTS",
+    "can_attach",
     "AlreadyDecided",
     "DECISIONS",
     "SUPERIOR_OF",
