@@ -18,6 +18,7 @@ from webapp.approvals.forms import (
     ReassignForm,
     SupportForm,
 )
+from webapp.approvals.labels import row_labels
 from webapp.approvals.models import RequestType
 from webapp.approvals.workflow import ACTION_LABELS, DECISION_LABELS, EVENT_LABELS
 from webapp.attachments import service as attachments
@@ -80,6 +81,7 @@ def inbox():
         watches=bool(service.SUPERIOR_OF.get(current_user.role)),
         arrears=service.arrears_for(rows),
         action_labels=ACTION_LABELS,
+        labels=row_labels(),
     )
 
 
@@ -119,6 +121,7 @@ def detail(request_id: int):
         comment_form=CommentForm(),
         action_labels=ACTION_LABELS,
         event_labels=EVENT_LABELS,
+        labels=row_labels(),
     )
 
 
@@ -146,6 +149,7 @@ def decide(request_id: int, step_id: int):
             "approvals/_waiting_row.html", status=422, item=row[0], step=row[1],
             arrears=service.arrears_for([row]).get(row[0].account_id),
             error=error.message, comment=form.comment.data, action_labels=ACTION_LABELS,
+            labels=row_labels(),
         )  # fmt: skip
     except service.AlreadyDecided as error:
         return _not_decided(request_id, error.message)
@@ -313,6 +317,7 @@ def bulk_decide():
                 "approvals/bulk_confirm.html", rows=rows, decision=decision,
                 comment=form.comment.data or "", type_=rows[0][0].type,
                 arrears=service.arrears_for(rows), action_labels=ACTION_LABELS,
+                labels=row_labels(),
             )  # fmt: skip
         results = service.bulk_decide(current_user, pairs, decision, form.comment.data)
     except ValidationFailed as error:

@@ -20,7 +20,7 @@ from webapp.approvals.models import (
 from webapp.approvals.workflow import DEPARTMENT_ROLES
 from webapp.auth.models import Role, User
 from webapp.common.timeutil import local_today, utcnow
-from webapp.contracts.service import arrears_of
+from webapp.contracts.service import arrears_of_many
 from webapp.extensions import db
 
 # what an inbox row shows of a request besides its own columns (DOMAIN.md: the approver sees
@@ -280,8 +280,7 @@ def overdue_below(user: User, limit: int = 100):
 def arrears_for(rows) -> dict[int, Decimal]:
     """What each credit adjustment's client owes now, by account id: the figure a credit
     decision rests on beside the current and proposed grade and limit."""
-    accounts = {item.account_id for item, _step in rows if item.is_credit}
-    return {account_id: arrears_of(account_id) for account_id in accounts}
+    return arrears_of_many(item.account_id for item, _step in rows if item.is_credit)
 
 
 def waiting_row(user: User, request_id: int, step_id: int):
