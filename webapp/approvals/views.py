@@ -96,9 +96,15 @@ def badge():
 @login_required
 def detail(request_id: int):
     item = service.get_request(current_user, request_id)
+    return render_page("approvals/detail.html", **_detail_context(item))
+
+
+def _detail_context(item) -> dict:
+    """Everything the decision rests on: the request, its contract's lines and deviating
+    clauses, the account's credit, who can act on each step, the files and the trail."""
     step = service.current_step(item)
-    return render_page(
-        "approvals/detail.html",
+    contract = item.contract
+    return dict(
         item=item,
         step=step,
         acting_for=service.acting_as(current_user, item, step) if step else None,
@@ -109,9 +115,7 @@ def detail(request_id: int):
         people=service.waiting_step_people(item),
         files=attachments.panel(current_user, "request", item.id),
         words=_words(item),
-        deviating_clauses=[c for c in clause_views(item.contract) if c.deviates]
-        if item.contract
-        else [],
+        deviating_clauses=[c for c in clause_views(contract) if c.deviates] if contract else [],
         open_contracts=open_contract_amount(item.account_id),
         arrears=arrears_of(item.account_id),
         field_labels=FIELD_LABELS,
@@ -142,34 +146,50 @@ def decide(request_id: int, step_id: int):
     try:
         item = service.decide(current_user, request_id, step_id, decision, form.comment.data)
     except ValidationFailed as error:
-        row = service.waiting_row(current_user, request_id, step_id) if wants_fragment() else None
-        if row is None:
-            return _not_decided(request_id, error.message)
-        return render_fragment(
-            "approvals/_waiting_row.html", status=422, item=row[0], step=row[1],
-            arrears=service.arrears_for([row]).get(row[0].account_id),
-            error=error.message, comment=form.comment.data, action_labels=ACTION_LABELS,
-            labels=row_labels(),
-        )  # fmt: skip
+        return _row_again(request_id, step_id, error.message, form.comment.data)
     except service.AlreadyDecided as error:
         return _not_decided(request_id, error.message)
-    if wants_fragment():
-        response = render_fragment(
-            "approvals/_decided_row.html", item=item, decision_label=DECISION_LABELS[decision],
-            next_step=service.current_step(item),
-        )  # fmt: skip
-        response.headers["HX-Trigger"] = "approvals-changed"
-        return response
-    flash(_("%(number)s: decision recorded.", number=item.number), "success")
-    return redirect(url_for("approvals.detail", request_id=request_id), code=303)
+    if not wants_fragment():
+        flash(_("%(number)s: decision recorded.", number=item.number), "success")
+        return redirect(url_for("approvals.detail", request_id=request_id), code=303)
+    response = render_fragment(
+        "approvals/_decided_row.html",
+        item=item,
+        decision_label=DECISION_LABELS[decision],
+        next_step=service.current_step(item),
+    )
+    response.headers["HX-Trigger"] = "approvals-changed"
+    return response
+
+
+def _row_again(request_id: int, step_id: int, message: str, comment: str | None):
+    """The inbox row once more, usable, with the refusal beside the comment (422)."""
+    row = service.waiting_row(current_user, request_id, step_id) if wants_fragment() else None
+    if row is None:
+        return _not_decided(request_id, message)
+    item, step = row
+    return render_fragment(
+        "approvals/_waiting_row.html",
+        status=422,
+        item=item,
+        step=step,
+        arrears=service.arrears_for([row]).get(item.account_id),
+        error=message,
+        comment=comment,
+        action_labels=ACTION_LABELS,
+        labels=row_labels(),
+    )
 
 
 def _not_decided(request_id: int, message: str):
     if wants_fragment():
         return render_fragment(
-            "approvals/_decided_row.html", status=422, item=None, request_id=request_id,
+            "approvals/_decided_row.html",
+            status=422,
+            item=None,
+            request_id=request_id,
             message=message,
-        )  # fmt: skip
+        )
     flash(message, "error")
     return redirect(url_for("approvals.detail", request_id=request_id), code=303)
 
@@ -313,12 +333,7 @@ def bulk_decide():
     try:
         if request.form.get("confirmed") != "yes":
             rows = service.bulk_preview(current_user, pairs, decision, form.comment.data)
-            return render_page(
-                "approvals/bulk_confirm.html", rows=rows, decision=decision,
-                comment=form.comment.data or "", type_=rows[0][0].type,
-                arrears=service.arrears_for(rows), action_labels=ACTION_LABELS,
-                labels=row_labels(),
-            )  # fmt: skip
+            return _bulk_confirmation(rows, decision, form.comment.data or "")
         results = service.bulk_decide(current_user, pairs, decision, form.comment.data)
     except ValidationFailed as error:
         flash(error.message, "error")
@@ -326,6 +341,20 @@ def bulk_decide():
     _flash_bulk_results(results)
     back.headers["HX-Trigger"] = "approvals-changed"
     return back
+
+
+def _bulk_confirmation(rows, decision: str, comment: str):
+    """The page asking to confirm a bulk decision: how many, of which type, which ones."""
+    return render_page(
+        "approvals/bulk_confirm.html",
+        rows=rows,
+        decision=decision,
+        comment=comment,
+        type_=rows[0][0].type,
+        arrears=service.arrears_for(rows),
+        action_labels=ACTION_LABELS,
+        labels=row_labels(),
+    )
 
 
 def _flash_bulk_results(results) -> None:

@@ -50,14 +50,12 @@ def upload(target: str, record_id: int):
     """Add a file; htmx gets the panel again (with the refusal in it), a plain form a redirect
     back to the record's page with a message."""
     upload_file = request.files.get("file")
+    name, data = (upload_file.filename or "", upload_file.read()) if upload_file else ("", b"")
     error = None
     try:
         service.add(
-            current_user, target, record_id,
-            upload_file.filename if upload_file else "",
-            upload_file.read() if upload_file else b"",
-            current_app.config["ATTACHMENT_MAX_BYTES"],
-        )  # fmt: skip
+            current_user, target, record_id, name, data, current_app.config["ATTACHMENT_MAX_BYTES"]
+        )
     except ValidationFailed as refused:
         error = refused.message
     context = service.panel(current_user, target, record_id)
