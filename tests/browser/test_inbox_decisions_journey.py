@@ -135,3 +135,39 @@ def test_applicant_sees_the_reason_attaches_the_vouchers_and_resubmits(
     for width, size in VIEWPORTS.items():
         page.set_viewport_size(dict(zip(("width", "height"), size, strict=True)))
         screenshot(page, f"request-page-{width}")
+
+
+def test_a_visit_record_carries_its_photo(page, live_server, login, screenshot, tmp_path):
+    from datetime import date
+
+    from PIL import Image
+
+    from webapp.accounts.models import Visit, VisitKind
+
+    world = live_server.world
+    with live_server.app.app_context():
+        manager = db.session.scalar(sa.select(User).where(User.username == world.east_manager))
+        visit = Visit(
+            account_id=world.pujiang_id,
+            user_id=manager.id,
+            kind=VisitKind.VISIT,
+            visited_on=date(2026, 12, 1),
+            summary="拜访设备部，交流改造方案",
+        )
+        db.session.add(visit)
+        db.session.commit()
+        visit_id = visit.id
+        db.session.remove()
+    photo = tmp_path / "现场.png"
+    Image.new("RGB", (40, 30), "navy").save(photo)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(world.east_manager)
+    page.goto(live_server(f"/accounts/{world.pujiang_id}?tab=activities"))
+    page.locator(f"#visit-{visit_id}-attachments summary").click()
+    panel = page.locator(f"#attachments-visit-{visit_id}")
+    expect(panel).to_contain_text("暂无附件")
+    panel.locator("input[type=file]").set_input_files(str(photo))
+    panel.locator("button[type=submit]").click()
+    expect(page.locator(f"#attachments-visit-{visit_id} img.attachment-thumb")).to_be_visible()
+    expect(page.locator(f"#attachments-visit-{visit_id}")).to_contain_text("现场.png")
+    screenshot(page, "visit-attachment-phone")
