@@ -43,6 +43,8 @@ def test_a_new_threshold_applies_to_requests_filed_after_it(app, world, login):
     assert "50,000.00" in text(admin.get("/approvals/admin/settings"))
     response = admin.post("/approvals/admin/settings", data=GOOD)
     assert response.status_code == 303
+    form = text(login(world.owner).get(f"/accounts/{world.account.id}/requests/new/support"))
+    assert "A budget above ¥20,000.00 is also approved by the executive." in form
     after = file_support(app, world, "30000")
     assert [s.role for s in before.steps] == [Role.SUPERVISOR, Role.DEPARTMENT_HEAD]
     assert [s.role for s in after.steps][-1] is Role.EXECUTIVE

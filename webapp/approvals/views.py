@@ -20,7 +20,7 @@ from webapp.approvals.forms import (
 )
 from webapp.approvals.labels import row_labels
 from webapp.approvals.models import RequestType
-from webapp.approvals.workflow import ACTION_LABELS, DECISION_LABELS, EVENT_LABELS
+from webapp.approvals.workflow import ACTION_LABELS, DECISION_LABELS, EVENT_LABELS, current_settings
 from webapp.attachments import service as attachments
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
@@ -246,6 +246,7 @@ def _request_form_page(form, account, type_: RequestType, status: int, item=None
         is_credit=type_ is RequestType.CREDIT,
         item=item,
         comments=service.last_round_comments(item) if item else [],
+        threshold=current_settings().support_executive_threshold,
         event_labels=EVENT_LABELS,
         status=status,
     )
