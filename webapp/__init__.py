@@ -15,6 +15,7 @@ from flask import Flask
 from webapp import (
     accounts,
     approvals,
+    attachments,
     auth,
     cli,
     complaints,
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)  # sign-in, users, `create-user`
     accounts.init_app(app)  # accounts, contacts, visits; the tab and history registries
     documents.init_app(app)  # the generator, file store, downloads, `render`, `doctor`
+    attachments.init_app(app)  # files on requests and visits; the visit target
     contracts.init_app(app)  # contracts; their tab, history terms, document type
     approvals.init_app(app)  # inbox, requests; files a submitted contract's request
     notifications.init_app(app)  # the bell and e-mail; listens to approval announcements

@@ -28,3 +28,14 @@ document.addEventListener("focusin", (event) => {
     event.target.select();
   }
 });
+// After an in-row decision the row shows its outcome; focus moves to the next waiting row (or
+// stays on the outcome when none is left), never to the top of the page.
+document.addEventListener("htmx:afterSettle", () => {
+  const decided = document.querySelector("tr[data-just-decided]");
+  if (!decided) return;
+  decided.removeAttribute("data-just-decided");
+  let next = decided.nextElementSibling;
+  while (next && !next.matches("tr[data-waiting]")) next = next.nextElementSibling;
+  const target = next ? next.querySelector("a") : decided.querySelector("[tabindex]");
+  if (target) target.focus();
+});

@@ -35,7 +35,7 @@ def test_credit_adjustment_from_filing_to_the_new_limit(page, live_server, login
         page.goto(live_server("/approvals/"))
         expect(page.locator("#approvals-badge")).to_have_text("1")
         row = page.locator("#inbox-rows tr", has_text=number)
-        row.locator("input[name=comment]").fill("同意")
+        row.locator("textarea[name=comment]").fill("同意")
         row.locator("button[value=approve]").click()
         # the row is swapped for the outcome in place and the badge refreshes itself
         expect(page.locator("#inbox-rows tr.decided")).to_contain_text(number)

@@ -140,7 +140,7 @@ def test_credit_adjustment_has_a_ten_day_deadline(people):
     assert (
         timedelta(days=9, hours=23) < request.deadline_at - request.filed_at <= timedelta(days=10)
     )
-    assert service.days_left(request) in (9, 10)
+    assert request.days_left == 10  # filed today: ten calendar days left (seed 001)
     first = step_now(request)
     assert first.due_at <= request.deadline_at
     first.due_at = utcnow() - timedelta(hours=1)
@@ -206,7 +206,7 @@ def test_return_then_resubmit_starts_a_new_round_and_shows_the_changes(people):
     assert (request.status, request.round) == (RequestStatus.PENDING, 2)
     assert step_now(request).round == 2 and step_now(request).role is Role.SUPERVISOR
     changes = service.round_changes(request)
-    assert changes["amount"] == ("8000.00", "9000.00")
+    assert changes["amount"] == ("¥8,000.00", "¥9,000.00")  # as people read amounts
     assert "content" in changes and "support_kind" not in changes
     actions = [e.action for e in service.events(request)]
     assert actions == ["file", "return", "resubmit"]
@@ -247,7 +247,7 @@ def test_only_the_applicant_withdraws_or_resubmits_and_only_in_time(
 
 def test_deputy_decides_for_the_absent_approver_and_the_trail_says_so(people, make_user):
     request = support(people)
-    deputy = make_user(Role.ACCOUNT_MANAGER, people["supervisor"].department)
+    deputy = people["head"]  # the same department, a role above
     today = local_today()
     service.delegate(
         people["supervisor"], deputy.id, today - timedelta(days=1), today + timedelta(days=3)
@@ -262,13 +262,55 @@ def test_deputy_decides_for_the_absent_approver_and_the_trail_says_so(people, ma
 
 def test_expired_delegation_gives_no_power(people, make_user):
     request = support(people)
-    deputy = make_user(Role.ACCOUNT_MANAGER, people["supervisor"].department)
+    deputy = people["head"]
     today = local_today()
     service.delegate(
         people["supervisor"], deputy.id, today - timedelta(days=9), today - timedelta(days=2)
     )
     with pytest.raises(NotFound):  # without the delegation the request is not theirs to see
         approve(deputy, request)
+
+
+@pytest.mark.parametrize(
+    ("principal", "deputy", "allowed"),
+    [
+        ("supervisor", "same_supervisor", True),
+        ("supervisor", "head", True),  # the same department, a role above
+        ("supervisor", "executive", True),  # above every department
+        ("supervisor", "manager", False),  # an account manager never performs 审核
+        ("supervisor", "other_supervisor", False),  # another department's
+        ("head", "supervisor", False),  # below
+        ("finance", "same_finance", True),
+        ("finance", "executive", True),
+        ("finance", "supervisor", False),  # another line
+        ("executive", "head", False),
+        ("manager", "supervisor", False),  # decides no step, names no deputy
+    ],
+)
+def test_a_deputy_must_be_allowed_to_take_the_step(people, make_user, principal, deputy, allowed):
+    people["same_supervisor"] = make_user(Role.SUPERVISOR, people["supervisor"].department)
+    people["same_finance"] = make_user(Role.FINANCE)
+    today = local_today()
+    offered = [u.id for u, _label in service.deputy_choices(people[principal])]
+    assert (people[deputy].id in offered) is allowed
+    if allowed:
+        service.delegate(people[principal], people[deputy].id, today, today)
+    else:
+        with pytest.raises((ValidationFailed, Forbidden)):
+            service.delegate(people[principal], people[deputy].id, today, today)
+
+
+def test_a_delegation_gives_no_power_once_the_deputy_may_no_longer_stand_in(people):
+    request = support(people)
+    head = people["head"]
+    today = local_today()
+    service.delegate(people["supervisor"], head.id, today, today)
+    assert service.waiting_count(head) == 1
+    head.role = Role.ACCOUNT_MANAGER  # moved to sales
+    db.session.commit()
+    assert service.waiting_count(head) == 0
+    with pytest.raises(Forbidden):
+        approve(head, request)
 
 
 def test_admin_reassigns_a_stranded_step(people, make_user):
@@ -335,3 +377,14 @@ def test_two_approvers_deciding_at_once_produce_one_decision(app, people, make_u
         if e.action == "approve"
     ]
     assert len(approvals) == 1
+
+
+def test_deadline_wording_counts_shanghai_calendar_days(people):
+    request = credit(people)
+    now = utcnow()
+    request.deadline_at = now  # the last day
+    assert (request.days_left, request.overdue_days) == (0, 0)
+    request.deadline_at = now - timedelta(days=3)
+    assert (request.days_left, request.overdue_days) == (-3, 3)
+    request.deadline_at = now + timedelta(days=1)
+    assert (request.days_left, request.overdue_days) == (1, 0)

@@ -370,7 +370,7 @@ def test_available_credit_deducts_only_other_open_contracts(world, make_account)
 
 
 def test_available_credit_deducts_arrears(world, monkeypatch):
-    providers = [lambda account_id: Decimal("1000.50")]
+    providers = [(lambda account_id: Decimal("1000.50"), None)]
     monkeypatch.setitem(current_app.extensions, "keydesk.arrears_providers", providers)
     assert service.available_credit(world.account) == Decimal("498999.50")
 

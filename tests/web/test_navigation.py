@@ -17,6 +17,7 @@ SETTINGS = [
     "Company profile",
     "Branding",
     "Warning rules",
+    "Approval settings",
     "Evaluation weights",
 ]
 EXPECTED = {

@@ -130,6 +130,15 @@ EXPECTED_ROWS = {
     # the delegation is the supervisor's: only they end it
     ("approvals.end_delegation", "POST"):    (302, 403,  403, 303, 403, 403, 403, 403, 403),
     ("approvals.admin_steps", "GET"):        (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    # attachments: a PDF on the support request, a visit of the account; an upload without a
+    # file is refused inside (303) for those who may add, and those who see the record read
+    ("attachments.download", "GET"):         (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("attachments.preview", "GET"):          (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("attachments.upload", "POST"):          (302, 303,  403, 303, 303, 303, 303, 303, 403),
+    ("attachments.panel", "GET"):            (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("attachments.visit_panel", "GET"):      (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("approvals.admin_settings", "GET"):     (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("approvals.admin_settings", "POST"):    (302, 403,  403, 403, 403, 403, 403, 403, 422),
     ("approvals.reassign", "POST"):          (302, 403,  403, 403, 403, 403, 403, 403, 303),
     ("approvals.deliver_task", "POST"):      (302, 303,  404, 303, 303, 403, 403, 403, 403),
     # notifications: everyone signed in has a bell and a list; the notification marked read is
@@ -351,6 +360,43 @@ def _reset(world) -> dict[str, int]:
         **_proposals(world),
         **_sales(world),
         **_documents(contract_ids["contract_id"]),
+        **_attachments(world, filed.id),
+    }
+
+
+def _attachments(world, request_id: int) -> dict:
+    """A PDF on the support request and a visit of the account (its panel)."""
+    from webapp.accounts.models import Visit, VisitKind
+    from webapp.attachments.models import Attachment
+    from webapp.documents import storage
+
+    key, digest = storage.put(b"%PDF-1.4 route table", "pdf")
+    attachment = Attachment(
+        target="request",
+        record_id=request_id,
+        round=1,
+        filename="route.pdf",
+        extension="pdf",
+        mime="application/pdf",
+        size=20,
+        sha256=digest,
+        storage_key=key,
+        uploaded_by_id=world.owner.id,
+    )
+    visit = Visit(
+        account_id=world.account.id,
+        user_id=world.owner.id,
+        kind=VisitKind.VISIT,
+        visited_on=local_today(),
+        summary="路由测试拜访",
+    )
+    db.session.add_all([attachment, visit])
+    db.session.commit()
+    return {
+        "attachment_id": attachment.id,
+        "target": "request",
+        "record_id": request_id,
+        "visit_id": visit.id,
     }
 
 

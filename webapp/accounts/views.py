@@ -14,6 +14,7 @@ from webapp.accounts.models import (
     ValueClass,
 )
 from webapp.accounts.tabs import account_tabs, render_tab
+from webapp.accounts.visit_panels import visit_panels
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import ValidationFailed
@@ -184,6 +185,7 @@ def _activities_tab(account_id: int, form: VisitForm, status: int = 200):
         status=status,
         load_visits=lambda a: service.visits(current_user, a),
         form=form,
+        visit_panels=visit_panels(),
     )
 
 

@@ -12,15 +12,18 @@ def init_app(app: Flask) -> None:
     the link to contracts: a submitted contract files its request, a withdrawn one withdraws
     it (inside the contract's transaction)."""
     from webapp.accounts.tabs import register_tab
-    from webapp.approvals import documents, service, views
+    from webapp.approvals import cli, documents, service, views
     from webapp.approvals.signals import request_finished
+    from webapp.attachments.registry import register_target
     from webapp.contracts.service import register_approval_lookup
     from webapp.contracts.signals import contract_submitted, contract_withdrawn
     from webapp.documents.registry import register_document_type
 
     app.register_blueprint(views.bp)
+    app.cli.add_command(cli.approvals_group)
     register_tab(app, "requests", _l("Requests"), "approvals.account_requests", 50)
     register_document_type(app, documents.REQUEST_FORM)
+    register_target(app, service.REQUEST_ATTACHMENTS)  # files per round
     register_approval_lookup(app, service.contract_approval_link)  # contract page → request
     contract_submitted.connect(service.on_contract_submitted)
     contract_withdrawn.connect(service.on_contract_withdrawn)

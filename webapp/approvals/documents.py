@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.approvals import service
 from webapp.approvals.models import ApprovalRequest
 from webapp.approvals.workflow import ACTION_LABELS
+from webapp.attachments.service import attachments_of
 from webapp.contracts.service import arrears_of, available_credit, company_profile
 from webapp.documents.registry import DocumentType
 from webapp.extensions import db
@@ -60,12 +61,17 @@ def document_context(item: ApprovalRequest) -> dict:
             "final_by": decided[-1].decided_by.full_name if decided else "",
             "final_at": local_datetime(decided[-1].decided_at) if decided else "",
             "company": profile.name if profile else "",
+            "attachments": [
+                dict(name=a.filename, round=a.round or "", size=a.size_label)
+                for a in attachments_of("request", item.id)
+            ],
         }
 
 
 def source_version(item: ApprovalRequest) -> str:
-    """Every decision bumps the request's version; the round tells resubmissions apart."""
-    return f"{item.round}.{item.version}"
+    """Every decision bumps the request's version; the round tells resubmissions apart; a
+    newly attached file is listed on the form, so the count is part of the version."""
+    return f"{item.round}.{item.version}.{len(attachments_of('request', item.id))}"
 
 
 REQUEST_FORM = DocumentType(

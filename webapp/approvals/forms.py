@@ -60,3 +60,26 @@ class ReassignForm(FlaskForm):
 
 class DeliverForm(FlaskForm):
     note = StringField(_l("What was delivered"), [Optional(), Length(max=500)], filters=[strip])
+
+
+class ApprovalSettingsForm(FlaskForm):
+    """The administrator's approval settings; the service checks the values (amounts, days)."""
+
+    support_executive_threshold = StringField(
+        _l("Support budget above which the executive also approves (yuan)"),
+        [DataRequired(), Length(max=20)],
+        filters=[strip],
+    )
+    contract_executive_threshold = StringField(
+        _l("Contract total above which the executive also approves (yuan, empty: none)"),
+        [Optional(), Length(max=20)],
+        filters=[strip],
+    )
+    support_step_days = StringField(_l("Days per step: service & support"), [DataRequired()])
+    credit_step_days = StringField(_l("Days per step: credit adjustment"), [DataRequired()])
+    contract_step_days = StringField(_l("Days per step: contract approval"), [DataRequired()])
+    credit_reminder_days = StringField(
+        _l("Remind approvers this many days before the 10-day credit deadline (e.g. 3,1)"),
+        [Optional(), Length(max=40)],
+        filters=[strip],
+    )

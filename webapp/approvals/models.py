@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.accounts.models import Account, CreditGrade
 from webapp.auth.models import Role, User
 from webapp.common.enums import LabelledEnum, set_labels
-from webapp.common.timeutil import utcnow
+from webapp.common.timeutil import local_today, to_local, utcnow
 from webapp.common.types import Money, UTCDateTime, enum_column
 from webapp.contracts.models import Contract
 from webapp.extensions import db
@@ -89,6 +89,40 @@ set_labels(
 )
 
 
+class ApprovalSettings(db.Model):
+    """One version of the administrator's approval settings (DOMAIN.md: thresholds are the
+    administrator's). A change adds a row, never updates one; a request records the version it
+    was filed under, so a change applies to requests filed after it."""
+
+    __tablename__ = "approval_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # the version number
+    # a service & support budget above this also needs the executive
+    support_executive_threshold: Mapped[Decimal] = mapped_column(Money)
+    # a contract total above this also needs the executive (None: only over-credit/deviation)
+    contract_executive_threshold: Mapped[Decimal | None] = mapped_column(Money)
+    support_step_days: Mapped[int] = mapped_column()
+    credit_step_days: Mapped[int] = mapped_column()
+    contract_step_days: Mapped[int] = mapped_column()
+    # days before the 10-day credit deadline on which its approvers are reminded, e.g. "3,1"
+    credit_reminder_days: Mapped[str] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def reminder_days(self) -> list[int]:
+        return [int(x) for x in self.credit_reminder_days.split(",") if x.strip()]
+
+    def step_days(self, type_: RequestType) -> int:
+        return {
+            RequestType.SUPPORT: self.support_step_days,
+            RequestType.CREDIT: self.credit_step_days,
+            RequestType.CONTRACT: self.contract_step_days,
+        }[type_]
+
+
 class ApprovalRequest(db.Model):
     __tablename__ = "approval_requests"
     __table_args__ = (
@@ -122,6 +156,8 @@ class ApprovalRequest(db.Model):
     basis: Mapped[str | None] = mapped_column(sa.String(400))
     # contract approval
     contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contracts.id"), index=True)
+    # the approval settings version in force when filed (None: filed before any was saved)
+    settings_id: Mapped[int | None] = mapped_column(sa.ForeignKey("approval_settings.id"))
 
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -157,6 +193,19 @@ class ApprovalRequest(db.Model):
     def age_days(self) -> int:
         """Whole days since the request was filed."""
         return max((utcnow() - self.filed_at).days, 0)
+
+    @property
+    def days_left(self) -> int | None:
+        """Calendar days (Asia/Shanghai) to the deadline while the request is pending: 10 on
+        the day a credit adjustment is filed, 0 on its last day, negative once past it."""
+        if self.deadline_at is None or self.status is not RequestStatus.PENDING:
+            return None
+        return (to_local(self.deadline_at).date() - local_today()).days
+
+    @property
+    def overdue_days(self) -> int:
+        """Calendar days past the deadline (0 while there is time left)."""
+        return max(-(self.days_left or 0), 0)
 
 
 class ApprovalStep(db.Model):
@@ -201,6 +250,14 @@ class ApprovalStep(db.Model):
     def is_overdue(self) -> bool:
         """The current step is past its due time (DOMAIN.md: overdue steps are flagged)."""
         return self.current and self.due_at is not None and self.due_at < utcnow()
+
+    @property
+    def overdue_days(self) -> int:
+        """Calendar days (Asia/Shanghai) since the day the current step was due; 0 when it is
+        not overdue or fell due earlier today."""
+        if not self.is_overdue:
+            return 0
+        return max((local_today() - to_local(self.due_at).date()).days, 0)
 
 
 class ApprovalEvent(db.Model):

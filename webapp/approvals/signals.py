@@ -6,6 +6,8 @@ notifications and e-mail:
   approved, after a resubmission, after a reassignment. Its approvers should hear of it.
 - `request_closed(request, status=..., actor=...)`: the request was approved, rejected, returned
   for revision or withdrawn. The applicant should hear of it.
+- `credit_deadline_near(request, step=..., days_left=...)`: a credit adjustment reached one of
+  its reminder days before the 10-day deadline. The current step's approvers should hear of it.
 
 Sent inside the deciding transaction, for work that must stand or fall with the decision:
 - `request_finished(request, status=..., actor=..., comment=...)`: the request reached its
@@ -21,3 +23,4 @@ _signals = Namespace()
 step_opened = _signals.signal("approvals.step-opened")
 request_closed = _signals.signal("approvals.request-closed")
 request_finished = _signals.signal("approvals.request-finished")
+credit_deadline_near = _signals.signal("approvals.credit-deadline-near")

@@ -9,6 +9,7 @@ from webapp.accounts import service as accounts
 from webapp.accounts.tabs import render_tab
 from webapp.approvals import service
 from webapp.approvals.forms import (
+    ApprovalSettingsForm,
     CommentForm,
     CreditForm,
     DecisionForm,
@@ -17,14 +18,22 @@ from webapp.approvals.forms import (
     ReassignForm,
     SupportForm,
 )
+from webapp.approvals.labels import row_labels
 from webapp.approvals.models import RequestType
-from webapp.approvals.workflow import ACTION_LABELS, EVENT_LABELS
+from webapp.approvals.workflow import ACTION_LABELS, DECISION_LABELS, EVENT_LABELS, current_settings
+from webapp.attachments import service as attachments
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Forbidden, ValidationFailed
 from webapp.common.forms import handle_form
+from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
-from webapp.contracts.service import arrears_of, available_credit, open_contract_amount
+from webapp.contracts.service import (
+    arrears_of,
+    available_credit,
+    clause_views,
+    open_contract_amount,
+)
 
 bp = Blueprint("approvals", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -70,8 +79,9 @@ def inbox():
         overdue_only=overdue_only,
         limit=INBOX_LIMIT,
         watches=bool(service.SUPERIOR_OF.get(current_user.role)),
-        decision_form=DecisionForm(),
+        arrears=service.arrears_for(rows),
         action_labels=ACTION_LABELS,
+        labels=row_labels(),
     )
 
 
@@ -86,9 +96,15 @@ def badge():
 @login_required
 def detail(request_id: int):
     item = service.get_request(current_user, request_id)
+    return render_page("approvals/detail.html", **_detail_context(item))
+
+
+def _detail_context(item) -> dict:
+    """Everything the decision rests on: the request, its contract's lines and deviating
+    clauses, the account's credit, who can act on each step, the files and the trail."""
     step = service.current_step(item)
-    return render_page(
-        "approvals/detail.html",
+    contract = item.contract
+    return dict(
         item=item,
         step=step,
         acting_for=service.acting_as(current_user, item, step) if step else None,
@@ -96,7 +112,10 @@ def detail(request_id: int):
         can_withdraw=service.can_withdraw(current_user, item),
         events=service.events(item),
         changes=service.round_changes(item),
-        days_left=service.days_left(item),
+        people=service.waiting_step_people(item),
+        files=attachments.panel(current_user, "request", item.id),
+        words=_words(item),
+        deviating_clauses=[c for c in clause_views(contract) if c.deviates] if contract else [],
         open_contracts=open_contract_amount(item.account_id),
         arrears=arrears_of(item.account_id),
         field_labels=FIELD_LABELS,
@@ -106,31 +125,71 @@ def detail(request_id: int):
         comment_form=CommentForm(),
         action_labels=ACTION_LABELS,
         event_labels=EVENT_LABELS,
+        labels=row_labels(),
     )
+
+
+def _words(item) -> str:
+    """The amount in Chinese capital numerals (大写), as the printed form shows it."""
+    amount = item.contract.total if item.contract else item.amount
+    return amount_in_words(amount) if amount is not None else ""
 
 
 @bp.post("/approvals/<int:request_id>/steps/<int:step_id>")
 @login_required
 def decide(request_id: int, step_id: int):
-    """Decide the current step; from the inbox (htmx) the row is swapped for the outcome and an
-    `approvals-changed` event refreshes the badge. Forbidden and unknown steps answer 403/404."""
+    """Decide the current step by the button pressed; from the inbox (htmx) the row is swapped
+    for the outcome and an `approvals-changed` event refreshes the badge. A refusal (no reason,
+    no explicit decision) shows the same row again with the message, the comment kept."""
     form = DecisionForm()
     decision = request.form.get("decision", "")
     try:
         item = service.decide(current_user, request_id, step_id, decision, form.comment.data)
-    except (ValidationFailed, service.AlreadyDecided) as error:
+    except ValidationFailed as error:
+        return _row_again(request_id, step_id, error.message, form.comment.data)
+    except service.AlreadyDecided as error:
         return _not_decided(request_id, error.message)
-    if wants_fragment():
-        response = render_fragment("approvals/_decided_row.html", item=item, message=None)
-        response.headers["HX-Trigger"] = "approvals-changed"
-        return response
-    flash(_("%(number)s: decision recorded.", number=item.number), "success")
-    return redirect(url_for("approvals.detail", request_id=request_id), code=303)
+    if not wants_fragment():
+        flash(_("%(number)s: decision recorded.", number=item.number), "success")
+        return redirect(url_for("approvals.detail", request_id=request_id), code=303)
+    response = render_fragment(
+        "approvals/_decided_row.html",
+        item=item,
+        decision_label=DECISION_LABELS[decision],
+        next_step=service.current_step(item),
+    )
+    response.headers["HX-Trigger"] = "approvals-changed"
+    return response
+
+
+def _row_again(request_id: int, step_id: int, message: str, comment: str | None):
+    """The inbox row once more, usable, with the refusal beside the comment (422)."""
+    row = service.waiting_row(current_user, request_id, step_id) if wants_fragment() else None
+    if row is None:
+        return _not_decided(request_id, message)
+    item, step = row
+    return render_fragment(
+        "approvals/_waiting_row.html",
+        status=422,
+        item=item,
+        step=step,
+        arrears=service.arrears_for([row]).get(item.account_id),
+        error=message,
+        comment=comment,
+        action_labels=ACTION_LABELS,
+        labels=row_labels(),
+    )
 
 
 def _not_decided(request_id: int, message: str):
     if wants_fragment():
-        return render_fragment("approvals/_decided_row.html", item=None, message=message), 422
+        return render_fragment(
+            "approvals/_decided_row.html",
+            status=422,
+            item=None,
+            request_id=request_id,
+            message=message,
+        )
     flash(message, "error")
     return redirect(url_for("approvals.detail", request_id=request_id), code=303)
 
@@ -186,6 +245,9 @@ def _request_form_page(form, account, type_: RequestType, status: int, item=None
         type_=type_,
         is_credit=type_ is RequestType.CREDIT,
         item=item,
+        comments=service.last_round_comments(item) if item else [],
+        threshold=current_settings().support_executive_threshold,
+        event_labels=EVENT_LABELS,
         status=status,
     )
 
@@ -246,7 +308,7 @@ def _revision_form(item):
     form = FORMS[item.type](obj=item)
     for name in ("amount", "proposed_limit"):
         if getattr(item, name) is not None and hasattr(form, name):
-            getattr(form, name).data = f"{getattr(item, name):.2f}"
+            getattr(form, name).data = f"{getattr(item, name):,.2f}"
     return form
 
 
@@ -262,26 +324,47 @@ def _selected_pairs(values: list[str]) -> list[tuple[int, int]]:
 @bp.post("/approvals/bulk")
 @login_required
 def bulk_decide():
-    """Decide several selected requests of one type from the inbox; each is recorded on its
-    own, and the flash message says which went through and which did not."""
+    """Decide several selected requests of one type from the inbox. The first POST shows what
+    would be decided (count, type, each request) for the approver to confirm; the confirmed
+    POST decides each on its own, and the flash message says which went through."""
     form = DecisionForm()
     pairs = _selected_pairs(request.form.getlist("selected"))
+    decision = request.form.get("decision", "")
+    back = redirect(url_for("approvals.inbox", type=request.form.get("type") or None), 303)
     try:
-        results = service.bulk_decide(
-            current_user, pairs, request.form.get("decision", ""), form.comment.data
-        )
+        if request.form.get("confirmed") != "yes":
+            rows = service.bulk_preview(current_user, pairs, decision, form.comment.data)
+            return _bulk_confirmation(rows, decision, form.comment.data or "")
+        results = service.bulk_decide(current_user, pairs, decision, form.comment.data)
     except ValidationFailed as error:
         flash(error.message, "error")
-    else:
-        done = [r for _id, r, err in results if r is not None]
-        failed = [(rid, err) for rid, r, err in results if r is None]
-        if done:
-            flash(_("Decided: %(numbers)s.", numbers="、".join(r.number for r in done)), "success")
-        for rid, err in failed:
+        return back
+    _flash_bulk_results(results)
+    back.headers["HX-Trigger"] = "approvals-changed"
+    return back
+
+
+def _bulk_confirmation(rows, decision: str, comment: str):
+    """The page asking to confirm a bulk decision: how many, of which type, which ones."""
+    return render_page(
+        "approvals/bulk_confirm.html",
+        rows=rows,
+        decision=decision,
+        comment=comment,
+        type_=rows[0][0].type,
+        arrears=service.arrears_for(rows),
+        action_labels=ACTION_LABELS,
+        labels=row_labels(),
+    )
+
+
+def _flash_bulk_results(results) -> None:
+    done = [r for _id, r, err in results if r is not None]
+    if done:
+        flash(_("Decided: %(numbers)s.", numbers="、".join(r.number for r in done)), "success")
+    for rid, r, err in results:
+        if r is None:
             flash(_("Request %(id)s not decided: %(why)s", id=rid, why=err), "error")
-    response = redirect(url_for("approvals.inbox", type=request.form.get("type") or None), 303)
-    response.headers["HX-Trigger"] = "approvals-changed"
-    return response
 
 
 @bp.route("/approvals/deputies", methods=["GET", "POST"])
@@ -304,6 +387,7 @@ def deputies():
         show=lambda status, conflict: render_page(
             "approvals/deputies.html",
             form=form,
+            can_name=service.can_name_deputy(current_user),
             delegations=service.my_delegations(current_user),
             covering=service.delegations_to(current_user),
             status=status,
@@ -333,6 +417,32 @@ def admin_steps():
         users=service.active_approvers(),
         form=ReassignForm(),
         action_labels=ACTION_LABELS,
+    )
+
+
+@bp.route("/approvals/admin/settings", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def admin_settings():
+    """Thresholds, step deadlines and credit reminders; a save is a new version that applies
+    to requests filed after it."""
+    form = ApprovalSettingsForm(
+        data=service.settings_form_data() if request.method == "GET" else None
+    )
+
+    def saved(row):
+        flash(_("Approval settings version %(n)s saved.", n=row.id), "success")
+        return redirect(url_for("approvals.admin_settings"), code=303)
+
+    return handle_form(
+        form,
+        save=lambda: service.save_settings(current_user, form.data),
+        saved=saved,
+        show=lambda status, conflict: render_page(
+            "approvals/admin_settings.html",
+            form=form,
+            versions=service.settings_versions(),
+            status=status,
+        ),
     )
 
 

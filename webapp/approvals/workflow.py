@@ -10,16 +10,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from webapp.approvals.models import ApprovalRequest, RequestType
+from webapp.approvals.models import ApprovalRequest, ApprovalSettings, RequestType
 from webapp.auth.models import Role
+from webapp.extensions import db
 
 ACTION_LABELS = {
     "review": _l("Review (审核)"),
     "cosign": _l("Co-sign (会签)"),
     "approve": _l("Approve (审批)"),
+}
+# What each kind of step may decide (DOMAIN.md: a step can approve, reject with a reason, or
+# return for revision); a decision outside its step's list is refused.
+STEP_DECISIONS = {
+    "review": ("approve", "return", "reject"),
+    "cosign": ("approve", "return", "reject"),
+    "approve": ("approve", "return", "reject"),
+}
+DECISION_LABELS = {
+    "approve": _l("Approved"),
+    "return": _l("Returned for revision"),
+    "reject": _l("Rejected"),
 }
 EVENT_LABELS = {
     "file": _l("Filed"),
@@ -30,6 +44,7 @@ EVENT_LABELS = {
     "resubmit": _l("Resubmitted"),
     "comment": _l("Comment"),
     "reassign": _l("Step reassigned to"),
+    "attach": _l("File attached"),
 }
 
 
@@ -44,18 +59,57 @@ class StepSpec:
 class Workflow:
     steps: tuple[StepSpec, ...]
     deadline_days: int | None = None  # whole request, from filing
-    step_days: int = 3  # each step, from when it becomes current
+    # each step's days, from when it becomes current, are the administrator's (settings)
+
+
+# Before the administrator saves any settings: the executive threshold from the configuration.
+DEFAULT_SETTINGS = {
+    "contract_executive_threshold": None,
+    "support_step_days": 3,
+    "credit_step_days": 3,
+    "contract_step_days": 3,
+    "credit_reminder_days": "3,1",
+}
+
+
+def default_settings() -> ApprovalSettings:
+    """The settings in force before the administrator saved a version (never stored)."""
+    return ApprovalSettings(
+        id=None,
+        support_executive_threshold=current_app.config["SUPPORT_EXECUTIVE_THRESHOLD"],
+        **DEFAULT_SETTINGS,
+    )
+
+
+def current_settings() -> ApprovalSettings:
+    """The newest saved version, which requests filed now are decided under."""
+    newest = db.session.scalar(
+        sa.select(ApprovalSettings).order_by(ApprovalSettings.id.desc()).limit(1)
+    )
+    return newest or default_settings()
+
+
+def settings_for(request: ApprovalRequest) -> ApprovalSettings:
+    """The settings a request was filed under: a change applies to requests filed after it."""
+    if request.settings_id is None:
+        return default_settings()
+    return db.session.get(ApprovalSettings, request.settings_id)
 
 
 def _budget_over_threshold(request: ApprovalRequest) -> bool:
-    threshold = current_app.config.get("SUPPORT_EXECUTIVE_THRESHOLD")
+    threshold = settings_for(request).support_executive_threshold
     return request.amount is not None and threshold is not None and request.amount > threshold
 
 
 def _contract_flagged(request: ApprovalRequest) -> bool:
-    """Over the client's available credit, or standard wording edited (DOMAIN.md 合同审批)."""
+    """Over the client's available credit, standard wording edited (DOMAIN.md 合同审批), or a
+    total above the administrator's contract threshold."""
     contract = request.contract
-    return contract is not None and (contract.over_credit or contract.deviates)
+    if contract is None:
+        return False
+    threshold = settings_for(request).contract_executive_threshold
+    over_threshold = threshold is not None and contract.total > threshold
+    return contract.over_credit or contract.deviates or over_threshold
 
 
 CONDITIONS: dict[str, Callable[[ApprovalRequest], bool]] = {

@@ -382,12 +382,13 @@ def clause_views(contract: Contract) -> list[ClauseView]:
 _ARREARS = "keydesk.arrears_providers"
 
 
-def register_arrears_provider(app, provider) -> None:
+def register_arrears_provider(app, provider, many=None) -> None:
     """An area above (sales records) tells how much a client owes: provider(account_id) ->
-    Decimal. Called from that area's init_app."""
+    Decimal, and optionally many(account_ids) -> {account_id: Decimal} for a page of accounts
+    in one query. Called from that area's init_app."""
     providers = app.extensions.setdefault(_ARREARS, [])
-    if provider not in providers:
-        providers.append(provider)
+    if all(one is not provider for one, _many in providers):
+        providers.append((provider, many))
 
 
 def open_contract_amount(account_id: int, exclude_id: int | None = None) -> Decimal:
@@ -411,7 +412,20 @@ def open_contract_amount(account_id: int, exclude_id: int | None = None) -> Deci
 def arrears_of(account_id: int) -> Decimal:
     """What the client owes on delivered goods, from the sales records (0 without them)."""
     providers = current_app.extensions.get(_ARREARS, ())
-    return sum((p(account_id) for p in providers), Decimal("0.00"))
+    return sum((one(account_id) for one, _many in providers), Decimal("0.00"))
+
+
+def arrears_of_many(account_ids) -> dict[int, Decimal]:
+    """`arrears_of` for several accounts (an inbox page), one query per provider."""
+    ids = sorted(set(account_ids))
+    totals = {account_id: Decimal("0.00") for account_id in ids}
+    if not ids:
+        return totals
+    for one, many in current_app.extensions.get(_ARREARS, ()):
+        found = many(ids) if many is not None else {i: one(i) for i in ids}
+        for account_id, owed in found.items():
+            totals[account_id] += owed
+    return totals
 
 
 def available_credit(account: Account, exclude_id: int | None = None) -> Decimal:

@@ -93,6 +93,12 @@ LINKS = (
     ),
     _Link("warnings.rules", _l("Warning rules"), ADMIN, _on_endpoint("warnings.rules")),
     _Link(
+        "approvals.admin_settings",
+        _l("Approval settings"),
+        ADMIN,
+        _on_endpoint("approvals.admin_settings"),
+    ),
+    _Link(
         "evaluations.weights",
         _l("Evaluation weights"),
         ADMIN,

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from webapp.approvals import service as approvals
 from webapp.approvals.models import ApprovalRequest, ApprovalStep, RequestStatus, StepStatus
 from webapp.approvals.workflow import ACTION_LABELS
+from webapp.attachments.service import attachments_of
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.filters import local_datetime, money
@@ -39,6 +40,37 @@ def on_step_opened(sender: ApprovalRequest, step: ApprovalStep | None = None, **
 
 def on_request_closed(sender: ApprovalRequest, status=None, actor=None, **_extra) -> None:
     _safely(_request_closed, sender, status, actor)
+
+
+def on_credit_deadline_near(
+    sender: ApprovalRequest, step: ApprovalStep | None = None, days_left: int = 0, **_extra
+) -> None:
+    _safely(_credit_deadline_near, sender, step, days_left)
+
+
+def _credit_deadline_near(item: ApprovalRequest, step: ApprovalStep | None, days_left: int):
+    """The approvers of a credit adjustment's current step hear how many days are left of the
+    10-day rule, once per request and day left."""
+    if step is None:
+        return
+    link = app_path("approvals.detail", request_id=item.id)
+    for person in approvals.approvers_of(step):
+        with force_locale(_locale(person)):
+            title = _("%(number)s: %(n)s days left to decide", number=item.number, n=days_left)
+            body = _(
+                "Credit adjustment for %(account)s must be decided within 10 days of filing.",
+                account=item.account.name,
+            )
+        notify(
+            person,
+            title,
+            body,
+            link,
+            kind="approval.reminder",
+            key=f"approval-request:{item.id}:reminder:{days_left}",
+            commit=False,
+        )
+    db.session.commit()
 
 
 def _safely(handler, *args) -> None:
@@ -118,6 +150,9 @@ def _facts(item: ApprovalRequest) -> list[tuple[str, str]]:
     if item.content:
         content = item.content if len(item.content) <= 500 else item.content[:500] + "…"
         facts.append((_("Content"), content))
+    files = attachments_of("request", item.id)
+    if files:
+        facts.append((_("Attachments"), "、".join(f"{a.filename} ({a.size_label})" for a in files)))
     return facts
 
 

@@ -18,5 +18,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     register_tab(app, "records", _l("Sales records"), "sales.account_records", 45)
-    register_arrears_provider(app, service.account_arrears)
+    register_arrears_provider(app, service.account_arrears, many=service.arrears_by_account)
     app.cli.add_command(cli.import_group)

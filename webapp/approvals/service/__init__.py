@@ -13,13 +13,20 @@ The modules, lower first (each imports only those before it):
 - `decisions.py`      decide one step exactly once; bulk decisions
 - `delegation.py`     deputies; the administrator reassigning a waiting step
 - `contract_link.py`  the contract approval request, filed and finished with its contract
+- `attachments.py`    files per round (the attachments area stores them)
 - `support.py`        support tasks from approved applications
+- `settings.py`       the administrator's versioned approval settings
+- `reminders.py`      reminders of the 10-day credit rule
 
 Other areas use the names below as `approvals.service.<name>`.
 """
 
 from __future__ import annotations
 
+from webapp.approvals.service.attachments import (
+    REQUEST_ATTACHMENTS,
+    can_attach,
+)
 from webapp.approvals.service.contract_link import (
     contract_approval_link,
     file_contract_request,
@@ -35,10 +42,12 @@ from webapp.approvals.service.core import (
 )
 from webapp.approvals.service.decisions import (
     bulk_decide,
+    bulk_preview,
     decide,
 )
 from webapp.approvals.service.delegation import (
     active_approvers,
+    can_name_deputy,
     delegate,
     delegations_to,
     deputy_choices,
@@ -60,21 +69,31 @@ from webapp.approvals.service.inbox import (
     SUPERIOR_OF,
     acting_as,
     approvers_of,
+    arrears_for,
     inbox_clause,
     inbox_rows,
     overdue_below,
     principals,
     waiting_count,
     waiting_for,
+    waiting_row,
+    waiting_step_people,
+    who_can_act,
 )
 from webapp.approvals.service.reading import (
     current_step,
-    days_left,
     events,
     get_request,
+    last_round_comments,
     recent_for_account,
     request_scope,
     round_changes,
+)
+from webapp.approvals.service.reminders import send_credit_reminders
+from webapp.approvals.service.settings import (
+    save_settings,
+    settings_form_data,
+    settings_versions,
 )
 from webapp.approvals.service.support import (
     deliver_task,
@@ -83,6 +102,8 @@ from webapp.approvals.service.support import (
 )
 
 __all__ = [
+    "REQUEST_ATTACHMENTS",
+    "can_attach",
     "AlreadyDecided",
     "DECISIONS",
     "SUPERIOR_OF",
@@ -91,12 +112,14 @@ __all__ = [
     "active_approvers",
     "add_comment",
     "approvers_of",
+    "arrears_for",
     "bulk_decide",
+    "bulk_preview",
+    "can_name_deputy",
     "can_resubmit",
     "can_withdraw",
     "contract_approval_link",
     "current_step",
-    "days_left",
     "decide",
     "delegate",
     "delegations_to",
@@ -108,6 +131,7 @@ __all__ = [
     "file_contract_request",
     "file_request",
     "get_request",
+    "last_round_comments",
     "inbox_clause",
     "inbox_rows",
     "my_delegations",
@@ -121,11 +145,18 @@ __all__ = [
     "request_for_contract",
     "request_scope",
     "resubmit",
+    "save_settings",
+    "send_credit_reminders",
+    "settings_form_data",
+    "settings_versions",
     "round_changes",
     "stranded",
     "support_tasks",
     "waiting_count",
     "waiting_for",
+    "waiting_row",
+    "waiting_step_people",
+    "who_can_act",
     "waiting_steps_for_admin",
     "withdraw",
 ]

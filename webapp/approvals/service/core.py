@@ -20,7 +20,13 @@ from webapp.approvals.models import (
     SupportTask,
 )
 from webapp.approvals.signals import request_finished
-from webapp.approvals.workflow import DEPARTMENT_ROLES, WORKFLOWS, steps_for
+from webapp.approvals.workflow import (
+    DEPARTMENT_ROLES,
+    WORKFLOWS,
+    current_settings,
+    settings_for,
+    steps_for,
+)
 from webapp.auth.models import User
 from webapp.common.errors import DomainError
 from webapp.common.numbering import next_in_sequence
@@ -98,7 +104,9 @@ def materialise(request: ApprovalRequest) -> None:
 
 
 def step_due(request, workflow, start):
-    due = start + timedelta(days=workflow.step_days)
+    """A step is due its type's days (the settings the request was filed under) after it
+    became current, and never after the request's own deadline."""
+    due = start + timedelta(days=settings_for(request).step_days(request.type))
     if request.deadline_at is not None:
         due = min(due, request.deadline_at)
     return due
@@ -125,6 +133,7 @@ def open_request(request: ApprovalRequest, user: User) -> None:
     """Number, deadline, the first round of steps and the filing event (not committed)."""
     now = utcnow()
     request.filed_at = now
+    request.settings_id = current_settings().id
     deadline_days = WORKFLOWS[request.type].deadline_days
     request.deadline_at = now + timedelta(days=deadline_days) if deadline_days else None
     request.number = _number()

@@ -13,10 +13,10 @@ from webapp.approvals.models import (
     StepStatus,
 )
 from webapp.approvals.service.core import DECISIONS, already_decided, finish, record_event, step_due
-from webapp.approvals.service.inbox import acting_as
+from webapp.approvals.service.inbox import ROW_LOADS, acting_as, inbox_clause
 from webapp.approvals.service.reading import current_step, get_request
 from webapp.approvals.signals import request_closed, step_opened
-from webapp.approvals.workflow import WORKFLOWS
+from webapp.approvals.workflow import STEP_DECISIONS, WORKFLOWS
 from webapp.auth.models import User
 from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.events import after_commit
@@ -30,14 +30,10 @@ def decide(
     """Approve, reject or return the current step. The step is closed by one conditional
     UPDATE, so of two simultaneous deciders exactly one succeeds; the other is told who won."""
     request = get_request(user, request_id)
-    if decision not in DECISIONS:
-        raise ValidationFailed({"decision": _("Unknown decision.")})
-    comment = (comment or "").strip() or None
-    if decision in ("reject", "return") and not comment:
-        raise ValidationFailed({"comment": _("Give a reason.")})
     step = db.session.get(ApprovalStep, step_id)
     if step is None or step.request_id != request.id:
         raise NotFound(_("No such step."))
+    comment = check_decision(step, decision, comment)
     if step.status is not StepStatus.WAITING or not step.current:
         raise already_decided(step)
     principal = acting_as(user, request, step)
@@ -98,12 +94,22 @@ def decide(
     return request
 
 
-def bulk_decide(
-    user: User, pairs: list[tuple[int, int]], decision: str, comment: str | None = None
-) -> list[tuple[int, ApprovalRequest | None, str | None]]:
-    """Decide several selected requests of one type the same way; each is decided (and
-    recorded) separately through `decide`, so one that fails leaves the others decided.
-    Returns (request id, request or None, error message or None) per pair."""
+def check_decision(step: ApprovalStep, decision: str, comment: str | None) -> str | None:
+    """The decision must be one the step allows, chosen explicitly (the button pressed, never
+    guessed from the comment); reject and return need a reason. Returns the cleaned comment."""
+    if not decision:
+        raise ValidationFailed({"decision": _("Choose a decision: approve, return or reject.")})
+    if decision not in DECISIONS or decision not in STEP_DECISIONS.get(step.action_name, ()):
+        raise ValidationFailed({"decision": _("This step cannot be decided that way.")})
+    comment = (comment or "").strip() or None
+    if comment is not None and len(comment) > 2000:
+        raise ValidationFailed({"comment": _("At most %(n)d characters.", n=2000)})
+    if decision in ("reject", "return") and not comment:
+        raise ValidationFailed({"comment": _("Give a reason.")})
+    return comment
+
+
+def _check_selection(pairs: list[tuple[int, int]]) -> None:
     if not pairs:
         raise ValidationFailed({"selected": _("Select at least one request.")})
     if len(pairs) > 100:
@@ -115,6 +121,42 @@ def bulk_decide(
     )
     if len(types) > 1:
         raise ValidationFailed({"selected": _("Select requests of one type only.")})
+
+
+def bulk_preview(
+    user: User, pairs: list[tuple[int, int]], decision: str, comment: str | None = None
+) -> list[tuple[ApprovalRequest, ApprovalStep]]:
+    """What a bulk decision would decide, shown for the approver to confirm (count and type)
+    before anything is recorded: the selected requests still waiting for `user`, of one type,
+    with a reason when the decision needs one."""
+    _check_selection(pairs)
+    wanted = set(pairs)
+    rows = [
+        (item, step)
+        for item, step in db.session.execute(
+            sa.select(ApprovalRequest, ApprovalStep)
+            .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
+            .where(inbox_clause(user), ApprovalStep.id.in_([s for _r, s in pairs]))
+            .options(*ROW_LOADS)
+            .order_by(ApprovalRequest.filed_at)
+        )
+        if (item.id, step.id) in wanted
+    ]
+    if not rows:
+        raise ValidationFailed({"selected": _("None of the selected requests waits for you.")})
+    for _item, step in rows:
+        check_decision(step, decision, comment)
+    return rows
+
+
+def bulk_decide(
+    user: User, pairs: list[tuple[int, int]], decision: str, comment: str | None = None
+) -> list[tuple[int, ApprovalRequest | None, str | None]]:
+    """Decide several selected requests of one type the same way, after the approver confirmed
+    `bulk_preview`; each is decided (and recorded) separately through `decide`, so one that
+    fails leaves the others decided. Returns (request id, request or None, error message or
+    None) per pair."""
+    _check_selection(pairs)
     results = []
     for request_id, step_id in pairs:
         try:

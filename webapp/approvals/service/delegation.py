@@ -15,7 +15,7 @@ from webapp.approvals.models import (
     StepStatus,
 )
 from webapp.approvals.service.core import TooLate, record_event
-from webapp.approvals.service.inbox import approvers_of
+from webapp.approvals.service.inbox import APPROVER_RANK, approvers_of, may_deputise
 from webapp.approvals.signals import step_opened
 from webapp.auth.models import Role, User
 from webapp.common.errors import Forbidden, NotFound, ValidationFailed
@@ -46,6 +46,10 @@ def reassign(admin: User, step_id: int, user_id: int) -> ApprovalStep:
 
 
 def delegate(user: User, deputy_id: int, starts_on: date, ends_on: date) -> Delegation:
+    """Name a deputy for a date range (`may_deputise`: someone who could take the step
+    themselves); the trail then records their decisions as "deputy for user"."""
+    if user.role not in APPROVER_RANK:
+        raise Forbidden(_("You decide no approval steps, so you name no deputy."))
     if ends_on < starts_on:
         raise ValidationFailed({"ends_on": _("The end cannot be before the start.")})
     if (ends_on - starts_on).days > 366:
@@ -53,7 +57,7 @@ def delegate(user: User, deputy_id: int, starts_on: date, ends_on: date) -> Dele
     deputy = db.session.get(User, deputy_id)
     if deputy is None or not deputy.active or deputy.id == user.id:
         raise ValidationFailed({"deputy_id": _("Choose an active colleague.")})
-    if not _may_deputise(user, deputy):
+    if not may_deputise(user, deputy):
         raise ValidationFailed({"deputy_id": _("This colleague cannot stand in for you.")})
     delegation = Delegation(
         user_id=user.id, deputy_id=deputy.id, starts_on=starts_on, ends_on=ends_on
@@ -86,13 +90,9 @@ def delegations_to(user: User) -> list[Delegation]:
     )
 
 
-def _may_deputise(user: User, deputy: User) -> bool:
-    """A colleague of the same department, or anyone of the user's own role, or an executive;
-    never an administrator or the custodian, who decide nothing."""
-    if deputy.role in (Role.ADMIN, Role.CUSTODIAN):
-        return False
-    same_department = user.department_id is not None and deputy.department_id == user.department_id
-    return same_department or deputy.role in (user.role, Role.EXECUTIVE)
+def can_name_deputy(user: User) -> bool:
+    """Only those who decide approval steps name a deputy for them."""
+    return user.role in APPROVER_RANK
 
 
 def deputy_choices(user: User) -> list[tuple[User, str]]:
@@ -101,7 +101,12 @@ def deputy_choices(user: User) -> list[tuple[User, str]]:
         .where(User.active.is_(True), User.id != user.id)
         .order_by(User.role, User.full_name)
     )
-    return [(p, f"{p.full_name} · {p.role.label}") for p in people if _may_deputise(user, p)]
+    return [(p, _choice_label(p)) for p in people if may_deputise(user, p)]
+
+
+def _choice_label(person: User) -> str:
+    department = person.department.name if person.department else None
+    return " · ".join(x for x in (person.full_name, person.role.label, department) if x)
 
 
 def active_approvers() -> list[User]:

@@ -4,6 +4,7 @@ me, filed by me, decided by me, and overdue below me."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -19,11 +20,54 @@ from webapp.approvals.models import (
 from webapp.approvals.workflow import DEPARTMENT_ROLES
 from webapp.auth.models import Role, User
 from webapp.common.timeutil import local_today, utcnow
+from webapp.contracts.service import arrears_of_many
 from webapp.extensions import db
+
+# what an inbox row shows of a request besides its own columns (DOMAIN.md: the approver sees
+# what they decide: the contract's total and flags)
+ROW_LOADS = (
+    joinedload(ApprovalRequest.account),
+    joinedload(ApprovalRequest.applicant),
+    joinedload(ApprovalRequest.contract),
+)
+
+
+# Rank of the roles that decide steps: a deputy must be able to take the step themselves,
+# so of the same role or above (DOMAIN.md: 审核 is the supervisor's, 审批 the head's).
+APPROVER_RANK = {
+    Role.SUPERVISOR: 1,
+    Role.FINANCE: 1,
+    Role.DEPARTMENT_HEAD: 2,
+    Role.EXECUTIVE: 3,
+}
+# the role line each decides in; the executive stands above both
+_LINE = {Role.SUPERVISOR: "dept", Role.DEPARTMENT_HEAD: "dept", Role.FINANCE: "finance"}
+
+
+def may_deputise(user: User, deputy: User) -> bool:
+    """Whether `deputy` may stand in for `user`: an active colleague allowed to take user's
+    steps themselves — the same role or above in the same line (supervisor → supervisor or
+    head; finance → finance), from the same department when the steps are departmental, or an
+    executive, who stands above every department. Nobody else decides (an account manager, the
+    custodian, the administrator), so they neither name nor are deputies."""
+    if user.role not in APPROVER_RANK or deputy.role not in APPROVER_RANK:
+        return False
+    if deputy.id == user.id or not deputy.active:
+        return False
+    if deputy.role is Role.EXECUTIVE:
+        return True
+    if _LINE.get(deputy.role) != _LINE.get(user.role):
+        return False
+    if APPROVER_RANK[deputy.role] < APPROVER_RANK[user.role]:
+        return False
+    if user.role in DEPARTMENT_ROLES:
+        return user.department_id is not None and deputy.department_id == user.department_id
+    return True
 
 
 def principals(user: User, today: date | None = None) -> list[User]:
-    """The user and everyone who named them deputy for today."""
+    """The user and everyone who named them deputy for today, as long as the rules still let
+    them stand in (a delegation outlives neither a change of role nor of department)."""
     today = today or local_today()
     absent = db.session.scalars(
         sa.select(User)
@@ -35,7 +79,7 @@ def principals(user: User, today: date | None = None) -> list[User]:
             User.active.is_(True),
         )
     )
-    return [user, *absent]
+    return [user, *(p for p in absent if may_deputise(p, user))]
 
 
 def _fits(step: ApprovalStep, person: User) -> bool:
@@ -59,9 +103,10 @@ def acting_as(user: User, request: ApprovalRequest, step: ApprovalStep) -> User 
     return None
 
 
-def approvers_of(step: ApprovalStep) -> list[User]:
-    """Everyone who may decide `step` now: its assignee, or the active users of its role (and
-    department), plus whoever they named deputy for today. The applicant is never one."""
+def who_can_act(step: ApprovalStep) -> list[tuple[User, list[User]]]:
+    """The people who can decide `step` (its assignee, or the active users of its role and
+    department), each with whoever they named deputy for today. The applicant is never one,
+    not even as a deputy."""
     request = step.request
     if step.assignee_id is not None:
         people = [step.assignee] if step.assignee and step.assignee.active else []
@@ -69,21 +114,48 @@ def approvers_of(step: ApprovalStep) -> list[User]:
         stmt = sa.select(User).where(User.role == step.role, User.active.is_(True))
         if step.department_id is not None:
             stmt = stmt.where(User.department_id == step.department_id)
-        people = list(db.session.scalars(stmt))
-    today = local_today()
+        people = list(db.session.scalars(stmt.order_by(User.full_name)))
+    people = [p for p in people if p.id != request.applicant_id]
+    deputies: dict[int, list[User]] = {p.id: [] for p in people}
     if people:
-        deputies = db.session.scalars(
-            sa.select(User)
-            .join(Delegation, Delegation.deputy_id == User.id)
+        today = local_today()
+        rows = db.session.execute(
+            sa.select(Delegation.user_id, User)
+            .join(User, Delegation.deputy_id == User.id)
             .where(
-                Delegation.user_id.in_([p.id for p in people]),
+                Delegation.user_id.in_(list(deputies)),
                 Delegation.starts_on <= today,
                 Delegation.ends_on >= today,
                 User.active.is_(True),
+                User.id != request.applicant_id,
             )
+            .order_by(User.full_name)
         )
-        people += [d for d in deputies if d not in people]
-    return [p for p in people if p.id != request.applicant_id]
+        by_id = {p.id: p for p in people}
+        for principal_id, deputy in rows:
+            if may_deputise(by_id[principal_id], deputy):
+                deputies[principal_id].append(deputy)
+    return [(p, deputies[p.id]) for p in people]
+
+
+def waiting_step_people(request: ApprovalRequest) -> dict[int, list[tuple[User, list[User]]]]:
+    """For each step of the current round still to be decided: who can act, with deputies."""
+    if request.status is not RequestStatus.PENDING:
+        return {}
+    return {
+        s.id: who_can_act(s)
+        for s in request.steps
+        if s.round == request.round and s.status is StepStatus.WAITING
+    }
+
+
+def approvers_of(step: ApprovalStep) -> list[User]:
+    """Everyone who may decide `step` now: its assignee, or the active users of its role (and
+    department), plus whoever they named deputy for today. The applicant is never one."""
+    found: list[User] = []
+    for person, deputies in who_can_act(step):
+        found += [p for p in (person, *deputies) if p not in found]
+    return found
 
 
 def inbox_clause(user: User) -> sa.ColumnElement[bool]:
@@ -126,7 +198,7 @@ def waiting_for(
         sa.select(ApprovalRequest, ApprovalStep)
         .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
         .where(inbox_clause(user))
-        .options(joinedload(ApprovalRequest.account), joinedload(ApprovalRequest.applicant))
+        .options(*ROW_LOADS)
         .order_by(ApprovalStep.due_at.nulls_last(), ApprovalRequest.filed_at)
         .limit(limit)
     )
@@ -165,7 +237,7 @@ def inbox_rows(
             sa.and_(ApprovalStep.request_id == ApprovalRequest.id, ApprovalStep.current.is_(True)),
         )
         .where(ApprovalRequest.id.in_(newest))
-        .options(joinedload(ApprovalRequest.account), joinedload(ApprovalRequest.applicant))
+        .options(*ROW_LOADS)
         .order_by(ApprovalRequest.filed_at.desc())
     )
     if overdue_only:
@@ -196,10 +268,28 @@ def overdue_below(user: User, limit: int = 100):
             ApprovalStep.role.in_(watched),
             ApprovalStep.due_at < utcnow(),
         )
-        .options(joinedload(ApprovalRequest.account), joinedload(ApprovalRequest.applicant))
+        .options(*ROW_LOADS)
         .order_by(ApprovalStep.due_at)
         .limit(limit)
     )
     if user.role in DEPARTMENT_ROLES:
         stmt = stmt.where(ApprovalRequest.department_id == user.department_id)
     return db.session.execute(stmt).all()
+
+
+def arrears_for(rows) -> dict[int, Decimal]:
+    """What each credit adjustment's client owes now, by account id: the figure a credit
+    decision rests on beside the current and proposed grade and limit."""
+    return arrears_of_many(item.account_id for item, _step in rows if item.is_credit)
+
+
+def waiting_row(user: User, request_id: int, step_id: int):
+    """(request, step) when `step_id` is the current step of `request_id` waiting for `user`,
+    else None: the inbox row to show again after a decision was refused."""
+    row = db.session.execute(
+        sa.select(ApprovalRequest, ApprovalStep)
+        .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(inbox_clause(user), ApprovalStep.id == step_id, ApprovalRequest.id == request_id)
+        .options(*ROW_LOADS)
+    ).first()
+    return tuple(row) if row else None

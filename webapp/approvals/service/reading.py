@@ -3,23 +3,29 @@ request, its trail, its last changes between rounds, its deadline."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from webapp.accounts.models import Account
+from webapp.accounts.models import Account, CreditGrade
 from webapp.accounts.service import account_scope
 from webapp.approvals.models import (
     ApprovalEvent,
     ApprovalRequest,
     ApprovalStep,
-    RequestStatus,
+    SupportKind,
 )
 from webapp.approvals.service.inbox import inbox_clause
 from webapp.auth.models import User
 from webapp.common.errors import NotFound
 from webapp.common.timeutil import utcnow
 from webapp.extensions import db
+from webapp.filters import money
+
+MONEY_FIELDS = frozenset({"amount", "proposed_limit"})
+CODE_FIELDS = {"support_kind": SupportKind, "proposed_grade": CreditGrade}
 
 
 def request_scope(user: User) -> sa.ColumnElement[bool]:
@@ -68,6 +74,12 @@ def events(request: ApprovalRequest) -> list[ApprovalEvent]:
     )
 
 
+def last_round_comments(request: ApprovalRequest) -> list[ApprovalEvent]:
+    """Every comment of the last round (the approvers' reasons first of all), for the
+    applicant revising a returned request."""
+    return [e for e in events(request) if e.round == request.round and e.comment]
+
+
 def recent_for_account(
     user: User, account_id: int, exclude: int | None = None, limit: int = 5
 ) -> list[ApprovalRequest]:
@@ -89,10 +101,22 @@ def round_changes(request: ApprovalRequest) -> dict[str, tuple]:
     if len(snaps) < 2:
         return {}
     before, after = snaps[-2], snaps[-1]
-    return {k: (before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)}
+    return {
+        k: (_shown(k, before.get(k)), _shown(k, after.get(k)))
+        for k in after
+        if before.get(k) != after.get(k)
+    }
 
 
-def days_left(request: ApprovalRequest) -> int | None:
-    if request.deadline_at is None or request.status is not RequestStatus.PENDING:
+def _shown(name: str, value: str | None) -> str | None:
+    """A snapshot value as people read it: amounts with ¥ and separators, labels for codes."""
+    if value is None or value == "":
         return None
-    return (request.deadline_at - utcnow()).days
+    try:
+        if name in MONEY_FIELDS:
+            return money(Decimal(value))
+        if name in CODE_FIELDS:
+            return CODE_FIELDS[name](value).label
+    except (ArithmeticError, ValueError):
+        pass
+    return value
