@@ -63,8 +63,10 @@ from webapp.approvals.service.inbox import (
     inbox_clause,
     inbox_rows,
     overdue_below,
+    overdue_below_count,
     principals,
     waiting_count,
+    waiting_count_of_type,
     waiting_for,
 )
 from webapp.approvals.service.reading import (
@@ -115,6 +117,7 @@ __all__ = [
     "on_contract_withdrawn",
     "on_request_finished",
     "overdue_below",
+    "overdue_below_count",
     "principals",
     "reassign",
     "recent_for_account",
@@ -125,6 +128,7 @@ __all__ = [
     "stranded",
     "support_tasks",
     "waiting_count",
+    "waiting_count_of_type",
     "waiting_for",
     "waiting_steps_for_admin",
     "withdraw",
