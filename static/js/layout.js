@@ -89,28 +89,38 @@ document.documentElement.classList.add("js");
   const FIELDS = "textarea, input:not([type]), input[type=text], input[type=search]";
   const CONTROLS =
     "input:not([type=hidden]):not([disabled]), button:not([disabled]), select, textarea, a[href]";
-  let focusWasInside = null; // the swap target that held the focus when the swap began
+  // the swap target that held the focus when the swap began, and where it stood
+  let focusWasInside = null;
 
   document.addEventListener("htmx:beforeSwap", (event) => {
     const target = event.detail.target;
     const active = document.activeElement;
-    focusWasInside = target && active && active !== document.body && target.contains(active)
-      ? target
+    const inside = target && active && active !== document.body && target.contains(active);
+    focusWasInside = inside
+      ? { target, prev: target.previousElementSibling, parent: target.parentElement }
       : null;
   });
+
+  function swappedIn(place) {
+    // an innerHTML swap keeps the target; an outerHTML swap put new content where it stood
+    const { target, prev, parent } = place;
+    if (document.contains(target)) return target;
+    if (target.id && document.getElementById(target.id)) return document.getElementById(target.id);
+    if (prev && document.contains(prev)) return prev.nextElementSibling;
+    return parent && document.contains(parent) ? parent.firstElementChild : null;
+  }
 
   function firstOf(root, selector) {
     return root.querySelector(selector);
   }
 
   document.addEventListener("htmx:afterSwap", (event) => {
-    const target = event.detail.target;
-    if (!focusWasInside || focusWasInside !== target) return;
+    const place = focusWasInside;
+    if (!place || place.target !== event.detail.target) return;
     focusWasInside = null;
     const active = document.activeElement;
     if (active && active !== document.body && document.contains(active)) return;
-    // an outerHTML swap replaced the target: the new element carries the same id
-    const fresh = document.contains(target) ? target : document.getElementById(target.id);
+    const fresh = swappedIn(place);
     if (!fresh) return;
     const own = firstOf(fresh, "[autofocus], [aria-invalid=true]");
     if (own) {

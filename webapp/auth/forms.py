@@ -34,6 +34,7 @@ class UserForm(FlaskForm):
     phone = StringField(
         _l("Phone"),
         [Optional(), Length(max=32), PHONE],
+        filters=[lambda value: " ".join(value.split()) if value else value],
         description=_l("Shown to clients whose proposal link has expired."),
     )
     role = SelectField(_l("Role"), [DataRequired()])

@@ -39,7 +39,7 @@ from webapp.filters import local_date, money
 from webapp.sales.models import BatchStatus, ImportBatch
 from webapp.sales.service import recent_batches
 from webapp.warnings.models import EarlyWarning, RuleKey
-from webapp.warnings.service import OPEN_STATUSES, describe, open_for, warnings_for
+from webapp.warnings.service import OPEN_STATUSES, open_for, warning_rows
 
 SHOWN = 6  # items a box shows; the rest are one click away
 NEXT_STEP_WEEK = 7  # "due this week": today and the six days after it
@@ -70,6 +70,7 @@ class Box:
     empty: str
     warn: bool = False  # drawn as a warning card
     note: WorkItem | None = None  # one extra line under the items (e.g. the overdue ones)
+    rows_template: str | None = None  # items that bring their own row (`row` in the template)
 
     @property
     def has_more(self) -> bool:
@@ -185,7 +186,7 @@ def _overdue_steps_box(user: User) -> Box:
     visits = db.session.scalars(stmt.order_by(Visit.next_date, Visit.id).limit(SHOWN)).all()
     return Box(
         key="overdue-below",
-        title=_("Overdue below me"),
+        title=_("Overdue next steps of the team"),
         items=next_step_items(list(visits), today),
         total=_count(stmt),
         more_url=url_for("main.next_steps", when="overdue"),
@@ -351,41 +352,35 @@ def team_warnings_query(user: User, rule: RuleKey | None = None) -> sa.Select:
     return stmt
 
 
-def _warning_item(warning: EarlyWarning) -> WorkItem:
-    return WorkItem(
-        title=f"{warning.rule.label} · {warning.account.short_name or warning.account.name}",
-        url=url_for("warnings.account_warnings", account_id=warning.account_id),
-        detail=describe(warning),
-        when=local_date(warning.raised_at),
-        flag=warning.status.label if warning.is_unacknowledged else "",
-        overdue=warning.is_unacknowledged,
-    )
-
-
 def _warnings_box(
-    user: User, scope: str, title: str, key: str = "warnings", rule: RuleKey | None = None
+    user: User,
+    scope: str,
+    title: str,
+    key: str = "warnings",
+    rule: RuleKey | None = None,
+    except_rule: RuleKey | None = None,
 ) -> Box:
-    if scope == "mine":
-        warnings = warnings_for(user, limit=SHOWN)
-        total = _count(open_for(user))
-    else:
-        stmt = team_warnings_query(user, rule)
-        warnings = db.session.scalars(
-            stmt.options(joinedload(EarlyWarning.account))
-            .order_by(EarlyWarning.raised_at.desc(), EarlyWarning.id.desc())
-            .limit(SHOWN)
-        ).all()
-        total = _count(stmt)
+    """Open warnings routed to the user (`mine`) or on the accounts they see (`team`), of one
+    rule or all but one; shown as the warnings' own rows, so they are handled right here."""
+    stmt = open_for(user) if scope == "mine" else team_warnings_query(user, rule)
+    if except_rule is not None:
+        stmt = stmt.where(EarlyWarning.rule != except_rule)
+    warnings = db.session.scalars(
+        stmt.options(joinedload(EarlyWarning.account))
+        .order_by(EarlyWarning.raised_at.desc(), EarlyWarning.id.desc())
+        .limit(SHOWN)
+    ).all()
     return Box(
         key=key,
         title=title,
-        items=[_warning_item(w) for w in warnings],
-        total=total,
+        items=warning_rows(user, list(warnings)),
+        total=_count(stmt),
         more_url=url_for(
             "main.warnings", scope=scope, rule=rule.value if rule is not None else None
         ),
         empty=_("No open warnings."),
         warn=bool(warnings),
+        rows_template="warnings/_row.html",
     )
 
 
@@ -472,7 +467,12 @@ def _finance(user: User) -> Home:
                 rule=RuleKey.ARREARS_OVER_LIMIT,
             ),
             _imports_box(user),
-            _warnings_box(user, "mine", _("Early warnings for you")),
+            _warnings_box(
+                user,
+                "mine",
+                _("Early warnings for you"),
+                except_rule=RuleKey.ARREARS_OVER_LIMIT,  # the box above has them
+            ),
         ]
     )
 

@@ -90,4 +90,4 @@ def describe_agent(raw: str | None) -> Agent:
     summary = " · ".join(parts) if parts else _("unknown")
     if is_bot:
         summary = _("automated (%(what)s)", what=summary)
-    return Agent(summary=summary, raw=raw)
+    return Agent(summary=summary, raw=raw, is_bot=is_bot)
