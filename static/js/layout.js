@@ -78,11 +78,31 @@ document.documentElement.classList.add("js");
     if (event.target.closest("[data-print]")) window.print();
   });
 
+  // --- boxes that scroll sideways (wide tables on phones) are reachable by keyboard --------
+  const SCROLLERS = ".table.lines, .table.scroll, .scroll-x, .proposal-doc .doc-table";
+  function focusableScrollers() {
+    document.querySelectorAll(SCROLLERS).forEach((box) => {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.scrollFocus = "1";
+      } else if (!scrolls && box.dataset.scrollFocus) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     labelTables(document.body);
     showSelectedTabs(document.body);
+    focusableScrollers();
   });
-  document.addEventListener("htmx:afterSettle", () => showSelectedTabs(document.body));
+  document.addEventListener("htmx:afterSettle", () => {
+    showSelectedTabs(document.body);
+    focusableScrollers();
+  });
+  window.addEventListener("resize", focusableScrollers);
   document.addEventListener("htmx:load", (event) => labelTables(event.detail.elt));
 
   // --- focus: a swap that removed the focused element never drops focus to the page top -----

@@ -31,6 +31,7 @@ from webapp.warnings.models import EarlyWarning, RuleKey
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1440, "height": 900}
 OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 
@@ -183,7 +184,7 @@ def _pages_of(world, extra: Extra) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1440"])
+@pytest.mark.parametrize("viewport", [PHONE, TABLET, DESKTOP], ids=["390", "768", "1440"])
 def test_no_page_scrolls_sideways(page, live_server, login, extra, viewport, screenshot):
     world = live_server.world
     page.set_viewport_size(viewport)

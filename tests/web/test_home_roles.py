@@ -248,9 +248,3 @@ def test_favicon_is_served_without_sign_in(client):
     assert response.status_code == 200
     assert response.content_type == "image/vnd.microsoft.icon"
     assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
-
-
-def test_every_page_has_a_skip_link_to_the_main_content(world, login):
-    html = text(login(world.owner).get("/accounts/"))
-    assert re.search(r'<body[^>]*>\s*<a class="skip-link" href="#main">', html)
-    assert '<main class="page" id="main"' in html
