@@ -114,22 +114,66 @@ def pipeline(user: User) -> list[tuple[Stage, int]]:
 # --- next steps ----------------------------------------------------------------------------
 
 
-def next_steps_query(user: User, when: str, today: date | None = None) -> sa.Select:
-    """Visits whose agreed next step falls due: `week` (today and the six days after),
-    `overdue` (before today, at most 30 days back) or `all` (both), on accounts `user` sees."""
-    today = today or local_today()
-    stmt = (
-        sa.select(Visit)
-        .join(Account, Visit.account_id == Account.id)
-        .where(account_scope(user), Visit.next_date.is_not(None), Account.abandoned.is_(False))
-    )
+def _window(when: str, today: date) -> tuple[date, date]:
+    """First and last due date of `week`, `overdue` or `all` (both)."""
     first = today - timedelta(days=OVERDUE_LOOKBACK)
     last = today + timedelta(days=NEXT_STEP_WEEK - 1)
     if when == "week":
-        return stmt.where(Visit.next_date >= today, Visit.next_date <= last)
+        return today, last
     if when == "overdue":
-        return stmt.where(Visit.next_date >= first, Visit.next_date < today)
-    return stmt.where(Visit.next_date >= first, Visit.next_date <= last)
+        return first, today - timedelta(days=1)
+    return first, last
+
+
+def next_steps_query(user: User, when: str, today: date | None = None) -> sa.Select:
+    """Visits whose agreed next step falls due: `week` (today and the six days after),
+    `overdue` (before today, at most 30 days back) or `all` (both), on accounts `user` sees."""
+    first, last = _window(when, today or local_today())
+    return (
+        sa.select(Visit)
+        .join(Account, Visit.account_id == Account.id)
+        .where(
+            account_scope(user),
+            Account.abandoned.is_(False),
+            Visit.next_date >= first,
+            Visit.next_date <= last,
+        )
+    )
+
+
+def _first_due(user: User, when: str, today: date) -> list[Visit]:
+    """The first few of `next_steps_query`, by due date. Written as visits with an EXISTS on
+    their account, so the database walks the due-date index in order and stops after a few
+    hits instead of collecting and sorting every visible visit first."""
+    first, last = _window(when, today)
+    visible = sa.exists().where(
+        Account.id == Visit.account_id, account_scope(user), Account.abandoned.is_(False)
+    )
+    stmt = (
+        sa.select(Visit)
+        .where(Visit.next_date >= first, Visit.next_date <= last, visible)
+        .order_by(Visit.next_date, Visit.id)
+        .limit(SHOWN)
+    )
+    return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    week: int
+    overdue: int
+
+
+def due_counts(user: User, today: date) -> DueCounts:
+    """How many next steps fall due this week and how many are overdue: one pass."""
+    stmt = next_steps_query(user, "all", today).subquery()
+    week, overdue = db.session.execute(
+        sa.select(
+            sa.func.count().filter(stmt.c.next_date >= today),
+            sa.func.count().filter(stmt.c.next_date < today),
+        )
+    ).one()
+    return DueCounts(week=week or 0, overdue=overdue or 0)
 
 
 def next_step_items(visits: list[Visit], today: date) -> list[WorkItem]:
@@ -150,20 +194,15 @@ def next_step_items(visits: list[Visit], today: date) -> list[WorkItem]:
     return items
 
 
-def _next_steps_box(user: User, key: str, title: str) -> Box:
+def _next_steps_box(user: User, key: str, title: str, counts: DueCounts) -> Box:
     today = local_today()
-    week = next_steps_query(user, "week", today)
-    visits = db.session.scalars(
-        week.options(joinedload(Visit.contact)).order_by(Visit.next_date, Visit.id).limit(SHOWN)
-    ).all()
-    overdue = _count(next_steps_query(user, "overdue", today))
     note = None
-    if overdue:
+    if counts.overdue:
         note = WorkItem(
             title=ngettext(
                 "%(num)s earlier next step is overdue",
                 "%(num)s earlier next steps are overdue",
-                overdue,
+                counts.overdue,
             ),
             url=url_for("main.next_steps", when="overdue"),
             overdue=True,
@@ -171,27 +210,25 @@ def _next_steps_box(user: User, key: str, title: str) -> Box:
     return Box(
         key=key,
         title=title,
-        items=next_step_items(list(visits), today),
-        total=_count(week),
+        items=next_step_items(_first_due(user, "week", today), today),
+        total=counts.week,
         more_url=url_for("main.next_steps", when="week"),
         empty=_("Nothing due this week. Record a visit with a next date to see it here."),
         note=note,
     )
 
 
-def _overdue_steps_box(user: User) -> Box:
+def _overdue_steps_box(user: User, counts: DueCounts) -> Box:
     """A supervisor's "overdue below me": the team's agreed next steps that are overdue."""
     today = local_today()
-    stmt = next_steps_query(user, "overdue", today)
-    visits = db.session.scalars(stmt.order_by(Visit.next_date, Visit.id).limit(SHOWN)).all()
     return Box(
         key="overdue-below",
         title=_("Overdue next steps of the team"),
-        items=next_step_items(list(visits), today),
-        total=_count(stmt),
+        items=next_step_items(_first_due(user, "overdue", today), today),
+        total=counts.overdue,
         more_url=url_for("main.next_steps", when="overdue"),
         empty=_("Nothing of your team is overdue."),
-        warn=True,
+        warn=counts.overdue > 0,
     )
 
 
@@ -342,11 +379,10 @@ def _to_archive_box(user: User) -> Box:
 
 def team_warnings_query(user: User, rule: RuleKey | None = None) -> sa.Select:
     """Open warnings on the accounts `user` sees (the team's, the department's, the company's)."""
-    stmt = (
-        sa.select(EarlyWarning)
-        .join(Account, EarlyWarning.account_id == Account.id)
-        .where(account_scope(user), EarlyWarning.status.in_(OPEN_STATUSES))
-    )
+    scope = account_scope(user)
+    stmt = sa.select(EarlyWarning).where(EarlyWarning.status.in_(OPEN_STATUSES))
+    if not isinstance(scope, sa.sql.elements.True_):  # the company's: no account to check
+        stmt = stmt.join(Account, EarlyWarning.account_id == Account.id).where(scope)
     if rule is not None:
         stmt = stmt.where(EarlyWarning.rule == rule)
     return stmt
@@ -420,9 +456,10 @@ def _imports_box(user: User) -> Box:
 
 
 def _account_manager(user: User) -> Home:
+    counts = due_counts(user, local_today())
     return Home(
         boxes=[
-            _next_steps_box(user, "next-steps", _("Next steps due this week")),
+            _next_steps_box(user, "next-steps", _("Next steps due this week"), counts),
             _expiring_box(user, own=True),
             _my_requests_box(user),
             _warnings_box(user, "mine", _("Early warnings for you")),
@@ -432,13 +469,18 @@ def _account_manager(user: User) -> Home:
 
 
 def _leader(user: User) -> Home:
-    overdue = _overdue_approvals_box(user) if user.role in approvals_inbox.SUPERIOR_OF else None
+    counts = due_counts(user, local_today())
+    overdue = (
+        _overdue_approvals_box(user)
+        if user.role in approvals_inbox.SUPERIOR_OF
+        else _overdue_steps_box(user, counts)
+    )
     return Home(
         boxes=[
             _waiting_box(user),
-            overdue or _overdue_steps_box(user),
+            overdue,
             _warnings_box(user, "team", _("Team warnings")),
-            _next_steps_box(user, "next-steps", _("Team next steps due this week")),
+            _next_steps_box(user, "next-steps", _("Team next steps due this week"), counts),
         ],
         pipeline=pipeline(user),
     )
