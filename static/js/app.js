@@ -17,17 +17,6 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
-// Behaviour that used to sit in inline handlers, which the Content-Security-Policy forbids.
-document.addEventListener("click", (event) => {
-  if (event.target.closest("[data-print]")) {
-    window.print();
-  }
-});
-document.addEventListener("focusin", (event) => {
-  if (event.target.matches("[data-select-on-focus]")) {
-    event.target.select();
-  }
-});
 // After an in-row decision the row shows its outcome; focus moves to the next waiting row (or
 // stays on the outcome when none is left), never to the top of the page.
 document.addEventListener("htmx:afterSettle", () => {

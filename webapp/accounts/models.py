@@ -348,7 +348,11 @@ class Visit(db.Model):
     """A visit or call record with the agreed next step (拜访记录)."""
 
     __tablename__ = "visits"
-    __table_args__ = (sa.Index("ix_visits_account_date", "account_id", "visited_on"),)
+    __table_args__ = (
+        sa.Index("ix_visits_account_date", "account_id", "visited_on"),
+        # home pages count the next steps due on the accounts a user sees from this index alone
+        sa.Index("ix_visits_account_next", "account_id", "next_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"))

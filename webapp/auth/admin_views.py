@@ -93,6 +93,7 @@ def _profile(form: UserForm) -> dict:
         role=Role(form.role.data),
         department_id=int(form.department_id.data) if form.department_id.data else None,
         email=form.email.data,
+        phone=form.phone.data,
     )
 
 

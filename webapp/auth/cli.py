@@ -16,8 +16,9 @@ from webapp.common.errors import ValidationFailed
 @click.option("--department", default=None, help="Department name; created if new.")
 @click.option("--full-name", default=None)
 @click.option("--email", default=None)
+@click.option("--phone", default=None, help="Shown to clients whose proposal link expired.")
 @with_appcontext
-def create_user_command(username, role, password, department, full_name, email):
+def create_user_command(username, role, password, department, full_name, email, phone):
     """Create a user, e.g. the first administrator of a new installation."""
     from webapp.auth import service
 
@@ -30,6 +31,7 @@ def create_user_command(username, role, password, department, full_name, email):
             password=password,
             department_id=department_id,
             email=email,
+            phone=phone,
         )
     except ValidationFailed as error:
         raise click.ClickException(error.message) from None

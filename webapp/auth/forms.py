@@ -10,6 +10,11 @@ from webapp.auth.models import Role
 USERNAME = Regexp(
     r"^[A-Za-z0-9_.\-]+$", message=_l("Letters, digits, dot, dash and underscore only.")
 )
+# a telephone number as people write it: 0571-8888 6666, +86 138 0000 0000, (021) 6000-1234
+PHONE = Regexp(
+    r"^\+?[0-9][0-9 ()\-]{4,30}$",
+    message=_l("Digits, spaces, dashes and brackets only (e.g. 0571-8888 6666)."),
+)
 
 
 class LoginForm(FlaskForm):
@@ -35,6 +40,12 @@ class UserForm(FlaskForm):
     username = StringField(_l("Username"), [DataRequired(), Length(min=2, max=64), USERNAME])
     full_name = StringField(_l("Full name"), [DataRequired(), Length(max=64)])
     email = StringField(_l("E-mail"), [Optional(), Email(), Length(max=120)])
+    phone = StringField(
+        _l("Phone"),
+        [Optional(), Length(max=32), PHONE],
+        filters=[lambda value: " ".join(value.split()) if value else value],
+        description=_l("Shown to clients whose proposal link has expired."),
+    )
     role = SelectField(_l("Role"), [DataRequired()])
     department_id = SelectField(_l("Department"), [Optional()])
     password = PasswordField(_l("Password"), [Optional(), Length(min=8, max=200)])

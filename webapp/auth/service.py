@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -279,6 +280,22 @@ def _validate_user(username: str, role: Role, department_id: int | None, user_id
         raise ValidationFailed(errors)
 
 
+UNCHANGED = object()  # update_user(phone=…) left out: the number stays as it is
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]{4,30}$")
+
+
+def _phone(raw: str | None) -> str | None:
+    """A telephone number as typed (spaces tidied), or None; anything else is refused."""
+    phone = " ".join((raw or "").split())
+    if not phone:
+        return None
+    if len(phone) > 32 or not PHONE_PATTERN.match(phone):
+        raise ValidationFailed(
+            {"phone": _("Digits, spaces, dashes and brackets only (e.g. 0571-8888 6666).")}
+        )
+    return phone
+
+
 def create_user(
     *,
     username: str,
@@ -287,6 +304,7 @@ def create_user(
     password: str,
     department_id: int | None = None,
     email: str | None = None,
+    phone: str | None = None,
 ) -> User:
     if not password:
         raise ValidationFailed({"password": _("A new user needs a password.")})
@@ -300,6 +318,7 @@ def create_user(
         role=role,
         department_id=department_id,
         email=email or None,
+        phone=_phone(phone),
     )
     user.set_password(password)
     db.session.add(user)
@@ -318,6 +337,7 @@ def update_user(
     password: str | None,
     expected_version,
     actor: User,
+    phone=UNCHANGED,
 ) -> User:
     user = db.session.get(User, user_id)
     if user is None:
@@ -342,6 +362,8 @@ def update_user(
     user.role = role
     user.department_id = department_id
     user.email = email or None
+    if phone is not UNCHANGED:
+        user.phone = _phone(phone)
     user.active = active
     db.session.commit()
     return user

@@ -53,7 +53,7 @@ def load(now: datetime, echo: Callable[[str], None]) -> list[User]:
     db.session.flush()
     password_hash = generate_password_hash(PASSWORD)
     users = []
-    for username, full_name, role, department in USERS:
+    for index, (username, full_name, role, department) in enumerate(USERS, start=1):
         user = User(
             username=username,
             full_name=full_name,
@@ -61,6 +61,7 @@ def load(now: datetime, echo: Callable[[str], None]) -> list[User]:
             password_hash=password_hash,
             department_id=departments[department].id if department else None,
             email=f"{username}@keydesk.example",
+            phone=f"138 {1000 + index:04d} {6000 + index * 37:04d}",
             created_at=now,
         )
         db.session.add(user)

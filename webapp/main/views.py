@@ -1,18 +1,28 @@
 from __future__ import annotations
 
-from flask import Blueprint, has_request_context, redirect, request, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    has_request_context,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from webapp.auth.models import Role
-from webapp.auth.permissions import ACCOUNT_READERS
+from webapp.auth.permissions import ACCOUNT_READERS, roles_required
 from webapp.common.rendering import render_page
-from webapp.common.timeutil import local_today
-from webapp.contracts.service import expiring_for
-from webapp.main import service
+from webapp.main import worklists
+from webapp.main.home import home_for
 from webapp.main.navigation import nav_items
-from webapp.warnings.service import warning_rows, warnings_for
+from webapp.warnings.models import RuleKey
 
 bp = Blueprint("main", __name__)
+readers = roles_required(*ACCOUNT_READERS)
 
 
 @bp.app_context_processor
@@ -24,18 +34,50 @@ def navigation():
     return {"nav_items": nav_items(current_user, request.endpoint, request.blueprint)}
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every site, whatever the page links to."""
+    path = Path(current_app.static_folder) / "favicon.ico"
+    response = make_response(path.read_bytes())  # 3 KB: read whole, no file left open
+    response.content_type = "image/vnd.microsoft.icon"
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
+
+
 @bp.get("/")
 @login_required
 def home():
     if current_user.role is Role.ADMIN:
         return redirect(url_for("admin.users"))
-    steps = service.due_next_steps(current_user) if current_user.role in ACCOUNT_READERS else []
-    return render_page(
-        "main/home.html",
-        pipeline=service.pipeline(current_user),
-        steps=steps,
-        names=service.account_names({v.account_id for v in steps}),
-        today=local_today(),
-        expiring=expiring_for(current_user) if current_user.role in ACCOUNT_READERS else [],
-        warnings=warning_rows(current_user, warnings_for(current_user)),
+    return render_page("main/home.html", home=home_for(current_user))
+
+
+@bp.get("/next-steps")
+@readers
+def next_steps():
+    """The full list behind the home page's next-steps boxes."""
+    when = request.args.get("when", "all")
+    page = worklists.next_steps_page(
+        current_user, when, worklists.page_number(request.args.get("page"))
     )
+    return render_page(
+        "main/next_steps.html",
+        block="results",
+        page=page,
+        when=when if when in worklists.NEXT_STEP_WINDOWS else "all",
+    )
+
+
+@bp.get("/open-warnings")
+@readers
+def warnings():
+    """The full list behind the home page's warning boxes: mine, or on the accounts I see."""
+    scope = request.args.get("scope", "mine")
+    scope = scope if scope in worklists.WARNING_SCOPES else "mine"
+    rule = request.args.get("rule") or None
+    page = worklists.warnings_page(
+        current_user, scope, rule, worklists.page_number(request.args.get("page"))
+    )
+    rule_key = RuleKey(rule) if rule in RuleKey._value2member_map_ else None
+    return render_page("main/warnings.html", block="results", page=page, scope=scope, rule=rule_key)

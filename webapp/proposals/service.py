@@ -533,11 +533,35 @@ def links_of(proposal: Proposal) -> list[ProposalLink]:
 
 class LinkInvalid(Exception):
     """The client link cannot be served. 404 when it never existed (or was changed), 410 when
-    it existed and expired or was revoked; the page says the same in both cases."""
+    it existed and expired or was revoked; the page says the same in both cases, and for a
+    link that existed it names whom to ask for a new one (`link`)."""
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, link: ProposalLink | None = None) -> None:
         super().__init__(status)
         self.status = status
+        self.link = link
+
+
+@dataclass(frozen=True)
+class LinkContact:
+    """Whom a client asks for a new link: the account manager, as the client knows him."""
+
+    name: str
+    phone: str | None
+    email: str | None
+
+
+def link_contact(link: ProposalLink | None) -> LinkContact | None:
+    """The account's manager (owner) if still active, else whoever made the link; None for a
+    link that never existed (a made-up address learns nothing)."""
+    if link is None:
+        return None
+    proposal = db.session.get(Proposal, link.proposal_id)
+    people = [proposal.account.owner if proposal else None, link.created_by]
+    person = next((p for p in people if p is not None and p.active), None)
+    if person is None:
+        return None
+    return LinkContact(name=person.full_name, phone=person.phone, email=person.email)
 
 
 def resolve_link(token: str) -> ProposalLink:
@@ -548,7 +572,7 @@ def resolve_link(token: str) -> ProposalLink:
     if link is None:
         raise LinkInvalid(404)
     if link_state(link) != "active":
-        raise LinkInvalid(410)
+        raise LinkInvalid(410, link)
     return link
 
 

@@ -18,7 +18,7 @@ from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFai
 from webapp.common.forms import apply_errors, handle_form
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts import lines as line_rules
-from webapp.proposals import branding, delivery, service
+from webapp.proposals import branding, delivery, service, sharing
 from webapp.proposals.forms import TEAM_LABELS, BrandingForm, LinkForm, ProposalForm, RevokeForm
 
 bp = Blueprint("proposals", __name__)
@@ -167,10 +167,16 @@ def lines():
 def _links_context(proposal, link_form=None, created=None):
     links = service.links_of(proposal)
     can_edit = service.can_edit_proposal(current_user, proposal)
+    rows = service.link_rows(links, can_edit, delivery.public_url)
+    newest = next((row for row in rows if row.url), None)  # the link to hand over now
+    opens = sorted((o for link in links for o in link.opens), key=lambda o: o.id, reverse=True)
     return dict(
         proposal=proposal,
-        links=service.link_rows(links, can_edit, delivery.public_url),
-        opens=sorted((o for link in links for o in link.opens), key=lambda o: o.id, reverse=True),
+        links=rows,
+        share=newest,
+        share_qr=sharing.qr_svg(newest.url, _("QR code of the client link")) if newest else None,
+        opens=opens[:100],
+        agents={o.id: sharing.describe_agent(o.user_agent) for o in opens[:100]},
         can_edit=can_edit,
         link_form=link_form or LinkForm(formdata=None),
         revoke_form=RevokeForm(formdata=None),
@@ -270,8 +276,16 @@ def _public(body: str, status: int = 200):
     return response
 
 
-def _invalid(status: int):
-    return _public(render_template("proposals/link_invalid.html"), status)
+def _invalid(invalid: service.LinkInvalid):
+    """The branded "no longer valid" page, naming whom to ask when the link existed."""
+    return _public(
+        render_template(
+            "proposals/link_invalid.html",
+            brand=branding.company_branding(),
+            contact=service.link_contact(invalid.link),
+        ),
+        invalid.status,
+    )
 
 
 @bp.get("/p/<token>")
@@ -279,7 +293,7 @@ def public(token: str):
     try:
         link = service.resolve_link(token)
     except service.LinkInvalid as invalid:
-        return _invalid(invalid.status)
+        return _invalid(invalid)
     service.record_open(link, "view", request.remote_addr, request.user_agent.string)
     brand = branding.company_branding()
     return _public(
@@ -300,10 +314,10 @@ def public_download(token: str):
     try:
         link = service.resolve_link(token)
     except service.LinkInvalid as invalid:
-        return _invalid(invalid.status)
+        return _invalid(invalid)
     response = delivery.public_pdf(link)
     if response is None:
-        return _invalid(404)
+        return _invalid(service.LinkInvalid(404, link))
     service.record_open(link, "download", request.remote_addr, request.user_agent.string)
     response.headers.update(PUBLIC_HEADERS)
     return response

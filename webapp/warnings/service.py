@@ -273,12 +273,16 @@ def _routed_to(user: User) -> sa.ColumnElement[bool]:
     return sa.or_(EarlyWarning.assignee_id == user.id, by_role)
 
 
+def open_for(user: User) -> sa.Select:
+    """Open and acknowledged warnings the user must act on (unordered, for lists and counts)."""
+    return sa.select(EarlyWarning).where(_routed_to(user), EarlyWarning.status.in_(OPEN_STATUSES))
+
+
 def warnings_for(user: User, limit: int = 50) -> list[EarlyWarning]:
     """The home page list: open and acknowledged warnings the user must act on."""
     return list(
         db.session.scalars(
-            sa.select(EarlyWarning)
-            .where(_routed_to(user), EarlyWarning.status.in_(OPEN_STATUSES))
+            open_for(user)
             .order_by(EarlyWarning.raised_at.desc(), EarlyWarning.id.desc())
             .limit(limit)
         )

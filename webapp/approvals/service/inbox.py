@@ -254,26 +254,35 @@ SUPERIOR_OF = {
 }
 
 
-def overdue_below(user: User, limit: int = 100):
-    """(request, step) pairs whose current step is overdue at someone `user` is superior to."""
+def _overdue_below_clause(user: User) -> sa.ColumnElement[bool] | None:
+    """Current steps overdue at someone `user` is superior to (None: nobody is below them)."""
     watched = SUPERIOR_OF.get(user.role)
     if not watched:
+        return None
+    clause = sa.and_(
+        ApprovalStep.status == StepStatus.WAITING,
+        ApprovalStep.current.is_(True),
+        ApprovalStep.role.in_(watched),
+        ApprovalStep.due_at < utcnow(),
+    )
+    if user.role in DEPARTMENT_ROLES:
+        clause = sa.and_(clause, ApprovalRequest.department_id == user.department_id)
+    return clause
+
+
+def overdue_below(user: User, limit: int = 100):
+    """(request, step) pairs whose current step is overdue at someone `user` is superior to."""
+    clause = _overdue_below_clause(user)
+    if clause is None:
         return []
     stmt = (
         sa.select(ApprovalRequest, ApprovalStep)
         .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
-        .where(
-            ApprovalStep.status == StepStatus.WAITING,
-            ApprovalStep.current.is_(True),
-            ApprovalStep.role.in_(watched),
-            ApprovalStep.due_at < utcnow(),
-        )
+        .where(clause)
         .options(*ROW_LOADS)
         .order_by(ApprovalStep.due_at)
         .limit(limit)
     )
-    if user.role in DEPARTMENT_ROLES:
-        stmt = stmt.where(ApprovalRequest.department_id == user.department_id)
     return db.session.execute(stmt).all()
 
 
@@ -293,3 +302,29 @@ def waiting_row(user: User, request_id: int, step_id: int):
         .options(*ROW_LOADS)
     ).first()
     return tuple(row) if row else None
+
+
+def overdue_below_count(user: User) -> int:
+    """How many steps `overdue_below` would list without a limit."""
+    clause = _overdue_below_clause(user)
+    if clause is None:
+        return 0
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ApprovalStep)
+        .join(ApprovalRequest, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(clause)
+    )
+
+
+def waiting_count_of_type(user: User, type_: RequestType | None) -> int:
+    """How many steps are waiting for `user`, of one request type (or all)."""
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(ApprovalStep)
+        .join(ApprovalRequest, ApprovalStep.request_id == ApprovalRequest.id)
+        .where(inbox_clause(user))
+    )
+    if type_ is not None:
+        stmt = stmt.where(ApprovalRequest.type == type_)
+    return db.session.scalar(stmt)
