@@ -607,6 +607,14 @@ def visits(user: User, account: Account, limit: int = 100) -> list[Visit]:
     )
 
 
+def get_visit(user: User, visit_id: int) -> Visit:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFound(_("No such visit."))
+    get_account(user, visit.account_id)
+    return visit
+
+
 def add_visit(actor: User, account_id: int, data: dict) -> Visit:
     account = get_account(actor, account_id, for_edit=True)
     contact_id = data.get("contact_id") or None

@@ -8,10 +8,12 @@ from webapp.accounts import service
 from webapp.accounts.forms import AccountForm, ContactForm, MemberForm, VisitForm
 from webapp.accounts.models import (
     AccountKind,
+    Contact,
     CreditGrade,
     SalesTier,
     Stage,
     ValueClass,
+    Visit,
 )
 from webapp.accounts.tabs import account_tabs, render_tab
 from webapp.auth.models import Role
@@ -19,6 +21,7 @@ from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_requ
 from webapp.common.errors import ValidationFailed
 from webapp.common.forms import handle_form, select_stored
 from webapp.common.rendering import render_page, wants_fragment
+from webapp.submissions import Once
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 readers = roles_required(*ACCOUNT_READERS)
@@ -247,6 +250,7 @@ def new_contact(account_id: int):
         save=lambda: service.add_contact(current_user, account_id, form.data),
         saved=added,
         show=lambda **answer: _contact_form_response(account, form, **answer),
+        once=Once(form, Contact, lambda id: service.get_contact(current_user, id)),
     )
 
 
@@ -297,8 +301,9 @@ def add_visit(account_id: int):
 
     def recorded(_visit):
         flash(_("Visit recorded."), "success")
-        if wants_fragment():
-            return activities(account_id)
+        if wants_fragment():  # a fresh, empty form with a new key: a second click saves nothing
+            empty = VisitForm(formdata=None, contacts=service.contacts(current_user, account))
+            return _activities_tab(account_id, empty)
         return redirect(url_for("accounts.activities", account_id=account_id), code=303)
 
     return handle_form(
@@ -306,6 +311,7 @@ def add_visit(account_id: int):
         save=lambda: service.add_visit(current_user, account_id, form.data),
         saved=recorded,
         show=lambda **answer: _activities_tab(account_id, form, answer["status"]),
+        once=Once(form, Visit, lambda id: service.get_visit(current_user, id)),
     )
 
 

@@ -17,7 +17,7 @@ from webapp.approvals.forms import (
     ReassignForm,
     SupportForm,
 )
-from webapp.approvals.models import RequestType
+from webapp.approvals.models import ApprovalRequest, RequestType
 from webapp.approvals.workflow import ACTION_LABELS, EVENT_LABELS
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
@@ -25,6 +25,7 @@ from webapp.common.errors import Forbidden, ValidationFailed
 from webapp.common.forms import handle_form
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts.service import arrears_of, available_credit, open_contract_amount
+from webapp.submissions import Once
 
 bp = Blueprint("approvals", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -174,6 +175,7 @@ def new(account_id: int, kind: str):
             item.id, _("%(number)s filed for approval.", number=item.number)
         ),
         show=lambda status, conflict: _request_form_page(form, account, type_, status),
+        once=Once(form, ApprovalRequest, lambda id: service.get_request(current_user, id)),
     )
 
 

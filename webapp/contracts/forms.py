@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webapp.accounts.forms import strip
 from webapp.contracts.models import ClauseKey, DistributionLevel, FreightPayer, Transport
+from webapp.submissions import SubmissionKeyField
 
 
 def _text(label, max_length=200):
@@ -89,6 +90,7 @@ class ContractForm(FlaskForm):
     effective_on = DateField(_l("Effective from"), [Optional()])
     expires_on = DateField(_l("Expires on"), [Optional()])
     version = HiddenField()
+    submission_key = SubmissionKeyField()  # used by the new-contract form
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,7 +24,8 @@ from webapp.contracts.forms import (
     ContractForm,
     TerminateForm,
 )
-from webapp.contracts.models import EVENT_LABELS, ClauseKey, Lifecycle
+from webapp.contracts.models import EVENT_LABELS, ClauseKey, Contract, Lifecycle
+from webapp.submissions import Once
 
 bp = Blueprint("contracts", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -159,6 +160,7 @@ def new(account_id: int):
         save=lambda: service.create_contract(current_user, account.id, _draft_input(form, rows)),
         saved=_saved,
         show=lambda status, conflict: _render_editor(account, None, form, rows, status=status),
+        once=Once(form, Contract, lambda id: service.get_contract(current_user, id)),
     )
 
 
