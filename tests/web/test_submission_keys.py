@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tests.helpers import assert_fragment, text
 from tests.web.contract_data import contract_form
 from tests.web.formdata import contact_form, visit_form
-from tests.web.test_approval_race import Client, server  # noqa: F401 - the threaded server
+from tests.web import test_approval_race as race
 from tests.web.test_proposals_views import proposal_form
 from webapp.accounts.models import Account, Contact, Visit
 from webapp.approvals.models import ApprovalRequest
@@ -25,8 +25,11 @@ from webapp.proposals.models import Proposal
 from webapp.submissions import SubmissionKey
 
 HX = {"HX-Request": "true"}
-_KEY = re.compile(r'<input[^>]*name="submission_key"[^>]*value="([^"]+)"|'
-                  r'<input[^>]*value="([^"]+)"[^>]*name="submission_key"')
+server = race.server  # the threaded app server of the approval race tests
+_KEY = re.compile(
+    r'<input[^>]*name="submission_key"[^>]*value="([^"]+)"|'
+    r'<input[^>]*value="([^"]+)"[^>]*name="submission_key"'
+)
 
 
 def key_in(html: str) -> str:
@@ -162,13 +165,12 @@ def test_a_refused_post_keeps_its_key_so_the_corrected_form_saves_once(world, lo
     assert count(Visit) == 1
 
 
-
 # --- under real concurrency: a threaded server and several posts of one key at once ----------
 
 
 def test_simultaneous_posts_of_one_key_create_one_contract(server):
     base, app, _ids = server
-    browser = Client(base, "manager")
+    browser = race.Client(base, "manager")
     with app.app_context():
         account_id = db.session.scalar(sa.select(Account.id))
         data = contract_form()

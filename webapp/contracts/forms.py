@@ -107,7 +107,10 @@ for _key in ClauseKey:
     setattr(
         ContractForm,
         f"clause_{_key.value}",
-        TextAreaField(_key.lazy_label, [Optional(), Length(max=5000)]),
+        # "Settlement clause", not a second "Settlement method" beside the field above it
+        TextAreaField(
+            _l("%(clause)s clause", clause=_key.lazy_label), [Optional(), Length(max=5000)]
+        ),
     )
 
 
