@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers import assert_fragment, text
+from tests.web import test_approval_race as race
 from tests.web.contract_data import contract_form
 from tests.web.formdata import contact_form, visit_form
-from tests.web import test_approval_race as race
 from tests.web.test_proposals_views import proposal_form
 from webapp.accounts.models import Account, Contact, Visit
 from webapp.approvals.models import ApprovalRequest
