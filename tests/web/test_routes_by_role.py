@@ -161,6 +161,7 @@ EXPECTED_ROWS = {
     ("sales.batch", "GET"):                  (302, 403,  403, 403, 403, 403, 200, 403, 403),
     ("sales.confirm", "POST"):               (302, 403,  403, 403, 403, 403, 303, 403, 403),
     ("sales.bad_rows", "GET"):               (302, 403,  403, 403, 403, 403, 200, 403, 403),
+    ("sales.template", "GET"):               (302, 403,  403, 200, 200, 403, 200, 403, 403),
     # complaints: the account's team records and works on them; instruction and archiving are a
     # department leader's (checked inside: an empty step is refused with a message, 303)
     ("complaints.account_complaints", "GET"): (302, 200, 403, 200, 200, 200, 200, 200, 403),
@@ -322,6 +323,7 @@ def _reset(world) -> dict[str, int]:
         "request_id": filed.id,
         "step_id": filed.steps[0].id,
         "kind": "support",
+        "import_kind": "purchase",
         "task_id": task.id,
         "delegation_id": delegation.id,
     }

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
+from webapp.accounts.history import describe
 from webapp.accounts.models import (
     ENUM_BY_FIELD,
     PERSONAL_FIELDS,
@@ -389,18 +390,40 @@ def credit_history(user: User, account: Account) -> list[CreditChange]:
     )
 
 
-def history(user: User, account: Account, limit: int = 200) -> list[audit.AuditEntry]:
-    """The account's audit trail as `user` may read it: personal-file changes only for the team."""
+HISTORY_PAGE = 50
+
+
+@dataclass
+class HistoryPage:
+    items: list  # accounts.history.HistoryItem, newest first
+    older_than: int | None  # the entry id to continue from, None on the last page
+
+
+def history(
+    user: User, account: Account, limit: int = 200, before: int | None = None
+) -> list[audit.AuditEntry]:
+    """The account's audit trail as `user` may read it, newest first, below entry id `before`:
+    personal-file changes only for the team (DOMAIN.md)."""
+    entry = audit.AuditEntry
     stmt = (
-        sa.select(audit.AuditEntry)
-        .where(audit.AuditEntry.account_id == account.id)
-        .options(joinedload(audit.AuditEntry.actor))
-        .order_by(audit.AuditEntry.id.desc())
+        sa.select(entry)
+        .where(entry.account_id == account.id)
+        .options(joinedload(entry.actor), joinedload(entry.on_behalf_of))
+        .order_by(entry.id.desc())
         .limit(limit)
     )
+    if before is not None:
+        stmt = stmt.where(entry.id < before)
     if not can_see_personal(user, account):
-        stmt = stmt.where(audit.AuditEntry.sensitive.is_(False))
+        stmt = stmt.where(entry.sensitive.is_(False))
     return list(db.session.scalars(stmt))
+
+
+def history_page(user: User, account: Account, before: int | None = None) -> HistoryPage:
+    """One page of the history tab: the changes as people read them (accounts.history)."""
+    entries = history(user, account, limit=HISTORY_PAGE + 1, before=before)
+    older_than = entries[HISTORY_PAGE - 1].id if len(entries) > HISTORY_PAGE else None
+    return HistoryPage(describe(entries[:HISTORY_PAGE]), older_than)
 
 
 # --- team -------------------------------------------------------------------------------------
@@ -535,6 +558,7 @@ def add_contact(actor: User, account_id: int, data: dict) -> Contact:
         version=contact.version,
         sensitive_fields=frozenset(f"contact.{f}" for f in PERSONAL_FIELDS),
         action="create",
+        subject=contact.name,
     )
     db.session.commit()
     return contact
@@ -569,6 +593,7 @@ def update_contact(actor: User, contact_id: int, data: dict, expected_version) -
         after={f"contact.{k}": v for k, v in after.items()},
         version=contact.version,
         sensitive_fields=frozenset(f"contact.{f}" for f in PERSONAL_FIELDS),
+        subject=contact.name,
     )
     db.session.commit()
     return contact
@@ -586,6 +611,7 @@ def delete_contact(actor: User, contact_id: int) -> Account:
         after={"contact.name": None},
         version=contact.version,
         action="delete",
+        subject=contact.name,
     )
     db.session.delete(contact)
     db.session.commit()
@@ -605,6 +631,9 @@ def visits(user: User, account: Account, limit: int = 100) -> list[Visit]:
             .limit(limit)
         )
     )
+
+
+VISIT_FIELDS = ("kind", "visited_on", "contact_id", "summary", "next_step", "next_date")
 
 
 def get_visit(user: User, visit_id: int) -> Visit:
@@ -645,9 +674,12 @@ def add_visit(actor: User, account_id: int, data: dict) -> Visit:
         entity_id=visit.id,
         account_id=account.id,
         before={},
-        after={"visit": f"{visit.visited_on.isoformat()} {visit.summary[:60]}"},
+        after={
+            f"visit.{name}": value for name, value in audit.snapshot(visit, VISIT_FIELDS).items()
+        },
         version=visit.version,
         action="create",
+        subject=visit.visited_on.isoformat(),
     )
     account.updated_at = utcnow()
     db.session.commit()

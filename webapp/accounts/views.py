@@ -193,11 +193,17 @@ def _activities_tab(account_id: int, form: VisitForm, status: int = 200):
 @bp.get("/<int:account_id>/history")
 @readers
 def history(account_id: int):
+    """The history tab; `?before=<entry id>` answers the next older page's rows for htmx."""
+    before = request.args.get("before", type=int)
+    if before is not None and wants_fragment():
+        account = service.get_account(current_user, account_id)
+        page = service.history_page(current_user, account, before=before)
+        return render_page("accounts/_history.html", "history_items", account=account, page=page)
     return _tab(
         account_id,
         "history",
         "accounts/_history.html",
-        load_entries=lambda a: service.history(current_user, a),
+        load_page=lambda a: service.history_page(current_user, a, before=before),
     )
 
 

@@ -11,9 +11,11 @@ def init_app(app: Flask) -> None:
     """The inbox and request pages, the account's Requests tab, the printed request form, and
     the link to contracts: a submitted contract files its request, a withdrawn one withdraws
     it (inside the contract's transaction)."""
+    from webapp.accounts.history import register_history_terms
     from webapp.accounts.tabs import register_tab
     from webapp.approvals import documents, service, views
     from webapp.approvals.signals import request_finished
+    from webapp.approvals.workflow import EVENT_LABELS
     from webapp.contracts.service import register_approval_lookup
     from webapp.contracts.signals import contract_submitted, contract_withdrawn
     from webapp.documents.registry import register_document_type
@@ -21,6 +23,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     register_tab(app, "requests", _l("Requests"), "approvals.account_requests", 50)
     register_document_type(app, documents.REQUEST_FORM)
+    register_history_terms(
+        app,
+        entities={"request": _l("Approval request")},
+        actions={f"request.{action}": label for action, label in EVENT_LABELS.items()},
+    )
     register_approval_lookup(app, service.contract_approval_link)  # contract page → request
     contract_submitted.connect(service.on_contract_submitted)
     contract_withdrawn.connect(service.on_contract_withdrawn)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 
+from webapp import audit
 from webapp.accounts.models import Account, CreditChange
 from webapp.approvals.models import (
     ApprovalEvent,
@@ -64,6 +65,17 @@ def _snapshot(request: ApprovalRequest) -> dict:
 
 
 def record_event(request, actor, action, comment=None, on_behalf_of=None, snapshot=None, role=None):
+    """The request's own event log, and the same event in the account's history."""
+    audit.record_event(
+        actor=actor,
+        entity_type="request",
+        entity_id=request.id,
+        account_id=request.account_id,
+        action=f"request.{action}",
+        subject=request.number,
+        on_behalf_of=on_behalf_of,
+        detail=comment,
+    )
     db.session.add(
         ApprovalEvent(
             request_id=request.id,
@@ -162,6 +174,7 @@ def _apply_credit(request: ApprovalRequest, actor: User, comment: str | None) ->
     """Final approval changes the account's grade and limit in the same transaction, and the
     credit history records the request (DOMAIN.md "Credit")."""
     account = db.session.get(Account, request.account_id)
+    before = audit.snapshot(account, ("credit_grade", "credit_limit"))
     db.session.add(
         CreditChange(
             account_id=account.id,
@@ -176,6 +189,18 @@ def _apply_credit(request: ApprovalRequest, actor: User, comment: str | None) ->
     )
     account.credit_grade = request.proposed_grade
     account.credit_limit = request.proposed_limit
+    deciding = [s for s in request.steps if s.round == request.round and s.decided_by_id]
+    last = max(deciding, key=lambda s: s.position, default=None)
+    audit.record_changes(
+        actor=actor,
+        entity_type="account",
+        entity_id=account.id,
+        account_id=account.id,
+        before=before,
+        after=audit.snapshot(account, ("credit_grade", "credit_limit")),
+        version=None,
+        on_behalf_of=last.on_behalf_of if last is not None else None,
+    )
 
 
 def _create_support_task(request: ApprovalRequest, actor: User, comment: str | None) -> None:
