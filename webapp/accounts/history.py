@@ -12,6 +12,7 @@ types, fields, values, value kinds and actions with `register_history_terms` fro
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -278,23 +279,20 @@ class HistoryItem:
     note: str | None = None
 
 
-def _who(entry) -> str:
-    if entry.actor is None:
+def _who_named(actor, principal) -> str:
+    if actor is None:
         return _("system")
-    if entry.on_behalf_of is not None:
+    if principal is not None:
         return _(
-            "%(deputy)s for %(principal)s",
-            deputy=entry.actor.full_name,
-            principal=entry.on_behalf_of.full_name,
+            "%(deputy)s for %(principal)s", deputy=actor.full_name, principal=principal.full_name
         )
-    return entry.actor.full_name
+    return actor.full_name
 
 
-def _record(entry) -> str:
+def _record_named(entity_type: str, subject: str | None) -> str:
     terms = _terms()
-    kind = str(terms.entities.get(entry.entity_type, entry.entity_type))
-    subject = entry.subject
-    enum = terms.subjects.get(entry.entity_type)
+    kind = str(terms.entities.get(entity_type, entity_type))
+    enum = terms.subjects.get(entity_type)
     if subject and enum is not None:
         with contextlib.suppress(ValueError):  # a code no longer known stays as stored
             subject = enum(subject).label
@@ -313,7 +311,8 @@ def _same_change(a, b) -> bool:
 
 def describe(entries) -> list[HistoryItem]:
     """The entries (newest first) as the changes people made, each field with its label and
-    its values before and after as people read them."""
+    its values before and after as people read them. Labels are looked up once per call for
+    each field, value, action, record and person (a page repeats them many times)."""
     entries = list(entries)
     refs = [
         (_kind(e.field), value)
@@ -323,28 +322,33 @@ def describe(entries) -> list[HistoryItem]:
         if value
     ]
     names = _names_of(refs)
+    label = functools.cache(_bare_label)
+    action = functools.cache(action_label)
+    value = functools.cache(lambda field, raw: value_label(field, raw, names))
+    who = functools.cache(lambda actor, principal: _who_named(actor, principal))
+    record = functools.cache(_record_named)
     items: list[HistoryItem] = []
     previous = None
     for entry in entries:
+        head = (
+            entry.at,
+            who(entry.actor, entry.on_behalf_of),
+            record(entry.entity_type, entry.subject),
+            action(entry.action),
+        )
         if entry.field is None:  # an event: created, sent, approved…, with its note if any
-            items.append(
-                HistoryItem(
-                    entry.at, _who(entry), _record(entry), action_label(entry.action), [],
-                    entry.new_value,
-                )
-            )  # fmt: skip
+            items.append(HistoryItem(*head, [], entry.new_value))
             previous = None
             continue
         change = FieldChange(
-            _bare_label(entry.field),
-            value_label(entry.field, entry.old_value, names),
-            value_label(entry.field, entry.new_value, names),
+            label(entry.field),
+            value(entry.field, entry.old_value),
+            value(entry.field, entry.new_value),
         )
         if previous is not None and _same_change(previous, entry):
             items[-1].changes.append(change)
         else:
-            action = action_label(entry.action)
-            items.append(HistoryItem(entry.at, _who(entry), _record(entry), action, [change]))
+            items.append(HistoryItem(*head, [change]))
         previous = entry
     for item in items:
         item.changes.reverse()  # the fields in the order the record lists them

@@ -41,16 +41,15 @@ class GroupCheck:
         return not self.missing
 
 
-def _labels() -> dict[str, str]:
-    labels = {
-        name: str(unbound.args[0])
-        for name, unbound in vars(ContractForm).items()
-        if isinstance(unbound, UnboundField) and unbound.args
-    }
-    for side, side_label in SIDES.items():
-        for name, label in PARTY_LABELS.items():
-            labels[f"{side}_{name}"] = f"{side_label} · {label}"
-    return labels
+def _label(name: str) -> str:
+    """A field's label as the editor shows it (only looked up for what is missing)."""
+    side, _sep, party_field = name.partition("_")
+    if side in SIDES and party_field in PARTY_LABELS:
+        return f"{SIDES[side]} · {PARTY_LABELS[party_field]}"
+    unbound = getattr(ContractForm, name, None)
+    if isinstance(unbound, UnboundField) and unbound.args:
+        return str(unbound.args[0])
+    return name
 
 
 def needed_fields() -> frozenset[str]:
@@ -63,10 +62,9 @@ def checklist(
     value_of: Callable[[str], object], clause_text: Callable[[ClauseKey], str], has_lines: bool
 ) -> list[GroupCheck]:
     """The clause groups in the contract's order, each with the fields it still lacks."""
-    labels = _labels()
 
     def lacking(names) -> list[Missing]:
-        return [Missing(n, labels.get(n, n)) for n in names if value_of(n) in (None, "")]
+        return [Missing(n, _label(n)) for n in names if value_of(n) in (None, "")]
 
     groups = [GroupCheck("subject", 1, str(SUBJECT))]
     if not has_lines:
@@ -76,7 +74,7 @@ def checklist(
         group.missing = lacking(REQUIRED_FOR_SUBMIT.get(key.value, ()))
         if not (clause_text(key) or "").strip():
             name = f"clause_{key.value}"
-            group.missing.append(Missing(name, labels[name]))
+            group.missing.append(Missing(name, _label(name)))
         groups.append(group)
     groups.append(GroupCheck("signing", len(groups) + 1, str(SIGNING)))
     groups[-1].missing = lacking(REQUIRED_FOR_SUBMIT["signing"])
@@ -93,11 +91,25 @@ def for_contract(contract: Contract) -> list[GroupCheck]:
 
 
 def for_form(form: ContractForm, rows) -> list[GroupCheck]:
-    """From the editor's current input (nothing saved): selects hold "" when unchosen, dates
+    """From the editor's form as shown (nothing saved): selects hold "" when unchosen, dates
     None when empty or unreadable."""
     return checklist(
         lambda n: getattr(form, n).data,
         lambda k: getattr(form, f"clause_{k.value}").data or "",
+        any(not r.is_blank for r in rows),
+    )
+
+
+def for_posted(values, rows) -> list[GroupCheck]:
+    """From the editor's input as posted while typing (the live checklist): a field counts as
+    filled when it holds anything; whether it is valid is checked when the draft is saved."""
+
+    def value_of(name: str) -> str:
+        return (values.get(name) or "").strip()
+
+    return checklist(
+        value_of,
+        lambda k: value_of(f"clause_{k.value}"),
         any(not r.is_blank for r in rows),
     )
 

@@ -208,7 +208,7 @@ def _create(account, form: ContractForm, rows, submit: bool):
 def checklist():
     """htmx: what the draft being edited still lacks, from the form as it stands (unsaved)."""
     rows, _action = line_rules.posted_lines(request.form)
-    groups = completeness.for_form(ContractForm(), rows)
+    groups = completeness.for_posted(request.form, rows)
     return render_fragment(
         "contracts/_checklist.html",
         checklist=groups,
