@@ -157,3 +157,21 @@ def test_personal_file_changes_stay_hidden_from_outside_the_team(app, world, log
     )
     assert "宁波" not in text(page)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(audit.AuditEntry)) >= 1
+
+
+def test_a_request_filed_returned_and_resubmitted_shows_its_fields_and_changes(app, world, login):
+    data = {"proposed_grade": "green", "proposed_limit": "900000", "basis": "回款按期",
+            "content": "提高额度"}  # fmt: skip
+    with app.test_request_context():
+        request = approvals.file_request(world.owner, world.account.id, RequestType.CREDIT, data)
+        step = approvals.current_step(request)
+        approvals.decide(world.supervisor, request.id, step.id, "return", "请补充依据")
+        approvals.resubmit(
+            world.owner, request.id, {**data, "proposed_limit": "950000", "basis": "近一年回款"}
+        )
+    shown = history_text(login, world, "en")
+    assert f"Approval request {request.number}" in shown
+    assert "Proposed limit (yuan) ¥900,000.00 → ¥950,000.00" in shown, shown
+    assert "Basis 回款按期 → 近一年回款" in shown
+    assert "Proposed grade Green" in shown  # filed: what it asked for
+    assert "请补充依据" in shown  # the return's comment

@@ -23,7 +23,8 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.accounts.models import ENUM_BY_FIELD, Contact, VisitKind
+from webapp.accounts import service
+from webapp.accounts.models import ENUM_BY_FIELD, Account, Contact, VisitKind
 from webapp.auth.models import User
 from webapp.common.timeutil import to_local
 from webapp.extensions import db
@@ -353,3 +354,22 @@ def describe(entries) -> list[HistoryItem]:
     for item in items:
         item.changes.reverse()  # the fields in the order the record lists them
     return items
+
+
+# --- the history tab, one page at a time ------------------------------------------------------
+
+
+HISTORY_PAGE = 50
+
+
+@dataclass
+class HistoryPage:
+    items: list  # accounts.history.HistoryItem, newest first
+    older_than: int | None  # the entry id to continue from, None on the last page
+
+
+def history_page(user: User, account: Account, before: int | None = None) -> HistoryPage:
+    """One page of the history tab: the changes as people read them (accounts.history)."""
+    entries = service.history(user, account, limit=HISTORY_PAGE + 1, before=before)
+    older_than = entries[HISTORY_PAGE - 1].id if len(entries) > HISTORY_PAGE else None
+    return HistoryPage(describe(entries[:HISTORY_PAGE]), older_than)

@@ -17,7 +17,6 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
-from webapp.accounts.history import describe
 from webapp.accounts.models import (
     ENUM_BY_FIELD,
     PERSONAL_FIELDS,
@@ -390,15 +389,6 @@ def credit_history(user: User, account: Account) -> list[CreditChange]:
     )
 
 
-HISTORY_PAGE = 50
-
-
-@dataclass
-class HistoryPage:
-    items: list  # accounts.history.HistoryItem, newest first
-    older_than: int | None  # the entry id to continue from, None on the last page
-
-
 def history(
     user: User, account: Account, limit: int = 200, before: int | None = None
 ) -> list[audit.AuditEntry]:
@@ -417,13 +407,6 @@ def history(
     if not can_see_personal(user, account):
         stmt = stmt.where(entry.sensitive.is_(False))
     return list(db.session.scalars(stmt))
-
-
-def history_page(user: User, account: Account, before: int | None = None) -> HistoryPage:
-    """One page of the history tab: the changes as people read them (accounts.history)."""
-    entries = history(user, account, limit=HISTORY_PAGE + 1, before=before)
-    older_than = entries[HISTORY_PAGE - 1].id if len(entries) > HISTORY_PAGE else None
-    return HistoryPage(describe(entries[:HISTORY_PAGE]), older_than)
 
 
 # --- team -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from webapp.accounts import service
 from webapp.accounts.forms import AccountForm, ContactForm, MemberForm, VisitForm
+from webapp.accounts.history import history_page
 from webapp.accounts.models import (
     AccountKind,
     Contact,
@@ -197,13 +198,13 @@ def history(account_id: int):
     before = request.args.get("before", type=int)
     if before is not None and wants_fragment():
         account = service.get_account(current_user, account_id)
-        page = service.history_page(current_user, account, before=before)
+        page = history_page(current_user, account, before=before)
         return render_page("accounts/_history.html", "history_items", account=account, page=page)
     return _tab(
         account_id,
         "history",
         "accounts/_history.html",
-        load_page=lambda a: service.history_page(current_user, a, before=before),
+        load_page=lambda a: history_page(current_user, a, before=before),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from webapp import audit
@@ -65,17 +66,23 @@ def _snapshot(request: ApprovalRequest) -> dict:
 
 
 def record_event(request, actor, action, comment=None, on_behalf_of=None, snapshot=None, role=None):
-    """The request's own event log, and the same event in the account's history."""
-    audit.record_event(
-        actor=actor,
-        entity_type="request",
-        entity_id=request.id,
-        account_id=request.account_id,
-        action=f"request.{action}",
-        subject=request.number,
-        on_behalf_of=on_behalf_of,
-        detail=comment,
-    )
+    """The request's own event log, and the same event in the account's history: a filing or a
+    resubmission with the fields it filled or changed, a decision with its comment."""
+    where = {
+        "actor": actor,
+        "entity_type": "request",
+        "entity_id": request.id,
+        "account_id": request.account_id,
+        "action": f"request.{action}",
+        "subject": request.number,
+        "on_behalf_of": on_behalf_of,
+    }
+    changed = []
+    if snapshot is not None:
+        before, after = _last_snapshot(request), _prefixed(snapshot)
+        changed = audit.record_changes(**where, before=before, after=after, version=request.round)
+    if not changed:
+        audit.record_event(**where, detail=comment)
     db.session.add(
         ApprovalEvent(
             request_id=request.id,
@@ -88,6 +95,24 @@ def record_event(request, actor, action, comment=None, on_behalf_of=None, snapsh
             snapshot=snapshot,
         )
     )
+
+
+def _prefixed(snapshot: dict) -> dict:
+    return {f"request.{name}": value for name, value in snapshot.items()}
+
+
+def _last_snapshot(request: ApprovalRequest) -> dict:
+    """The fields as filed in the previous round ({} when filing), to list what changed."""
+    last = db.session.scalar(
+        sa.select(ApprovalEvent.snapshot)
+        .where(  # (a JSON column stores "no snapshot" as JSON null: ask by action)
+            ApprovalEvent.request_id == request.id,
+            ApprovalEvent.action.in_(("file", "resubmit")),
+        )
+        .order_by(ApprovalEvent.id.desc())
+        .limit(1)
+    )
+    return _prefixed(last or {})
 
 
 def materialise(request: ApprovalRequest) -> None:
