@@ -1,6 +1,9 @@
 """The append-only audit log: who changed which field of which record, when, from what to what.
 
-Entries are only ever inserted; a flush that would update or delete one is refused.
+Entries are only ever inserted; a flush that would update or delete one is refused. Each names
+its record for people (`subject`: a contract's number, a contact's name) and, when a deputy
+acted, for whom (`on_behalf_of`). Values are stored raw (`display_value`); the account's history
+tab (accounts/history.py) turns them into labels, money and dates.
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ from webapp.extensions import db
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
-    __table_args__ = (sa.Index("ix_audit_entity", "entity_type", "entity_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entity", "entity_type", "entity_id", "id"),
+        # the account's history, newest first, one page at a time
+        sa.Index("ix_audit_account_id_id", "account_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -30,7 +37,7 @@ class AuditEntry(db.Model):
     entity_type: Mapped[str] = mapped_column(sa.String(32))
     entity_id: Mapped[int] = mapped_column()
     # The account a change belongs to, so an account page can show its whole history.
-    account_id: Mapped[int | None] = mapped_column(index=True)
+    account_id: Mapped[int | None] = mapped_column()
     action: Mapped[str] = mapped_column(sa.String(16))  # create | update | delete
     field: Mapped[str | None] = mapped_column(sa.String(64))
     old_value: Mapped[str | None] = mapped_column(sa.Text)
@@ -39,8 +46,13 @@ class AuditEntry(db.Model):
     sensitive: Mapped[bool] = mapped_column(default=False)
     # The record's version after this change, so a stale form can list what it missed.
     version: Mapped[int | None] = mapped_column()
+    # The record as people name it when the change was made ("HT-2026-00012", "陈总").
+    subject: Mapped[str | None] = mapped_column(sa.String(120))
+    # A deputy's change made for the person they stand in for ("X for Y").
+    on_behalf_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])
 
 
 @event.listens_for(Session, "before_flush")
@@ -80,6 +92,8 @@ def record_changes(
     version: int | None,
     sensitive_fields: frozenset[str] = frozenset(),
     action: str = "update",
+    subject: str | None = None,
+    on_behalf_of: User | None = None,
 ) -> list[AuditEntry]:
     """Add one entry per changed field (create: per filled field). The caller commits."""
     entries = []
@@ -98,6 +112,8 @@ def record_changes(
             new_value=new,
             sensitive=name in sensitive_fields,
             version=version,
+            subject=_subject(subject),
+            on_behalf_of_id=_deputised(actor, on_behalf_of),
         )
         db.session.add(entry)
         entries.append(entry)
@@ -105,17 +121,40 @@ def record_changes(
 
 
 def record_event(
-    *, actor: User | None, entity_type: str, entity_id: int, account_id: int | None, action: str
+    *,
+    actor: User | None,
+    entity_type: str,
+    entity_id: int,
+    account_id: int | None,
+    action: str,
+    subject: str | None = None,
+    on_behalf_of: User | None = None,
+    detail: str | None = None,
 ) -> AuditEntry:
+    """One entry for something done to a record as a whole (created, sent, approved…);
+    `detail` says more when there is more (a link's recipient, a decision's comment)."""
     entry = AuditEntry(
         actor_id=actor.id if actor else None,
         entity_type=entity_type,
         entity_id=entity_id,
         account_id=account_id,
         action=action,
+        new_value=detail[:2000] if detail else None,
+        subject=_subject(subject),
+        on_behalf_of_id=_deputised(actor, on_behalf_of),
     )
     db.session.add(entry)
     return entry
+
+
+def _subject(subject: str | None) -> str | None:
+    return subject[:120] if subject else None
+
+
+def _deputised(actor: User | None, on_behalf_of: User | None) -> int | None:
+    if on_behalf_of is None or (actor is not None and on_behalf_of.id == actor.id):
+        return None
+    return on_behalf_of.id
 
 
 def entries_since(entity_type: str, entity_id: int, version: int) -> list[AuditEntry]:

@@ -443,8 +443,11 @@ def test_visit_is_stored_and_audited(world):
         world.contact.id,
         date(2026, 3, 2),
     )
-    (entry,) = audit_rows(entity_type="visit")
-    assert entry.account_id == world.account.id
+    entries = audit_rows(entity_type="visit")  # one per filled field, for the history
+    assert {(e.entity_id, e.account_id, e.action) for e in entries} == {
+        (visit.id, world.account.id, "create")
+    }
+    assert {e.field for e in entries} >= {"visit.summary", "visit.visited_on", "visit.kind"}
 
 
 def test_visit_with_contact_of_another_client_is_refused(world, make_account, make_contact):

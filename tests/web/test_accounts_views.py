@@ -425,7 +425,7 @@ def test_add_contact_via_htmx_returns_contacts_fragment_and_is_audited(world, lo
     assert (contact.account_id, contact.hometown) == (world.account.id, "湖南长沙")
     history = client.get(f"/accounts/{world.account.id}/history", headers=HX)
     body = assert_fragment(history, "account-history")
-    assert "Contact · Name" in body and "刘采购" in body
+    assert "Contact 刘采购" in body and "<dt>Name</dt>" in body
 
 
 def test_add_contact_without_htmx_redirects_to_contacts(world, login):

@@ -1222,8 +1222,9 @@ def test_the_account_history_names_status_changes_of_contracts_and_complaints(wo
             f"/accounts/{world.account.id}/history", headers={"HX-Request": "true"}
         )
     )
-    assert "Contract · Status" in page and "In approval" in page and "in_approval" not in page
-    assert "Complaint · Status" in page and "investigated" not in page
+    assert re.search(r"Contract HT-\d{4}-\d{5}", page) and "<dt>Status</dt>" in page
+    assert "In approval" in page and "in_approval" not in page
+    assert "Complaint " in page and "Investigated" in page and "investigated" not in page
     assert stored(contract_id).status is S.IN_APPROVAL
 
 

@@ -102,6 +102,7 @@ EXPECTED_ROWS = {
     ("contracts.edit", "GET"):               (302, 200,  404, 200, 200, 403, 403, 403, 403),
     ("contracts.edit", "POST"):              (302, 200,  404, 200, 200, 403, 403, 403, 403),
     ("contracts.lines", "POST"):             (302, 200,  200, 200, 200, 403, 403, 403, 403),
+    ("contracts.checklist", "POST"):         (302, 200,  200, 200, 200, 403, 403, 403, 403),
     ("contracts.detail", "GET"):             (302, 200,  404, 200, 200, 200, 200, 200, 403),
     ("contracts.submit", "POST"):            (302, 303,  404, 303, 303, 403, 403, 403, 403),
     ("contracts.withdraw", "POST"):          (302, 303,  404, 303, 303, 403, 403, 403, 403),
@@ -181,6 +182,7 @@ EXPECTED_ROWS = {
     ("sales.batch", "GET"):                  (302, 403,  403, 404, 404, 403, 200, 403, 403),
     ("sales.confirm", "POST"):               (302, 403,  403, 404, 404, 403, 303, 403, 403),
     ("sales.bad_rows", "GET"):               (302, 403,  403, 404, 404, 403, 200, 403, 403),
+    ("sales.template", "GET"):               (302, 403,  403, 200, 200, 403, 200, 403, 403),
     # complaints: the account's team records and works on them; instruction and archiving are a
     # department leader's (checked inside: an empty step is refused with a message, 303)
     ("complaints.account_complaints", "GET"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
@@ -342,6 +344,7 @@ def _reset(world) -> dict[str, int]:
         "request_id": filed.id,
         "step_id": filed.steps[0].id,
         "kind": "support",
+        "import_kind": "purchase",
         "task_id": task.id,
         "delegation_id": delegation.id,
     }

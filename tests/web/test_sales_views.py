@@ -58,7 +58,12 @@ def test_finance_uploads_sees_the_dry_run_and_confirms(world, login):
     assert fix.status_code == 200 and fix.mimetype == "text/csv"
     assert "D3" in fix.get_data(as_text=True)
 
-    confirmed = finance.post(batch_url + "/confirm")
+    refused = finance.post(batch_url + "/confirm", follow_redirects=True)
+    assert "1 row has errors; nothing will be imported until it is fixed or skipped" in (
+        refused.get_data(as_text=True)
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Purchase)) == 0
+    confirmed = finance.post(batch_url + "/confirm", data={"skip_errors": "y"})
     assert confirmed.status_code == 303
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Purchase)) == 2
     assert "Imported at" in finance.get(batch_url).get_data(as_text=True)

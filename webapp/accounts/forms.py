@@ -40,6 +40,8 @@ from webapp.accounts.models import (
 )
 from webapp.accounts.uscc import normalise, uscc_error
 from webapp.common.ids import MAX_ID, coerce_id
+from webapp.common.timeutil import local_today
+from webapp.submissions import SubmissionKeyField
 
 PHONE = Regexp(r"^[0-9+\-() ]{5,30}$", message=_l("Use digits, spaces, +, - and brackets only."))
 # SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices given to the constructor.
@@ -142,6 +144,7 @@ class ContactForm(FlaskForm):
     authority = StringField(_l("Authority"), [Optional(), Length(max=200)], filters=[strip])
     personal_notes = TextAreaField(_l("Personal notes"), [Optional(), Length(max=2000)])
     version = HiddenField()
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, colleagues=(), show_personal=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,11 +162,12 @@ class ContactForm(FlaskForm):
 
 class VisitForm(FlaskForm):
     kind = SelectField(_l("Kind"), [DataRequired()])
-    visited_on = DateField(_l("Date"), [DataRequired()])
+    visited_on = DateField(_l("Date"), [DataRequired()], default=local_today)
     contact_id = SelectField(_l("Contact"), [Optional()], validate_choice=True)
     summary = TextAreaField(_l("Summary"), [DataRequired(), Length(max=4000)])
     next_step = StringField(_l("Next step"), [Optional(), Length(max=200)], filters=[strip])
     next_date = DateField(_l("Next date"), [Optional()])
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, contacts=(), **kwargs):
         super().__init__(*args, **kwargs)

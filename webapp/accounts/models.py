@@ -174,7 +174,7 @@ LABELS = {
     DecisionStyle.LEADER: _l("Leading"),
     DecisionStyle.INFLUENCING: _l("Influencing"),
     DecisionStyle.FOLLOWER: _l("Following"),
-    DecisionStyle.CHECKER: _l("Checking"),
+    DecisionStyle.CHECKER: _l("Checker"),
     Stance.SUPPORT: _l("Supportive"),
     Stance.NEUTRAL: _l("Neutral"),
     Stance.OPPOSE: _l("Opposed"),
@@ -185,7 +185,7 @@ LABELS = {
     Ladder.ALLIED: _l("Allied"),
     VisitKind.VISIT: _l("Visit"),
     VisitKind.CALL: _l("Call"),
-    VisitKind.MEETING: _l("Meeting"),
+    VisitKind.MEETING: _l("Face-to-face meeting"),
 }
 
 set_labels(LABELS)

@@ -396,17 +396,23 @@ def credit_history(user: User, account: Account) -> list[CreditChange]:
     )
 
 
-def history(user: User, account: Account, limit: int = 200) -> list[audit.AuditEntry]:
-    """The account's audit trail as `user` may read it: personal-file changes only for the team."""
+def history(
+    user: User, account: Account, limit: int = 200, before: int | None = None
+) -> list[audit.AuditEntry]:
+    """The account's audit trail as `user` may read it, newest first, below entry id `before`:
+    personal-file changes only for the team (DOMAIN.md)."""
+    entry = audit.AuditEntry
     stmt = (
-        sa.select(audit.AuditEntry)
-        .where(audit.AuditEntry.account_id == account.id)
-        .options(joinedload(audit.AuditEntry.actor))
-        .order_by(audit.AuditEntry.id.desc())
+        sa.select(entry)
+        .where(entry.account_id == account.id)
+        .options(joinedload(entry.actor), joinedload(entry.on_behalf_of))
+        .order_by(entry.id.desc())
         .limit(limit)
     )
+    if before is not None:
+        stmt = stmt.where(entry.id < before)
     if not can_see_personal(user, account):
-        stmt = stmt.where(audit.AuditEntry.sensitive.is_(False))
+        stmt = stmt.where(entry.sensitive.is_(False))
     return list(db.session.scalars(stmt))
 
 
@@ -542,6 +548,7 @@ def add_contact(actor: User, account_id: int, data: dict) -> Contact:
         version=contact.version,
         sensitive_fields=frozenset(f"contact.{f}" for f in PERSONAL_FIELDS),
         action="create",
+        subject=contact.name,
     )
     db.session.commit()
     return contact
@@ -576,6 +583,7 @@ def update_contact(actor: User, contact_id: int, data: dict, expected_version) -
         after={f"contact.{k}": v for k, v in after.items()},
         version=contact.version,
         sensitive_fields=frozenset(f"contact.{f}" for f in PERSONAL_FIELDS),
+        subject=contact.name,
     )
     db.session.commit()
     return contact
@@ -593,6 +601,7 @@ def delete_contact(actor: User, contact_id: int) -> Account:
         after={"contact.name": None},
         version=contact.version,
         action="delete",
+        subject=contact.name,
     )
     db.session.delete(contact)
     db.session.commit()
@@ -612,6 +621,17 @@ def visits(user: User, account: Account, limit: int = 100) -> list[Visit]:
             .limit(limit)
         )
     )
+
+
+VISIT_FIELDS = ("kind", "visited_on", "contact_id", "summary", "next_step", "next_date")
+
+
+def get_visit(user: User, visit_id: int) -> Visit:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFound(_("No such visit."))
+    get_account(user, visit.account_id)
+    return visit
 
 
 def add_visit(actor: User, account_id: int, data: dict) -> Visit:
@@ -644,9 +664,12 @@ def add_visit(actor: User, account_id: int, data: dict) -> Visit:
         entity_id=visit.id,
         account_id=account.id,
         before={},
-        after={"visit": f"{visit.visited_on.isoformat()} {visit.summary[:60]}"},
+        after={
+            f"visit.{name}": value for name, value in audit.snapshot(visit, VISIT_FIELDS).items()
+        },
         version=visit.version,
         action="create",
+        subject=visit.visited_on.isoformat(),
     )
     account.updated_at = utcnow()
     db.session.commit()

@@ -6,12 +6,15 @@ from flask_login import current_user
 
 from webapp.accounts import service
 from webapp.accounts.forms import AccountForm, ContactForm, MemberForm, VisitForm
+from webapp.accounts.history import history_page
 from webapp.accounts.models import (
     AccountKind,
+    Contact,
     CreditGrade,
     SalesTier,
     Stage,
     ValueClass,
+    Visit,
 )
 from webapp.accounts.tabs import account_tabs, render_tab
 from webapp.accounts.visit_panels import visit_panels
@@ -20,6 +23,7 @@ from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_requ
 from webapp.common.errors import ValidationFailed
 from webapp.common.forms import handle_form, select_stored
 from webapp.common.rendering import render_page, wants_fragment
+from webapp.submissions import Once
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 readers = roles_required(*ACCOUNT_READERS)
@@ -192,11 +196,17 @@ def _activities_tab(account_id: int, form: VisitForm, status: int = 200):
 @bp.get("/<int:account_id>/history")
 @readers
 def history(account_id: int):
+    """The history tab; `?before=<entry id>` answers the next older page's rows for htmx."""
+    before = request.args.get("before", type=int)
+    if before is not None and wants_fragment():
+        account = service.get_account(current_user, account_id)
+        page = history_page(current_user, account, before=before)
+        return render_page("accounts/_history.html", "history_items", account=account, page=page)
     return _tab(
         account_id,
         "history",
         "accounts/_history.html",
-        load_entries=lambda a: service.history(current_user, a),
+        load_page=lambda a: history_page(current_user, a, before=before),
     )
 
 
@@ -249,6 +259,7 @@ def new_contact(account_id: int):
         save=lambda: service.add_contact(current_user, account_id, form.data),
         saved=added,
         show=lambda **answer: _contact_form_response(account, form, **answer),
+        once=Once(form, Contact, lambda id: service.get_contact(current_user, id)),
     )
 
 
@@ -299,8 +310,9 @@ def add_visit(account_id: int):
 
     def recorded(_visit):
         flash(_("Visit recorded."), "success")
-        if wants_fragment():
-            return activities(account_id)
+        if wants_fragment():  # a fresh, empty form with a new key: a second click saves nothing
+            empty = VisitForm(formdata=None, contacts=service.contacts(current_user, account))
+            return _activities_tab(account_id, empty)
         return redirect(url_for("accounts.activities", account_id=account_id), code=303)
 
     return handle_form(
@@ -308,6 +320,7 @@ def add_visit(account_id: int):
         save=lambda: service.add_visit(current_user, account_id, form.data),
         saved=recorded,
         show=lambda **answer: _activities_tab(account_id, form, answer["status"]),
+        once=Once(form, Visit, lambda id: service.get_visit(current_user, id)),
     )
 
 

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from webapp.accounts.forms import strip
 from webapp.accounts.models import CreditGrade
 from webapp.approvals.models import SupportKind
+from webapp.submissions import SubmissionKeyField
 
 
 class SupportForm(FlaskForm):
@@ -17,6 +18,7 @@ class SupportForm(FlaskForm):
     amount = StringField(_l("Budget (yuan)"), [Optional(), Length(max=20)], filters=[strip])
     starts_on = DateField(_l("From"), [Optional()])
     ends_on = DateField(_l("To"), [Optional()])
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,6 +34,7 @@ class CreditForm(FlaskForm):
         _l("Basis (volume, payment record)"), [DataRequired(), Length(max=400)], filters=[strip]
     )
     content = TextAreaField(_l("Reason"), [DataRequired(), Length(max=4000)])
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

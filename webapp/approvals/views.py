@@ -19,7 +19,7 @@ from webapp.approvals.forms import (
     SupportForm,
 )
 from webapp.approvals.labels import row_labels
-from webapp.approvals.models import RequestType
+from webapp.approvals.models import ApprovalRequest, RequestType
 from webapp.approvals.workflow import ACTION_LABELS, DECISION_LABELS, EVENT_LABELS, current_settings
 from webapp.attachments import service as attachments
 from webapp.auth.models import Role
@@ -34,6 +34,7 @@ from webapp.contracts.service import (
     clause_views,
     open_contract_amount,
 )
+from webapp.submissions import Once
 
 bp = Blueprint("approvals", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -233,6 +234,7 @@ def new(account_id: int, kind: str):
             item.id, _("%(number)s filed for approval.", number=item.number)
         ),
         show=lambda status, conflict: _request_form_page(form, account, type_, status),
+        once=Once(form, ApprovalRequest, lambda id: service.get_request(current_user, id)),
     )
 
 

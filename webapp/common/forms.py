@@ -14,6 +14,10 @@ with the same form; a service's `ValidationFailed` puts its messages on the fiel
 (422); a `Conflict` (someone saved the record since the form was loaded) answers 409 with the
 other person's change and the form's version moved on, so saving again overwrites knowingly.
 `show` receives `status` and `conflict`.
+
+`once` (a `webapp.submissions.Once`) makes a create form idempotent: a repeated POST of the same
+submission key answers `saved(first object)` with a notice instead of that view's own message,
+and creates nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, flash, message_flashed, request, session
 
 from webapp.common.errors import Conflict, ValidationFailed
 
@@ -31,7 +35,8 @@ def apply_errors(form, error: ValidationFailed) -> None:
     # errors on hidden fields (the version) go to the top of the form
     for name, message in error.errors.items():
         target = getattr(form, name, None)
-        hidden = getattr(target, "type", "") == "HiddenField"  # nowhere to show it inline
+        # nowhere to show it inline
+        hidden = getattr(getattr(target, "widget", None), "input_type", "") == "hidden"
         if target is not None and hasattr(target, "errors") and not hidden:
             target.errors = [*target.errors, message]
         else:
@@ -54,6 +59,7 @@ def handle_form(
     show: Callable[..., Any],
     valid: Callable[[], bool] | None = None,
     conflict_on_form: bool = False,
+    once=None,
 ) -> Any:
     """Validate → save → `saved(result)`; otherwise `show(status=…, conflict=…)`.
 
@@ -63,7 +69,7 @@ def handle_form(
     status, conflict = 200, None
     if form.is_submitted() and (valid or form.validate)():
         try:
-            result = save()
+            result, replayed = once.run(save) if once is not None else (save(), False)
         except ValidationFailed as error:
             apply_errors(form, error)
             status = 422
@@ -74,7 +80,26 @@ def handle_form(
             if hasattr(form, "version"):
                 form.version.data = str(error.current_version)
         else:
+            if replayed:
+                return _replayed(saved, result, str(once.message))
             return saved(result)
     elif request.method == "POST":
         status = 422
     return show(status=status, conflict=conflict)
+
+
+def _replayed(saved: Callable[[Any], Response], result: Any, notice: str) -> Response:
+    """`saved(result)` saying that nothing new was made, in place of the view's own message.
+
+    A view's `saved` flashes its success ("Visit recorded.") before it redirects or renders a
+    fragment; the notice is flashed first and what `saved` adds is dropped as it is flashed."""
+    flash(notice, "info")
+    keep = len(session.get("_flashes", []))
+    this_request = request._get_current_object()
+
+    def drop_later_flashes(_app, **_message):
+        if request._get_current_object() is this_request:  # the signal is app-wide
+            session["_flashes"] = session.get("_flashes", [])[:keep]
+
+    with message_flashed.connected_to(drop_later_flashes, current_app._get_current_object()):
+        return saved(result)

@@ -79,9 +79,13 @@ def record_complaint(actor: User, account_id: int, data: dict) -> Complaint:
     )
     db.session.add(complaint)
     db.session.flush()
-    audit.record_event(
+    audit.record_changes(
         actor=actor, entity_type="complaint", entity_id=complaint.id, account_id=account.id,
-        action="create",
+        before={}, after={
+            "complaint.received_on": audit.display_value(complaint.received_on),
+            "complaint.description": complaint.description,
+        },
+        version=None, action="create", subject=complaint.subject,
     )  # fmt: skip
     db.session.commit()
     return complaint
@@ -131,7 +135,8 @@ def advance(actor: User, complaint_id: int, step: str, note: str | None) -> Comp
     audit.record_changes(
         actor=actor, entity_type="complaint", entity_id=complaint.id,
         account_id=complaint.account_id, before={"complaint.status": before.value},
-        after={"complaint.status": wanted.value}, version=None,
+        after={"complaint.status": wanted.value, "complaint.note": note[:4000]}, version=None,
+        subject=complaint.subject,
     )  # fmt: skip
     try:
         db.session.commit()

@@ -12,7 +12,8 @@ from webapp.common.forms import handle_form
 from webapp.common.rendering import render_page, wants_fragment
 from webapp.complaints import service
 from webapp.complaints.forms import ComplaintForm
-from webapp.complaints.models import ComplaintStatus
+from webapp.complaints.models import Complaint, ComplaintStatus
+from webapp.submissions import Once
 
 bp = Blueprint("complaints", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -54,6 +55,7 @@ def record(account_id: int):
         save=lambda: service.record_complaint(current_user, account_id, form.data),
         saved=recorded,
         show=lambda status, conflict: _tab(account_id, form, status),
+        once=Once(form, Complaint, lambda id: service.get_complaint(current_user, id)),
     )
 
 

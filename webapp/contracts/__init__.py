@@ -12,11 +12,11 @@ def init_app(app: Flask) -> None:
     from webapp.accounts.history import register_history_terms
     from webapp.accounts.tabs import register_tab
     from webapp.contracts import admin_views, documents, views
-    from webapp.contracts.models import ContractStatus
+    from webapp.contracts import history as contract_history
     from webapp.documents.registry import register_document_type
 
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
     register_tab(app, "contracts", _l("Contracts"), "contracts.account_contracts", 40)
-    register_history_terms(app, values={"contract.status": ContractStatus})
+    register_history_terms(app, **contract_history.history_terms())
     register_document_type(app, documents.CONTRACT)

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webapp.accounts.forms import strip
 from webapp.contracts.models import ClauseKey, DistributionLevel, FreightPayer, Transport
+from webapp.submissions import SubmissionKeyField
 
 
 def _text(label, max_length=200):
@@ -89,6 +90,7 @@ class ContractForm(FlaskForm):
     effective_on = DateField(_l("Effective from"), [Optional()])
     expires_on = DateField(_l("Expires on"), [Optional()])
     version = HiddenField()
+    submission_key = SubmissionKeyField()  # used by the new-contract form
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +107,10 @@ for _key in ClauseKey:
     setattr(
         ContractForm,
         f"clause_{_key.value}",
-        TextAreaField(_key.lazy_label, [Optional(), Length(max=5000)]),
+        # "Settlement clause", not a second "Settlement method" beside the field above it
+        TextAreaField(
+            _l("%(clause)s clause", clause=_key.lazy_label), [Optional(), Length(max=5000)]
+        ),
     )
 
 

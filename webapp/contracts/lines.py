@@ -140,6 +140,16 @@ def validate_line(row: LineInput) -> None:
         row.errors["unit_price"] = error
 
 
+def line_text(line) -> str:
+    """A stored line (a contract's or a proposal's) as one readable row for the history:
+    product, brand, spec · quantity unit × price = amount."""
+    what = " ".join(p for p in (line.product, line.brand, line.spec) if p)
+    return (
+        f"{what} · {_plain(line.quantity)} {line.unit} × ¥{line.unit_price:,.2f}"
+        f" = ¥{line.amount:,.2f}"
+    )
+
+
 def total_of(rows: list[LineInput]) -> Decimal:
     return sum((r.amount for r in rows if r.amount is not None), Decimal("0.00"))
 

@@ -26,6 +26,7 @@ from webapp.accounts.service import account_scope, can_edit, get_account
 from webapp.auth.models import Role, User
 from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.timeutil import local_today, utcnow
+from webapp.contracts import history as contract_history
 from webapp.contracts import lines as line_rules
 from webapp.contracts.models import (
     PARTY_FIELDS,
@@ -591,13 +592,7 @@ def create_contract(user: User, account_id: int, data: DraftInput) -> Contract:
     _apply(contract, data)
     db.session.flush()
     _event(contract, user, "create", None, ContractStatus.DRAFT, None)
-    audit.record_event(
-        actor=user,
-        entity_type="contract",
-        entity_id=contract.id,
-        account_id=account.id,
-        action="create",
-    )
+    contract_history.record_save(contract, user, {}, action="create")
     db.session.commit()
     return contract
 
@@ -634,22 +629,14 @@ def save_draft(user: User, contract_id: int, data: DraftInput, expected_version)
     errors = validate_draft(contract, data)
     if errors:
         raise ValidationFailed(errors)
+    before = contract_history.snapshot(contract)
     try:
         _apply(contract, data)
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
         raise _conflict(db.session.get(Contract, contract_id), expected) from None
-    audit.record_changes(
-        actor=user,
-        entity_type="contract",
-        entity_id=contract.id,
-        account_id=contract.account_id,
-        before={},
-        after={"contract.total": f"{contract.total}"},
-        version=contract.version,
-        action="update",
-    )
+    contract_history.record_save(contract, user, before)
     db.session.commit()
     return contract
 
@@ -702,6 +689,7 @@ def _transition(
         before={"contract.status": before.value},
         after={"contract.status": to.value},
         version=contract.version + 1,
+        subject=contract.number,
     )
     if not commit:
         return contract

@@ -15,8 +15,8 @@ from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFai
 from webapp.common.forms import handle_form, select_stored
 from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_fragment, render_page
+from webapp.contracts import completeness, service
 from webapp.contracts import lines as line_rules
-from webapp.contracts import service
 from webapp.contracts.forms import (
     CLAUSE_FIELDS,
     PARTY_LABELS,
@@ -24,7 +24,8 @@ from webapp.contracts.forms import (
     ContractForm,
     TerminateForm,
 )
-from webapp.contracts.models import EVENT_LABELS, ClauseKey, Lifecycle
+from webapp.contracts.models import EVENT_LABELS, ClauseKey, Contract, ContractStatus, Lifecycle
+from webapp.submissions import Once
 
 bp = Blueprint("contracts", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -117,11 +118,16 @@ def _draft_input(form: ContractForm, rows) -> service.DraftInput:
 def _render_editor(account, contract, form, rows, status=200, conflict=None, problems=None):
     rate = form.tax_rate.data
     rate = rate if isinstance(rate, Decimal) else line_rules.DEFAULT_VAT_RATE
+    groups = completeness.for_form(form, rows)
     return render_page(
         "contracts/edit.html",
         account=account,
         contract=contract,
         form=form,
+        checklist=groups,
+        missing_count=completeness.missing_count(groups),
+        needed=completeness.needed_fields(),
+        contact_names=[c.name for c in accounts.contacts(current_user, account)],
         **line_rules.editor_context(LINE_EDITOR, rows, tax_rate=rate),
         party_labels=PARTY_LABELS,
         clause_keys=list(ClauseKey),
@@ -152,13 +158,14 @@ def new(account_id: int):
     if request.method == "GET":
         return _render_editor(account, None, form, [line_rules.LineInput() for _ in range(3)])
     rows, action = line_rules.posted_lines(request.form)
-    if action != "save":  # a row added or removed: shown again, nothing checked yet
+    if action not in ("save", "submit"):  # a row added or removed: nothing checked yet
         return _render_editor(account, None, form, rows)
     return handle_form(
         form,
-        save=lambda: service.create_contract(current_user, account.id, _draft_input(form, rows)),
+        save=lambda: _create(account, form, rows, submit=action == "submit"),
         saved=_saved,
         show=lambda status, conflict: _render_editor(account, None, form, rows, status=status),
+        once=Once(form, Contract, lambda id: service.get_contract(current_user, id)),
     )
 
 
@@ -171,7 +178,8 @@ def edit(contract_id: int):
     form = _form_for(contract)
     if request.method == "GET":
         rows = [line_rules.LineInput.from_line(line) for line in contract.lines]
-        return _render_editor(contract.account, contract, form, rows)
+        problems = service.submission_problems(contract) if request.args.get("check") else None
+        return _render_editor(contract.account, contract, form, rows, problems=problems)
     rows, action = line_rules.posted_lines(request.form)
     if action not in ("save", "submit"):  # a row added or removed: nothing checked yet
         return _render_editor(contract.account, contract, form, rows)
@@ -183,6 +191,28 @@ def edit(contract_id: int):
         show=lambda **answer: _render_editor(
             contract.account, contract, form, rows, problems=problems, **answer
         ),
+    )
+
+
+def _create(account, form: ContractForm, rows, submit: bool):
+    """A new draft; "save and submit" submits it at once when it is complete, and otherwise
+    leaves it saved for the edit page to show what it lacks."""
+    contract = service.create_contract(current_user, account.id, _draft_input(form, rows))
+    if submit and not service.submission_problems(contract):
+        return service.submit(current_user, contract.id)
+    return contract
+
+
+@bp.post("/contracts/checklist")
+@editors
+def checklist():
+    """htmx: what the draft being edited still lacks, from the form as it stands (unsaved)."""
+    rows, _action = line_rules.posted_lines(request.form)
+    groups = completeness.for_posted(request.form, rows)
+    return render_fragment(
+        "contracts/_checklist.html",
+        checklist=groups,
+        missing_count=completeness.missing_count(groups),
     )
 
 
@@ -207,9 +237,16 @@ def _save_draft(contract, form: ContractForm, rows, submit: bool, problems: dict
 
 
 def _saved(contract, submitted: bool = False):
-    if submitted:
+    if submitted or contract.status is not ContractStatus.DRAFT:
         flash(_("Contract %(number)s submitted for approval.", number=contract.number), "success")
         return redirect(url_for("contracts.detail", contract_id=contract.id), code=303)
+    if request.form.get("action") == "submit":  # a new draft that is not complete yet
+        flash(
+            _("Draft %(number)s saved; it cannot be submitted until the fields listed are filled.",
+              number=contract.number),
+            "error",
+        )  # fmt: skip
+        return redirect(url_for("contracts.edit", contract_id=contract.id, check=1), code=303)
     flash(_("Draft %(number)s saved.", number=contract.number), "success")
     return redirect(url_for("contracts.edit", contract_id=contract.id), code=303)
 

@@ -22,6 +22,7 @@ from webapp.accounts.service import get_account
 from webapp.approvals.models import SupportKind
 from webapp.auth.models import User
 from webapp.complaints.models import ComplaintStatus
+from webapp.contracts.models import Lifecycle
 from webapp.documents.registry import DocumentType
 from webapp.evaluations import scoring, service
 from webapp.extensions import db
@@ -88,6 +89,7 @@ def report_context(report: Report) -> dict:
         ]
         support = [{**task, "kind": SupportKind(task["kind"]).label} for task in item.support]
         complaints = [{**c, "status": ComplaintStatus(c["status"]).label} for c in item.complaints]
+        contracts = [{**c, "status": Lifecycle(c["status"]).label} for c in item.contracts]
         advice = service.advice(item)
         credit_grade = account.credit_grade.label
         kind_label = account.kind.label
@@ -111,6 +113,7 @@ def report_context(report: Report) -> dict:
         "roles": roles,
         "support": support,
         "complaints": complaints,
+        "contracts": contracts,
         "action": advice.action,
         "action_text": advice.text,
         "needs": advice.needs,

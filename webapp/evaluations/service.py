@@ -33,6 +33,7 @@ from webapp.auth.models import Role, User
 from webapp.common.errors import ValidationFailed
 from webapp.common.timeutil import SHANGHAI, local_today, utcnow
 from webapp.contracts.models import Contract, ContractStatus
+from webapp.contracts.service import lifecycle
 from webapp.evaluations import scoring
 from webapp.evaluations.figures import evaluation_figures
 from webapp.evaluations.models import EvaluationSetting
@@ -286,7 +287,8 @@ def _signed_contracts(account_id: int) -> list[dict]:
             "number": c.number,
             "title": c.title,
             "total": c.total,
-            "status": c.status.value,
+            # the stage the contract page shows (in force, expiring…), not the stored status
+            "status": lifecycle(c).value,
             "effective_on": c.effective_on,
             "expires_on": c.expires_on,
         }

@@ -13,12 +13,10 @@ def init_app(app: Flask) -> None:
     from webapp.accounts.tabs import register_tab
     from webapp.documents.registry import register_document_type
     from webapp.proposals import documents, views
+    from webapp.proposals import history as proposal_history
+    from webapp.proposals.forms import ProposalForm
 
     app.register_blueprint(views.bp)
     register_tab(app, "proposals", _l("Proposals"), "proposals.account_proposals", 45)
-    register_history_terms(
-        app,
-        prefixes={"proposal": _l("Proposal")},
-        actions={"send": _l("sent to the client"), "revoke": _l("link revoked")},
-    )
+    register_history_terms(app, **proposal_history.history_terms(ProposalForm))
     register_document_type(app, documents.PROPOSAL)

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from webapp.accounts.forms import strip
 from webapp.proposals.service import LINK_DAYS_DEFAULT, LINK_DAYS_MAX, TEXT_LIMITS
+from webapp.submissions import SubmissionKeyField
 
 TEAM_LABELS = {
     "team_manager": _l("Key-account manager"),
@@ -44,6 +45,7 @@ class ProposalForm(FlaskForm):
     timeline = _area(_l("Timeline (one step per line)"), "timeline")
     reference_clients = _area(_l("Reference clients (one per line)"), "reference_clients")
     version = HiddenField()
+    submission_key = SubmissionKeyField()  # used by the new-proposal form
 
 
 for _name, _label in TEAM_LABELS.items():

@@ -30,6 +30,7 @@ from webapp.common.money import amount_in_words
 from webapp.common.timeutil import local_today, to_local, utcnow
 from webapp.contracts import lines as line_rules
 from webapp.extensions import db
+from webapp.proposals import history as proposal_history
 from webapp.proposals import links as tokens
 from webapp.proposals.models import (
     TEAM_FIELDS,
@@ -256,16 +257,7 @@ def create_proposal(user: User, account_id: int, data: ProposalInput) -> Proposa
     db.session.add(proposal)
     _apply(proposal, data)
     db.session.flush()
-    audit.record_changes(
-        actor=user,
-        entity_type="proposal",
-        entity_id=proposal.id,
-        account_id=account.id,
-        before={},
-        after={"proposal.total": f"{proposal.total}"},
-        version=proposal.version,
-        action="create",
-    )
+    proposal_history.record_save(proposal, user, {}, action="create")
     db.session.commit()
     return proposal
 
@@ -282,22 +274,14 @@ def save_proposal(user: User, proposal_id: int, data: ProposalInput, expected_ve
     errors = validate(data)
     if errors:
         raise ValidationFailed(errors)
-    before = f"{proposal.total}"
+    before = proposal_history.snapshot(proposal)
     try:
         _apply(proposal, data)
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
         raise _conflict(db.session.get(Proposal, proposal_id), expected) from None
-    audit.record_changes(
-        actor=user,
-        entity_type="proposal",
-        entity_id=proposal.id,
-        account_id=proposal.account_id,
-        before={"proposal.total": before},
-        after={"proposal.total": f"{proposal.total}"},
-        version=proposal.version,
-    )
+    proposal_history.record_save(proposal, user, before)
     db.session.commit()
     return proposal
 
@@ -448,12 +432,20 @@ def create_link(
     )
     db.session.add(link)
     db.session.flush()
-    audit.record_event(
+    audit.record_changes(
         actor=user,
         entity_type="proposal",
         entity_id=proposal.id,
         account_id=proposal.account_id,
+        before={},
+        after={
+            "proposal.link_version": str(version.number),
+            "proposal.link_email": link.recipient_email,
+            "proposal.link_expires": audit.display_value(link.expires_at),
+        },
+        version=proposal.version,
         action="send",
+        subject=proposal.title,
     )
     db.session.commit()
     return link
@@ -476,6 +468,8 @@ def revoke_link(user: User, link_id: int) -> ProposalLink:
         entity_id=proposal.id,
         account_id=proposal.account_id,
         action="revoke",
+        subject=proposal.title,
+        detail=link.recipient_email,
     )
     db.session.commit()
     return link

@@ -20,6 +20,8 @@ from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts import lines as line_rules
 from webapp.proposals import branding, delivery, service, sharing
 from webapp.proposals.forms import TEAM_LABELS, BrandingForm, LinkForm, ProposalForm, RevokeForm
+from webapp.proposals.models import Proposal
+from webapp.submissions import Once
 
 bp = Blueprint("proposals", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -119,6 +121,7 @@ def new(account_id: int):
         save=lambda: service.create_proposal(current_user, account.id, _input(form, rows)),
         saved=_saved,
         show=lambda **answer: _render_editor(account, None, form, rows, **answer),
+        once=Once(form, Proposal, lambda id: service.get_proposal(current_user, id)),
     )
 
 

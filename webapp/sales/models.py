@@ -216,6 +216,8 @@ class ImportRow(db.Model):
     account_id: Mapped[int | None] = mapped_column()
     problems: Mapped[list | None] = mapped_column(sa.JSON)  # [[column, reason], …]
     cells: Mapped[list | None] = mapped_column(sa.JSON)  # the original cells of a bad row
+    # what the dry run lists beside the fate: client, date, what (product…), amount
+    summary: Mapped[dict | None] = mapped_column(sa.JSON)
 
     @property
     def is_bad(self) -> bool:

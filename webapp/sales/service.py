@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from webapp import audit
 from webapp.accounts.models import Account
@@ -63,6 +64,9 @@ REASONS = {
     "mismatch": _l("the tax number and the name belong to different accounts"),
     "not_yours": _l("the account %(value)s is not yours to import for"),
     "settled_over": _l("settled is more than the amount"),
+    "settled": _l(
+        "not an amount or a yes/no: %(value)s (write an amount, 是/否, Y/N, 1/0 or 已/未)"
+    ),
     "duplicate": _l("the same record as row %(row)s; skipped"),
     "conflict": _l("the same record as row %(row)s but with other figures"),
     "missing_columns": _l("required columns are missing: %(columns)s"),
@@ -156,14 +160,36 @@ def get_batch(user: User, batch_id: int) -> ImportBatch:
     return batch
 
 
-def request_commit(user: User, batch_id: int) -> ImportBatch:
-    """Ask for the checked batch's good rows to be written. Re-running the check inside the
-    import (in one transaction) means rows changed since the dry run are judged afresh."""
+def dry_run_verdict(batch: ImportBatch) -> str:
+    """What a checked batch's dry run comes to, in words that are true for its counts."""
+    bad, good = batch.bad_rows, batch.good_rows
+    if bad and not good:
+        return ngettext(
+            "%(num)d row has errors and no row can be imported; fix it and upload the file again.",
+            "%(num)d rows have errors and no row can be imported; fix them and upload the file "
+            "again.",
+            bad,
+        )
+    if bad:
+        return ngettext(
+            "%(num)d row has errors; nothing will be imported until it is fixed or skipped.",
+            "%(num)d rows have errors; nothing will be imported until they are fixed or skipped.",
+            bad,
+        )
+    if not good:
+        return _("Nothing new to import: every row of the file is already there.")
+    return ngettext("%(num)d row is ready to import.", "%(num)d rows are ready to import.", good)
+
+
+def request_commit(user: User, batch_id: int, skip_errors: bool = False) -> ImportBatch:
+    """Ask for the checked batch's good rows to be written; rows with errors must be fixed or
+    knowingly skipped first (`skip_errors`). Re-running the check inside the import (in one
+    transaction) means rows changed since the dry run are judged afresh."""
     batch = get_batch(user, batch_id)
     if batch.status is not BatchStatus.CHECKED:
         raise ValidationFailed({"batch": _("This import is not waiting to be confirmed.")})
-    if batch.good_rows == 0:
-        raise ValidationFailed({"batch": _("There is nothing new to import.")})
+    if batch.good_rows == 0 or (batch.bad_rows and not skip_errors):
+        raise ValidationFailed({"batch": dry_run_verdict(batch)})
     claimed = db.session.execute(
         sa.update(ImportBatch)
         .where(ImportBatch.id == batch_id, ImportBatch.status == BatchStatus.CHECKED)
@@ -422,6 +448,17 @@ class Records:
     payment_total: Decimal
     arrears: Decimal
     available_credit: Decimal
+    settled_total: Decimal = ZERO  # settled at purchase, of purchase_total
+
+    @property
+    def unsettled_total(self) -> Decimal:
+        """Purchases not settled when bought: what the payments pay off."""
+        return self.purchase_total - self.settled_total
+
+    @property
+    def overpaid(self) -> Decimal:
+        """Payments beyond what was owed (arrears never go below zero)."""
+        return max(self.payment_total - self.unsettled_total, ZERO)
 
 
 def account_records(user: User, account: Account, months: int = 12, limit: int = 200) -> Records:
@@ -455,10 +492,13 @@ def account_records(user: User, account: Account, months: int = 12, limit: int =
             .limit(limit)
         )
     )
-    purchase_total = _fen(
-        db.session.scalar(
-            sa.select(fen_sum(Purchase.amount)).where(Purchase.account_id == account.id)
-        )
+    purchase_total, settled_total = (
+        _fen(fen)
+        for fen in db.session.execute(
+            sa.select(fen_sum(Purchase.amount), fen_sum(Purchase.settled)).where(
+                Purchase.account_id == account.id
+            )
+        ).one()
     )
     payment_total = _fen(
         db.session.scalar(
@@ -474,6 +514,7 @@ def account_records(user: User, account: Account, months: int = 12, limit: int =
         expenses=expenses,
         purchase_total=purchase_total,
         payment_total=payment_total,
+        settled_total=settled_total,
         arrears=account_arrears(account.id),
         available_credit=available_credit(account),
     )

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -24,8 +25,9 @@ from webapp.common.rendering import render_page
 from webapp.extensions import db
 from webapp.sales import service
 from webapp.sales.forms import ImportForm
+from webapp.sales.importer import guide
 from webapp.sales.importer.batches import process_batch, recover_stale
-from webapp.sales.models import RowOutcome
+from webapp.sales.models import ImportKind, RowOutcome
 
 bp = Blueprint("sales", __name__)
 readers = roles_required(*ACCOUNT_READERS)
@@ -56,7 +58,23 @@ def _imports_page(form, status=200):
         "sales/imports.html",
         form=form,
         batches=service.recent_batches(current_user),
+        guide=guide.guide(),
         status=status,
+    )
+
+
+@bp.get("/sales/imports/template/<import_kind>.xlsx")
+@operators
+def template(import_kind: str):
+    """A template workbook for one kind of file: the header row, and a sheet explaining it."""
+    if import_kind not in {k.value for k in ImportKind}:
+        abort(404)
+    chosen = ImportKind(import_kind)
+    name = quote(f"{chosen.label}-template.xlsx", safe="")
+    return Response(
+        guide.template_workbook(chosen),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
     )
 
 
@@ -112,6 +130,7 @@ def batch(batch_id: int):
         batch=found,
         rows=service.batch_rows(found, outcome, page),
         failure=service.failure_text(found) if found.message or found.is_failed else None,
+        verdict=service.dry_run_verdict(found) if found.is_checked else None,
         outcome=outcome,
         outcomes=list(RowOutcome),
     )
@@ -121,7 +140,8 @@ def batch(batch_id: int):
 @operators
 def confirm(batch_id: int):
     try:
-        found = service.request_commit(current_user, batch_id)
+        skip = request.form.get("skip_errors") == "y"
+        found = service.request_commit(current_user, batch_id, skip_errors=skip)
     except ValidationFailed as error:
         flash(error.message, "error")
     else:

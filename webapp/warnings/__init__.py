@@ -11,14 +11,29 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     """Warning rules, the account's Warnings tab (warnings and major events), the warnings'
     history terms and `flask warnings run`."""
-    from webapp.accounts.history import register_history_terms
+    from webapp.accounts.history import DATE, LONG_TEXT, register_history_terms
     from webapp.accounts.tabs import register_tab
     from webapp.warnings import cli, views
-    from webapp.warnings.models import WarningStatus
+    from webapp.warnings.models import EventKind, RuleKey, WarningStatus
 
     app.register_blueprint(views.bp)
     register_tab(app, "warnings", _l("Warnings"), "warnings.account_warnings", 48)
     register_history_terms(
-        app, prefixes={"warning": _l("Warning")}, values={"warning.status": WarningStatus}
+        app,
+        prefixes={"warning": _l("Warning")},
+        entities={"warning": _l("Warning"), "major_event": _l("Major event")},
+        subjects={"warning": RuleKey},
+        values={"warning.status": WarningStatus, "major_event.kind": EventKind},
+        fields={
+            "warning.note": _l("Note"),
+            "major_event.kind": _l("Kind"),
+            "major_event.occurred_on": _l("Date"),
+            "major_event.description": _l("What happened"),
+        },
+        kinds={
+            "major_event.occurred_on": DATE,
+            "major_event.description": LONG_TEXT,
+            "warning.note": LONG_TEXT,
+        },
     )
     app.cli.add_command(cli.warnings_group)

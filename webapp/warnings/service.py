@@ -342,7 +342,8 @@ def handle_warning(user: User, warning_id: int, action: str, note: str | None) -
         entity_id=warning.id,
         account_id=warning.account_id,
         before={"warning.status": before.value},
-        after={"warning.status": warning.status.value},
+        after={"warning.status": warning.status.value, "warning.note": note},
+        subject=warning.rule.value,  # the history names it by the rule's label
         version=None,
     )
     db.session.commit()
@@ -429,9 +430,14 @@ def report_event(actor: User, account_id: int, data: dict) -> MajorEvent:
     )
     db.session.add(event)
     db.session.flush()
-    audit.record_event(
+    audit.record_changes(
         actor=actor, entity_type="major_event", entity_id=event.id, account_id=account.id,
-        action="add",
+        before={}, after={
+            "major_event.kind": event.kind.value,
+            "major_event.occurred_on": audit.display_value(event.occurred_on),
+            "major_event.description": event.description,
+        },
+        version=None, action="add",
     )  # fmt: skip
     db.session.commit()
     evaluate(only={RuleKey.MAJOR_EVENT})

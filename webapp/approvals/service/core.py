@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from webapp import audit
 from webapp.accounts.models import Account, CreditChange
 from webapp.approvals.models import (
     ApprovalEvent,
@@ -70,6 +72,23 @@ def _snapshot(request: ApprovalRequest) -> dict:
 
 
 def record_event(request, actor, action, comment=None, on_behalf_of=None, snapshot=None, role=None):
+    """The request's own event log, and the same event in the account's history: a filing or a
+    resubmission with the fields it filled or changed, a decision with its comment."""
+    where = {
+        "actor": actor,
+        "entity_type": "request",
+        "entity_id": request.id,
+        "account_id": request.account_id,
+        "action": f"request.{action}",
+        "subject": request.number,
+        "on_behalf_of": on_behalf_of,
+    }
+    changed = []
+    if snapshot is not None:
+        before, after = _last_snapshot(request), _prefixed(snapshot)
+        changed = audit.record_changes(**where, before=before, after=after, version=request.round)
+    if not changed:
+        audit.record_event(**where, detail=comment)
     db.session.add(
         ApprovalEvent(
             request_id=request.id,
@@ -82,6 +101,24 @@ def record_event(request, actor, action, comment=None, on_behalf_of=None, snapsh
             snapshot=snapshot,
         )
     )
+
+
+def _prefixed(snapshot: dict) -> dict:
+    return {f"request.{name}": value for name, value in snapshot.items()}
+
+
+def _last_snapshot(request: ApprovalRequest) -> dict:
+    """The fields as filed in the previous round ({} when filing), to list what changed."""
+    last = db.session.scalar(
+        sa.select(ApprovalEvent.snapshot)
+        .where(  # (a JSON column stores "no snapshot" as JSON null: ask by action)
+            ApprovalEvent.request_id == request.id,
+            ApprovalEvent.action.in_(("file", "resubmit")),
+        )
+        .order_by(ApprovalEvent.id.desc())
+        .limit(1)
+    )
+    return _prefixed(last or {})
 
 
 def materialise(request: ApprovalRequest) -> None:
@@ -171,6 +208,7 @@ def _apply_credit(request: ApprovalRequest, actor: User, comment: str | None) ->
     """Final approval changes the account's grade and limit in the same transaction, and the
     credit history records the request (DOMAIN.md "Credit")."""
     account = db.session.get(Account, request.account_id)
+    before = audit.snapshot(account, ("credit_grade", "credit_limit"))
     db.session.add(
         CreditChange(
             account_id=account.id,
@@ -185,6 +223,18 @@ def _apply_credit(request: ApprovalRequest, actor: User, comment: str | None) ->
     )
     account.credit_grade = request.proposed_grade
     account.credit_limit = request.proposed_limit
+    deciding = [s for s in request.steps if s.round == request.round and s.decided_by_id]
+    last = max(deciding, key=lambda s: s.position, default=None)
+    audit.record_changes(
+        actor=actor,
+        entity_type="account",
+        entity_id=account.id,
+        account_id=account.id,
+        before=before,
+        after=audit.snapshot(account, ("credit_grade", "credit_limit")),
+        version=None,
+        on_behalf_of=last.on_behalf_of if last is not None else None,
+    )
 
 
 def _create_support_task(request: ApprovalRequest, actor: User, comment: str | None) -> None:

@@ -76,6 +76,60 @@ def parse_decimal(value) -> Decimal:
         raise CellError("number", value=shown(value)) from None
 
 
+class Settled:
+    """已结算 given as a yes/no flag: the whole amount settled (yes) or none of it (no)."""
+
+    def __init__(self, whole: bool) -> None:
+        self.whole = whole
+
+    def of(self, amount: Decimal) -> Decimal:
+        return amount if self.whole else Decimal("0.00")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Settled) and other.whole == self.whole
+
+    def __hash__(self) -> int:
+        return hash(self.whole)
+
+
+# What ERPs and people write for "settled" besides an amount; 1/0 read as yes/no (an amount of
+# exactly ¥1 is therefore read as "settled"), as exports of a check box do.
+SETTLED_YES = {
+    "是",
+    "已",
+    "已结",
+    "已结算",
+    "已结清",
+    "结清",
+    "y",
+    "yes",
+    "true",
+    "t",
+    "1",
+    "√",
+    "✓",
+}
+SETTLED_NO = {"否", "未", "未结", "未结算", "n", "no", "false", "f", "0", "×", "✗", "-"}
+
+
+def parse_settled(value) -> Decimal | Settled:
+    """已结算: an amount (what was settled at purchase), or a flag 是/否, Y/N, 1/0, 已/未 meaning
+    the whole amount or nothing."""
+    if isinstance(value, bool):
+        return Settled(value)
+    text = shown(value).lower()
+    if text in SETTLED_YES:
+        return Settled(True)
+    if text in SETTLED_NO:
+        return Settled(False)
+    try:
+        return parse_decimal(value)
+    except CellError as error:
+        if error.code == "number":
+            raise CellError("settled", value=shown(value)) from None
+        raise
+
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?: \d{1,2}:\d{2}(?::\d{2})?)?$"),

@@ -16,7 +16,14 @@ from webapp.accounts.service import account_scope
 from webapp.auth.models import User
 from webapp.common.timeutil import utcnow
 from webapp.extensions import db
-from webapp.sales.importer.cells import CellError, blank, parse_decimal, shown
+from webapp.sales.importer.cells import (
+    CellError,
+    Settled,
+    blank,
+    parse_decimal,
+    parse_settled,
+    shown,
+)
 from webapp.sales.importer.kinds import ACCOUNT_COLUMNS, KindSpec, map_columns
 from webapp.sales.importer.tables import Table
 from webapp.sales.models import ImportKind, RowOutcome
@@ -68,6 +75,34 @@ def _cells_json(cells: list) -> list:
     return ["" if blank(c) else shown(c) for c in cells]
 
 
+# What a row is about, shown beside its fate in the dry run: the product (plans, purchases),
+# the category (expenses) or the reference (payments).
+WHAT = {
+    ImportKind.PLAN: ("product", "spec"),
+    ImportKind.PURCHASE: ("product", "spec", "document_no"),
+    ImportKind.PAYMENT: ("reference",),
+    ImportKind.EXPENSE: ("category", "reference"),
+}
+
+
+def _summary(spec: KindSpec, mapping: dict, cells: list, values: dict, client: str | None) -> dict:
+    """The row's client, date, what and amount as the dry run lists them (bad rows as typed)."""
+
+    def cell(name: str) -> str:
+        index = mapping.get(name)
+        if index is None or index >= len(cells) or blank(cells[index]):
+            return ""
+        return shown(cells[index])
+
+    amount = values.get("amount")
+    return {
+        "client": client or cell("client") or cell("tax_number"),
+        "date": cell(spec.date_field),
+        "what": " ".join(p for p in (cell(n) for n in WHAT[spec.kind]) if p),
+        "amount": f"¥{amount:,.2f}" if isinstance(amount, Decimal) else cell("amount"),
+    }
+
+
 @dataclass
 class Result:
     kind: ImportKind
@@ -88,9 +123,9 @@ def evaluate(
     mapping = map_columns(spec, table.header)
     header_text = [shown(h) if not blank(h) else "" for h in table.header]
     accounts = AccountIndex.load(user)
-    money_fields = {c.name for c in spec.columns if c.parse is parse_decimal}
+    money_fields = {c.name for c in spec.columns if c.parse in (parse_decimal, parse_settled)}
 
-    parsed: list[tuple[int, list, int | None, dict | None, list]] = []
+    parsed: list[tuple[int, list, int | None, dict | None, list, dict]] = []
     seen: dict[str, tuple[int, dict]] = {}
     for count, (number, cells) in enumerate(table.rows, start=1):
         if progress and count % PROGRESS_EVERY == 0:
@@ -131,12 +166,16 @@ def evaluate(
             values.pop("tax_number", None)
             values.pop("client", None)
             if "settled" in values:
-                values["settled"] = values["settled"] or Decimal("0.00")
+                settled = values["settled"]
+                if isinstance(settled, Settled):  # 是/否: all of the amount or none of it
+                    settled = settled.of(values["amount"])
+                values["settled"] = settled or Decimal("0.00")
                 if values["settled"] > values["amount"]:
                     title = header_text[mapping["settled"]]
                     problems.append([title, "settled_over", {}])
+        summary = _summary(spec, mapping, cells, values, accounts.names.get(account_id))
         if problems:
-            parsed.append((number, cells, account_id, None, problems))
+            parsed.append((number, cells, account_id, None, problems, summary))
             continue
         key = natural_key(spec, account_id, values)
         earlier = seen.get(key)
@@ -145,17 +184,17 @@ def evaluate(
                 problem = ["", "duplicate", {"row": earlier[0]}]
             else:
                 problem = ["", "conflict", {"row": earlier[0]}]
-            parsed.append((number, cells, account_id, None, [problem]))
+            parsed.append((number, cells, account_id, None, [problem], summary))
             continue
         seen[key] = (number, dict(values))
         values["natural_key"] = key
         values["account_id"] = account_id
-        parsed.append((number, cells, account_id, values, []))
+        parsed.append((number, cells, account_id, values, [], summary))
 
     existing = _existing(spec, list(seen))
     outcomes, new, updates = [], [], []
     counts = dict.fromkeys(RowOutcome, 0)
-    for number, cells, account_id, values, problems in parsed:
+    for number, cells, account_id, values, problems, summary in parsed:
         if values is None:
             outcome = RowOutcome.DUPLICATE if problems[0][1] == "duplicate" else RowOutcome.BAD
         else:
@@ -176,6 +215,7 @@ def evaluate(
                 "account_id": account_id,
                 "problems": problems or None,
                 "cells": _cells_json(cells) if outcome is RowOutcome.BAD else None,
+                "summary": summary,
             }
         )
     return Result(spec.kind, header_text, outcomes, new, updates, counts)

@@ -14,6 +14,7 @@ from webapp.sales.importer.cells import (
     parse_date,
     parse_decimal,
     parse_month,
+    parse_settled,
     parse_text,
     shown,
 )
@@ -105,8 +106,9 @@ KINDS: dict[ImportKind, KindSpec] = {
             Column("amount", ("进货金额", *AMOUNT_ALIASES), parse_decimal),
             Column(
                 "settled",
-                ("已结算", "结账金额", "已结账", "结算金额", "已付", "settled"),
-                parse_decimal,
+                ("已结算", "结账金额", "已结账", "结算金额", "已付", "是否结算", "结算状态")
+                + ("结算", "settled", "paid"),
+                parse_settled,
                 required=False,
             ),
         ),
