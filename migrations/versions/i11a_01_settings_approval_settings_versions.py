@@ -1,7 +1,7 @@
 """approval settings versions
 
 Revision ID: i11a_01_settings
-Revises: 7f1e2d3c4b50
+Revises: i13_a1_session_generation
 Create Date: 2026-12-03 16:40:32.217493
 
 """
@@ -13,7 +13,7 @@ import webapp.common.types
 
 # revision identifiers, used by Alembic.
 revision = 'i11a_01_settings'
-down_revision = '7f1e2d3c4b50'
+down_revision = 'i13_a1_session_generation'
 branch_labels = None
 depends_on = None
 

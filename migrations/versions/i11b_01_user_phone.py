@@ -1,7 +1,7 @@
 """users.phone: the number a client can call (shown on an expired proposal link)
 
 Revision ID: i11b_01_user_phone
-Revises: 7f1e2d3c4b50
+Revises: i11a_02_attachments
 Create Date: 2026-12-03 17:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i11b_01_user_phone'
-down_revision = '7f1e2d3c4b50'
+down_revision = 'i11a_02_attachments'
 branch_labels = None
 depends_on = None
 

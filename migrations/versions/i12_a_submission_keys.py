@@ -1,7 +1,7 @@
 """submission keys: create forms answer a repeated post with the first result
 
 Revision ID: i12_a_submission_keys
-Revises: 7f1e2d3c4b50
+Revises: i11b_02_visits_account_next
 Create Date: 2026-12-03 16:50:00
 
 """
@@ -13,7 +13,7 @@ import webapp.common.types
 
 # revision identifiers, used by Alembic.
 revision = 'i12_a_submission_keys'
-down_revision = '7f1e2d3c4b50'
+down_revision = 'i11b_02_visits_account_next'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """users.session_generation: ending every session of a user server-side
 
 Revision ID: i13_a1_session_generation
-Revises: 7f1e2d3c4b50
+Revises: i17_a1_render_key
 Create Date: 2026-12-03 17:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i13_a1_session_generation'
-down_revision = '7f1e2d3c4b50'
+down_revision = 'i17_a1_render_key'
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,6 @@ from webapp.approvals.models import (
 from webapp.approvals.service.inbox import inbox_clause
 from webapp.auth.models import User
 from webapp.common.errors import NotFound
-from webapp.common.timeutil import utcnow
 from webapp.extensions import db
 from webapp.filters import money
 
