@@ -267,7 +267,7 @@ def test_expired_delegation_gives_no_power(people, make_user):
     service.delegate(
         people["supervisor"], deputy.id, today - timedelta(days=9), today - timedelta(days=2)
     )
-    with pytest.raises(NotFound):  # without the delegation the request is not theirs to see
+    with pytest.raises(Forbidden):  # the head sees the request but the step is not his
         approve(deputy, request)
 
 
@@ -309,7 +309,7 @@ def test_a_delegation_gives_no_power_once_the_deputy_may_no_longer_stand_in(peop
     head.role = Role.ACCOUNT_MANAGER  # moved to sales
     db.session.commit()
     assert service.waiting_count(head) == 0
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # a peer's request, out of his scope now: as if missing
         approve(head, request)
 
 
