@@ -6,11 +6,11 @@
 
 `render KIND` takes any registered document type (contract, proposal, …). A batch uses every
 core: a process pool whose workers each create their own app (database connections must not
-cross a fork: a worker never uses the parent's), so long batches run here and
-never in a web request. Workers are forked where the platform can (they inherit the imported
-code: no second 2 s start-up per worker) and spawned elsewhere. Documents are generated
-and stored exactly as from the web (an unchanged record reuses its stored file) and copied to
-the output folder.
+cross a fork: a forked worker starts a pool of its own), so long batches run here and never
+in a web request. Where the platform can fork, the parent warms the renderer once and the
+workers inherit it with the app (no start-up of their own); elsewhere they are spawned and
+each creates its app. Documents are generated and stored exactly as from the web (an
+unchanged record reuses its stored file) and copied to the output folder.
 """
 
 from __future__ import annotations
@@ -28,13 +28,27 @@ from webapp.documents import fonts, storage
 from webapp.documents.models import FORMATS
 
 _worker_app: Flask | None = None
+_parent_app: Flask | None = None  # what a forked worker inherits
 
 
 def _init_worker(config: dict) -> None:
+    """A spawned worker: an app of its own."""
     global _worker_app
     from webapp import create_app
 
     _worker_app = create_app(config)
+
+
+def _init_forked_worker() -> None:
+    """A forked worker: the parent's app and its warm renderer, with a connection pool of its
+    own (the parent's connections are left alone, as SQLAlchemy advises after a fork)."""
+    global _worker_app
+    from webapp.extensions import db
+
+    assert _parent_app is not None
+    with _parent_app.app_context():
+        db.engine.dispose(close=False)
+    _worker_app = _parent_app
 
 
 def _render_one(kind: str, source_id: int, fmt: str, folder: str) -> tuple[int, str, str | None]:
@@ -79,15 +93,26 @@ def _batch(kind: str, ids: list[int], fmt: str, folder: Path, jobs: int) -> list
                 bar.update(1)
             return failures
         app = current_app._get_current_object()
-        # A forked worker never touches the parent's engine (it makes its own app and engine
-        # in _init_worker) and leaves through os._exit, so the parent's connections are safe.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        pool = ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_init_worker,
-            initargs=(_worker_config(app),),
-        )
+        if "fork" in multiprocessing.get_all_start_methods():
+            # Warm the renderer once here: every forked worker inherits it (fonts, print CSS,
+            # compiled templates) instead of importing and warming its own.
+            from webapp.documents.warmup import warm_up
+
+            global _parent_app
+            _parent_app = app
+            warm_up(app)
+            pool = ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_init_forked_worker,
+            )
+        else:
+            pool = ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(_worker_config(app),),
+            )
         with pool:
             futures = [pool.submit(_render_one, kind, i, fmt, str(folder)) for i in ids]
             for future in as_completed(futures):
