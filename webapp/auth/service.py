@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -95,7 +96,7 @@ def authenticate(
     return None
 
 
-class AuthEvent:
+class AuthEvent(enum.StrEnum):
     """The audit log's action names of sign-in events (entity type "user"; the entity is the
     user, 0 for a name that belongs to nobody, whose text is kept as the entry's new value)."""
 
