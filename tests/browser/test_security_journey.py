@@ -121,3 +121,40 @@ def test_changing_the_password_signs_the_other_browser_out(
         expect(phone).to_have_url(re.compile(r"/login"))
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_dead_decision_link_and_an_outage_read_as_friendly_pages(
+    page, live_server, login, screenshot, width
+):
+    """Seen, not only asserted: the dead-link page shows nothing of the request, and the 503
+    page while the database is unreachable (its engine swapped for one that cannot connect)
+    reads as a short message, then the app works again."""
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+    request_id = _file_support_request(live_server)
+    app = live_server.app
+    with app.app_context():
+        from webapp.approvals.models import ApprovalRequest
+
+        number = db.session.get(ApprovalRequest, request_id).number
+        db.session.remove()
+
+    response = page.goto(live_server("/mail/decide/not-a-real-token-at-all"))
+    assert response.status == 404
+    expect(page.locator("#link-dead")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text(number)
+    screenshot(page, f"security-{width}-dead-link")
+
+    login(live_server.world.east_manager)
+    engines = db._app_engines[app]
+    working = engines[None]
+    engines[None] = sa.create_engine("sqlite:////nonexistent-keydesk-dir/down.sqlite3")
+    try:
+        response = page.goto(live_server("/accounts/"))
+        assert response.status == 503 and response.headers["retry-after"]
+        expect(page.locator("#error-page")).to_be_visible()
+        screenshot(page, f"security-{width}-database-down")
+    finally:
+        engines[None].dispose()
+        engines[None] = working
+    assert page.goto(live_server("/accounts/")).status == 200

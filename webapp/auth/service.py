@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import math
 import re
 from dataclasses import dataclass
@@ -103,7 +104,7 @@ def authenticate(
     return None
 
 
-class AuthEvent:
+class AuthEvent(enum.StrEnum):
     """The audit log's action names of sign-in events (entity type "user"; the entity is the
     user, 0 for a name that belongs to nobody, whose text is kept as the entry's new value)."""
 

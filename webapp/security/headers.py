@@ -27,26 +27,38 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 HSTS = "max-age=31536000; includeSubDomains"
 
+# Added unless a view set its own (e.g. the e-mail link pages' Referrer-Policy: no-referrer).
+ALWAYS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Frame-Options", "DENY"),  # for browsers without frame-ancestors
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+# Validators and expiry that would let a cache keep a copy of a page or download.
+CACHE_HEADERS = ("expires", "etag", "last-modified")
+
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Frame-Options", "DENY")  # for browsers without frame-ancestors
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
+    # One pass over the names already set (werkzeug's setdefault scans the list per header).
+    present = {name.lower() for name, _value in headers.items()}
+    for name, value in ALWAYS:
+        if name.lower() not in present:
+            headers.add(name, value)
+    secure = request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE")
+    if secure and "strict-transport-security" not in present:
         # Secure cookies mean the site is served over HTTPS, usually behind a proxy that the
         # app sees as plain HTTP; browsers ignore HSTS that arrives over plain HTTP anyway.
-        headers.setdefault("Strict-Transport-Security", HSTS)
+        headers.add("Strict-Transport-Security", HSTS)
     if request.endpoint != "static":
         # Pages, fragments and downloads carry clients' data: no copy in any cache, and the
         # back button after sign-out does not show them again.
         headers["Cache-Control"] = "no-store"
-        headers.pop("Expires", None)
-        headers.pop("ETag", None)
-        headers.pop("Last-Modified", None)
+        for name in CACHE_HEADERS:
+            if name in present:
+                del headers[name]
     return response
 
 

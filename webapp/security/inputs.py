@@ -39,15 +39,18 @@ def has_control_characters(value: str) -> bool:
 
 
 def _offending_request() -> bool:
-    for values in (request.args, request.form):
+    sources = [request.args] if request.method == "GET" else [request.args, request.form]
+    for values in sources:
         for key, value in values.items(multi=True):
             if has_control_characters(key) or has_control_characters(value):
                 return True
+    if request.method == "GET":
+        return False
     return any(has_control_characters(upload.filename or "") for upload in request.files.values())
 
 
 def refuse_control_characters():
-    if request.endpoint == "static" or not (request.args or request.method != "GET"):
+    if request.endpoint == "static" or not (request.query_string or request.method != "GET"):
         return None
     if not _offending_request():
         return None

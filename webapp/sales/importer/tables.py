@@ -121,9 +121,9 @@ def _merged_cells(archive: zipfile.ZipFile, sheet_path: str) -> dict[int, list[t
 
 
 def _xlsx_table(data: bytes) -> Table:
+    archive = check_archive(data)  # before anything else, even importing openpyxl
     import openpyxl
 
-    archive = check_archive(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
