@@ -69,7 +69,9 @@ def _snapshot(request: ApprovalRequest) -> dict:
     return out
 
 
-def record_event(request, actor, action, comment=None, on_behalf_of=None, snapshot=None, role=None):
+def record_event(
+    request, actor, action, comment=None, on_behalf_of=None, snapshot=None, role=None, round_=None
+):
     db.session.add(
         ApprovalEvent(
             request_id=request.id,
@@ -77,7 +79,7 @@ def record_event(request, actor, action, comment=None, on_behalf_of=None, snapsh
             on_behalf_of_id=on_behalf_of.id if on_behalf_of and on_behalf_of != actor else None,
             role=role or (actor.role if actor else None),
             action=action,
-            round=request.round,
+            round=round_ or request.round,
             comment=comment,
             snapshot=snapshot,
         )
