@@ -178,3 +178,33 @@ def test_a_visit_carries_a_photo_with_an_inline_preview(app, world, login):
     assert shown.headers["X-Content-Type-Options"] == "nosniff"
     assert login(world.other_manager).get(f"/visits/{visit.id}/attachments").status_code == 403
     assert upload(login(world.other_manager), "visit", visit.id, "x.png", png()).status_code == 403
+
+
+def jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "blue").save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "accepted"),
+    [
+        ("合同.docx", docx, "docx"),
+        ("照片.JPEG", jpeg, "jpg"),
+        ("照片.jpg", jpeg, "jpg"),
+        ("表格.xlsx", docx, None),  # a Word file named as a spreadsheet
+        ("照片.png", jpeg, None),
+        ("无扩展名", png, None),
+    ],
+)
+def test_the_type_is_read_from_the_content_and_must_agree_with_the_name(name, make, accepted):
+    from webapp.attachments.service import check_file
+    from webapp.common.errors import ValidationFailed
+
+    if accepted:
+        assert check_file(name, make(), 1024 * 1024).extension == accepted
+    else:
+        with pytest.raises(ValidationFailed):
+            check_file(name, make(), 1024 * 1024)
