@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -138,11 +139,20 @@ def test_files_added_after_a_return_belong_to_the_resubmission(app, world, login
     owner = login(world.owner)
     upload(owner, "request", filed.id, "凭证.docx", docx())
     assert db.session.scalar(sa.select(Attachment.round)) == 2
+    attached = [e for e in service.events(filed) if e.action == "attach"]
+    assert [(e.round, e.comment) for e in attached] == [(2, "凭证.docx")]  # in the trail
     page = text(owner.get(f"/approvals/{filed.id}"))
     assert "凭证.docx" in page and "round 2" in page
     with app.test_request_context():
         context = document_context(filed)
-    assert context["attachments"][0]["name"] == "凭证.docx"  # the printed form lists it
+    assert context["attachments"][0]["name"] == "凭证.docx"
+    upload(owner, "request", filed.id, "A&B <续>.pdf", PDF)
+    with app.test_request_context():
+        from webapp.documents.service import build_document
+
+        context = {**document_context(filed), "document": SimpleNamespace(version=None)}
+        printed = repr(build_document("request", context))
+    assert "凭证.docx" in printed and "A&B <续>.pdf" in printed  # the printed form lists them
 
 
 def test_a_visit_carries_a_photo_with_an_inline_preview(app, world, login):
@@ -168,3 +178,33 @@ def test_a_visit_carries_a_photo_with_an_inline_preview(app, world, login):
     assert shown.headers["X-Content-Type-Options"] == "nosniff"
     assert login(world.other_manager).get(f"/visits/{visit.id}/attachments").status_code == 403
     assert upload(login(world.other_manager), "visit", visit.id, "x.png", png()).status_code == 403
+
+
+def jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "blue").save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "accepted"),
+    [
+        ("合同.docx", docx, "docx"),
+        ("照片.JPEG", jpeg, "jpg"),
+        ("照片.jpg", jpeg, "jpg"),
+        ("表格.xlsx", docx, None),  # a Word file named as a spreadsheet
+        ("照片.png", jpeg, None),
+        ("无扩展名", png, None),
+    ],
+)
+def test_the_type_is_read_from_the_content_and_must_agree_with_the_name(name, make, accepted):
+    from webapp.attachments.service import check_file
+    from webapp.common.errors import ValidationFailed
+
+    if accepted:
+        assert check_file(name, make(), 1024 * 1024).extension == accepted
+    else:
+        with pytest.raises(ValidationFailed):
+            check_file(name, make(), 1024 * 1024)

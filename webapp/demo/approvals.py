@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 
 from webapp.accounts.models import Account
 from webapp.approvals import service as approvals
@@ -21,6 +22,7 @@ from webapp.approvals.models import (
     SupportKind,
     SupportTask,
 )
+from webapp.attachments import service as attachments
 from webapp.auth.models import Role, User
 from webapp.contracts.models import Contract, ContractStatus
 from webapp.extensions import db
@@ -94,6 +96,9 @@ def _support_requests(
                 _decide(item, head, comment="预算较大，报常务副总")  # now the executive's
         elif outcome == "returned":
             _decide(item, supervisor, "return", "请补充考察行程与人数")
+            # the applicant has already attached the itinerary for the next round
+            limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+            attachments.add(manager, "request", item.id, "考察行程.pdf", _pdf("Itinerary"), limit)
         elif outcome == "withdrawn":
             approvals.withdraw(manager, item.id)
     return len(support)
@@ -154,6 +159,31 @@ def _contract_requests(people_of: dict, executive: User, today: date) -> int:
         elif contract.over_credit or contract.deviates:
             _decide(item, head, comment="条款有调整，报常务副总审批")
     return count
+
+
+def _pdf(title: str) -> bytes:
+    """A one-page PDF saying `title` (written by hand: the demo renders nothing it need not)."""
+    stream = f"BT /F1 24 Tf 72 720 Td ({title}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
 
 
 def _step_of(item: ApprovalRequest) -> ApprovalStep | None:

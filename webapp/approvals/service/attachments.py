@@ -38,6 +38,6 @@ REQUEST_ATTACHMENTS = AttachmentTarget(
     page_url=lambda request: url_for("approvals.detail", request_id=request.id),
     round_of=attachment_round,
     on_added=lambda request, user, attachment: record_event(
-        request, user, "attach", attachment.filename
+        request, user, "attach", attachment.filename, round_=attachment.round
     ),
 )

@@ -71,7 +71,9 @@ def _snapshot(request: ApprovalRequest) -> dict:
     return out
 
 
-def record_event(request, actor, action, comment=None, on_behalf_of=None, snapshot=None, role=None):
+def record_event(
+    request, actor, action, comment=None, on_behalf_of=None, snapshot=None, role=None, round_=None
+):
     """The request's own event log, and the same event in the account's history: a filing or a
     resubmission with the fields it filled or changed, a decision with its comment."""
     where = {
@@ -86,7 +88,9 @@ def record_event(request, actor, action, comment=None, on_behalf_of=None, snapsh
     changed = []
     if snapshot is not None:
         before, after = _last_snapshot(request), _prefixed(snapshot)
-        changed = audit.record_changes(**where, before=before, after=after, version=request.round)
+        changed = audit.record_changes(
+            **where, before=before, after=after, version=round_ or request.round
+        )
     if not changed:
         audit.record_event(**where, detail=comment)
     db.session.add(
@@ -96,7 +100,7 @@ def record_event(request, actor, action, comment=None, on_behalf_of=None, snapsh
             on_behalf_of_id=on_behalf_of.id if on_behalf_of and on_behalf_of != actor else None,
             role=role or (actor.role if actor else None),
             action=action,
-            round=request.round,
+            round=round_ or request.round,
             comment=comment,
             snapshot=snapshot,
         )

@@ -76,7 +76,11 @@ def events(request: ApprovalRequest) -> list[ApprovalEvent]:
 def last_round_comments(request: ApprovalRequest) -> list[ApprovalEvent]:
     """Every comment of the last round (the approvers' reasons first of all), for the
     applicant revising a returned request."""
-    return [e for e in events(request) if e.round == request.round and e.comment]
+    return [
+        e
+        for e in events(request)
+        if e.round == request.round and e.comment and e.action not in ("attach", "reassign")
+    ]
 
 
 def recent_for_account(
