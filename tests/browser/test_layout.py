@@ -181,6 +181,11 @@ def _pages_of(world, extra: Extra) -> list[str]:
         f"/proposals/{extra.proposal_id}",
         "/contracts/",
         "/next-steps",
+        "/open-warnings?scope=team",
+        "/accounts/new",
+        f"{account}/requests/new/support",
+        "/approvals/deputies",
+        "/sales/imports",
     ]
 
 
