@@ -106,7 +106,7 @@ def test_manager_finds_account_adds_contact_and_sees_it_in_history(
     page.click(".tabs a[data-tab=history]")
     history = page.locator("#account-tab #account-history")
     expect(history).to_be_visible()
-    audit_row = history.locator("tr.audit-row", has_text="周建国")
+    audit_row = history.locator(".history-item", has_text="周建国")
     expect(audit_row).to_have_count(1)
     expect(audit_row).to_contain_text("张伟")
     screenshot(page, "08-history-tab")
