@@ -120,9 +120,9 @@ def test_nobody_outside_the_record_adds_or_reads_files(app, world, login, filed)
     upload(login(world.owner), "request", filed.id, "a.pdf", PDF)
     row = db.session.scalar(sa.select(Attachment))
     outsider = login(world.other_manager)
-    assert upload(outsider, "request", filed.id, "b.pdf", PDF).status_code == 403
-    assert outsider.get(f"/attachments/{row.id}").status_code == 403
-    assert outsider.get(f"/attachments/{row.id}/preview").status_code == 403
+    assert upload(outsider, "request", filed.id, "b.pdf", PDF).status_code == 404
+    assert outsider.get(f"/attachments/{row.id}").status_code == 404
+    assert outsider.get(f"/attachments/{row.id}/preview").status_code == 404
     assert count() == 1
     # the custodian sees the account but has no part in the request: reads, cannot add
     custodian = login(world.custodian)
@@ -176,8 +176,8 @@ def test_a_visit_carries_a_photo_with_an_inline_preview(app, world, login):
     assert shown.headers["Content-Type"] == "image/png"
     assert shown.headers["Content-Disposition"].startswith("inline")
     assert shown.headers["X-Content-Type-Options"] == "nosniff"
-    assert login(world.other_manager).get(f"/visits/{visit.id}/attachments").status_code == 403
-    assert upload(login(world.other_manager), "visit", visit.id, "x.png", png()).status_code == 403
+    assert login(world.other_manager).get(f"/visits/{visit.id}/attachments").status_code == 404
+    assert upload(login(world.other_manager), "visit", visit.id, "x.png", png()).status_code == 404
 
 
 def jpeg() -> bytes:

@@ -61,7 +61,7 @@ def test_an_approved_credit_change_appears_with_labels_and_money(app, world, log
 
 
 def test_a_deputy_decision_reads_x_for_y(app, world, login, make_user):
-    deputy = world.colleague
+    deputy = world.head  # a role above, same department: may stand in for the supervisor
     today = local_today()
     with app.test_request_context():
         approvals.delegate(world.supervisor, deputy.id, today, today + timedelta(days=2))
@@ -70,7 +70,9 @@ def test_a_deputy_decision_reads_x_for_y(app, world, login, make_user):
             {"support_kind": "training", "content": "培训"},
         )  # fmt: skip
         approve_all(request, deputy)
-    assert "李经理 for 王主管" in history_text(login, world, "en")
+    assert f"{deputy.full_name} for {world.supervisor.full_name}" in history_text(
+        login, world, "en"
+    )
 
 
 def test_contract_creation_and_edits_list_each_field_and_line(app, world, login):

@@ -136,11 +136,11 @@ EXPECTED_ROWS = {
     ("approvals.admin_steps", "GET"):        (302, 403,  403, 403, 403, 403, 403, 403, 200),
     # attachments: a PDF on the support request, a visit of the account; an upload without a
     # file is refused inside (303) for those who may add, and those who see the record read
-    ("attachments.download", "GET"):         (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("attachments.preview", "GET"):          (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("attachments.upload", "POST"):          (302, 303,  403, 303, 303, 303, 303, 303, 403),
-    ("attachments.panel", "GET"):            (302, 200,  403, 200, 200, 200, 200, 200, 403),
-    ("attachments.visit_panel", "GET"):      (302, 200,  403, 200, 200, 200, 200, 200, 403),
+    ("attachments.download", "GET"):         (302, 200,  404, 200, 200, 200, 200, 200, 404),
+    ("attachments.preview", "GET"):          (302, 200,  404, 200, 200, 200, 200, 200, 404),
+    ("attachments.upload", "POST"):          (302, 303,  404, 303, 303, 303, 303, 303, 404),
+    ("attachments.panel", "GET"):            (302, 200,  404, 200, 200, 200, 200, 200, 404),
+    ("attachments.visit_panel", "GET"):      (302, 200,  404, 200, 200, 200, 200, 200, 404),
     ("approvals.admin_settings", "GET"):     (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("approvals.admin_settings", "POST"):    (302, 403,  403, 403, 403, 403, 403, 403, 422),
     ("approvals.reassign", "POST"):          (302, 403,  403, 403, 403, 403, 403, 403, 303),

@@ -40,6 +40,7 @@ class AccountIndex:
 
     by_tax: dict[str, int]
     by_name: dict[str, int]
+    names: dict[int, str]  # the dry run shows each row's client
 
     @classmethod
     def load(cls, user: User | None) -> AccountIndex:
@@ -47,7 +48,11 @@ class AccountIndex:
         if user is not None:
             stmt = stmt.where(account_scope(user))
         rows = db.session.execute(stmt).all()
-        return cls(by_tax={t.upper(): i for i, t, _ in rows}, by_name={n: i for i, _, n in rows})
+        return cls(
+            by_tax={t.upper(): i for i, t, _ in rows},
+            by_name={n: i for i, _, n in rows},
+            names={i: n for i, _, n in rows},
+        )
 
     def match(self, tax: str, name: str) -> int:
         if not tax and not name:
