@@ -203,3 +203,20 @@ def test_document_downloads_are_attachments_and_never_stored(app, login, world):
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "ETag" not in response.headers
+
+
+# --- found by the fuzz test's sweep ---------------------------------------------------------------
+
+
+def test_a_superscript_digit_in_a_warning_threshold_is_refused_not_a_500(login, world):
+    """'²'.isdigit() is true but int('²') fails: a threshold like that was a 500."""
+    response = login(world.admin).post("/warnings/rules", data={"churn-threshold": "²"})
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("selected", ["²:1", "1:²", "99999999999999999999999:1", "x"])
+def test_bulk_decisions_ignore_ids_that_are_no_ids(login, world, selected):
+    response = login(world.supervisor).post(
+        "/approvals/bulk", data={"selected": selected, "decision": "approve"}
+    )
+    assert response.status_code < 500

@@ -26,6 +26,7 @@ from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_required
 from webapp.common.errors import Forbidden, ValidationFailed
 from webapp.common.forms import handle_form
+from webapp.common.ids import parse_id
 from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
 from webapp.contracts.service import (
@@ -317,9 +318,10 @@ def _revision_form(item):
 def _selected_pairs(values: list[str]) -> list[tuple[int, int]]:
     pairs = []
     for value in values:
-        request_id, _sep, step_id = value.partition(":")
-        if request_id.isdigit() and step_id.isdigit():
-            pairs.append((int(request_id), int(step_id)))
+        raw_request, _sep, raw_step = value.partition(":")
+        request_id, step_id = parse_id(raw_request), parse_id(raw_step)
+        if request_id is not None and step_id is not None:
+            pairs.append((request_id, step_id))
     return pairs
 
 

@@ -94,7 +94,7 @@ def update_rules(actor: User, data: dict[str, str]) -> list[RuleSetting]:
             if name == "window" and setting.window_days is None:
                 continue
             raw = (data.get(f"{key}-{name}") or "").strip()
-            if not raw.isdigit() or not 0 <= int(raw) <= 100000:
+            if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 100000:
                 errors[f"{key}-{name}"] = _("Enter a whole number from 0 to 100000.")
                 continue
             parsed[name] = int(raw)
