@@ -100,6 +100,7 @@ def test_each_app_has_its_own_registrations(tmp_path):
         "complaints",
         "warnings",
         "evaluation",
+        "development",
     ]
     assert sorted(first.extensions["keydesk.document_types"]) == [
         "contract",
