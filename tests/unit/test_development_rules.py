@@ -104,16 +104,17 @@ RETAIL = DEFAULT_TABLES[TierTable.RETAIL]
 @pytest.mark.parametrize(
     ("bands", "field", "words"),
     [
-        (_with(RETAIL, 1, sales_max=D("19")), "max_1", "Gap"),
-        (_with(RETAIL, 1, sales_max=D("21")), "max_1", "Overlap"),
-        (_with(RETAIL, 0, sales_max=D("30")), "max_0", "top band"),
-        (_with(RETAIL, 6, sales_min=D("0.1")), "min_6", "starts at 0"),
-        (_with(RETAIL, 2, sales_min=D("12")), "max_2", "upper bound"),
-        (_with(RETAIL, 3, margin_norm=D("120")), "norm_3", "percentage"),
-        (_with(RETAIL, 4, sales_max=None), "max_4", "Only the top"),
+        (_with(RETAIL, 1, sales_max=D("19")), "max_1", "空缺"),
+        (_with(RETAIL, 1, sales_max=D("21")), "max_1", "重叠"),
+        (_with(RETAIL, 0, sales_max=D("30")), "max_0", "不设上限"),
+        (_with(RETAIL, 6, sales_min=D("0.1")), "min_6", "从 0 开始"),
+        (_with(RETAIL, 2, sales_min=D("12")), "max_2", "上限须高于下限"),
+        (_with(RETAIL, 3, margin_norm=D("120")), "norm_3", "百分数"),
+        (_with(RETAIL, 4, sales_max=None), "max_4", "只有最高一档"),
     ],
 )
 def test_tables_with_gaps_or_overlaps_are_refused(app, bands, field, words):
+    # messages in the default language, Chinese
     with app.test_request_context():
         errors = check_table(bands)
     assert field in errors and words in errors[field]
@@ -206,3 +207,95 @@ def test_different_companies_keep_different_keys():
 )
 def test_phone_keys(a, b):
     assert normalise_phone(a) == normalise_phone(b)
+
+
+# --- the daily-lead rule's working calendar -------------------------------------------------
+
+CALENDAR = {"working_weekdays": [0, 1, 2, 3, 4], "holidays": [], "extra_workdays": []}
+
+
+@pytest.mark.parametrize(
+    ("today", "calendar", "expected"),
+    [
+        # a Thursday: Wednesday, Tuesday, Monday
+        ("2026-12-03", CALENDAR, ["2026-12-02", "2026-12-01", "2026-11-30"]),
+        # a Monday: the weekend is skipped
+        ("2026-12-07", CALENDAR, ["2026-12-04", "2026-12-03", "2026-12-02"]),
+        # a holiday on Friday is skipped too
+        (
+            "2026-12-07",
+            {**CALENDAR, "holidays": ["2026-12-04"]},
+            ["2026-12-03", "2026-12-02", "2026-12-01"],
+        ),
+        # a Saturday worked (调休) counts
+        (
+            "2026-12-07",
+            {**CALENDAR, "extra_workdays": ["2026-12-05"]},
+            ["2026-12-05", "2026-12-04", "2026-12-03"],
+        ),
+    ],
+)
+def test_working_days_before_follow_the_calendar(today, calendar, expected):
+    from datetime import date
+
+    from webapp.development.leads import working_days_before
+
+    days = working_days_before(date.fromisoformat(today), 3, calendar)
+    assert [d.isoformat() for d in days] == expected
+
+
+# --- credit grading (资信评估) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("annual", "score"),
+    [("6000000", 100), ("5000000", 100), ("4999999.99", 80), ("2000000", 80), ("500000", 60),
+     ("100000", 40), ("99999.99", 20), ("0.01", 20), ("0", 0)],
+)  # fmt: skip
+def test_volume_score_steps(annual, score):
+    from webapp.development.credit import volume_score
+
+    assert volume_score(D(annual)) == score
+
+
+@pytest.mark.parametrize(
+    ("collection", "late", "ratio", "score"),
+    [
+        ("1", 0, "0", "100.00"),  # all paid, on time, no arrears
+        ("0.5", 0, "0", "75.00"),
+        ("1", 45, "0", "87.50"),  # half the late allowance used
+        ("1", 90, "0", "75.00"),
+        ("1", 200, "0", "75.00"),  # later than 90 days scores 0 for lateness, no less
+        ("0.8", 30, "0.5", "69.17"),
+        ("0.6", 120, "1.5", "30.00"),  # arrears beyond the limit score 0 there
+    ],
+)
+def test_payment_score(collection, late, ratio, score):
+    from webapp.development.credit import payment_score
+
+    assert payment_score(D(collection), late, D(ratio)) == D(score)
+
+
+@pytest.mark.parametrize(
+    ("recent", "earlier", "score"),
+    [("100", "100", "50.00"), ("150", "100", "100.00"), ("300", "100", "100.00"),
+     ("50", "100", "0.00"), ("80", "100", "30.00"), ("100", "0", "50")],
+)  # fmt: skip
+def test_potential_score(recent, earlier, score):
+    from webapp.development.credit import potential_score
+
+    assert potential_score(D(recent), D(earlier)) == D(score)
+
+
+@pytest.mark.parametrize(
+    ("total", "grade", "monthly", "limit"),
+    [("75", "green", "123456", "240000"), ("74.99", "yellow", "123456", "120000"),
+     ("50", "yellow", "9999", "0"), ("49.99", "red", "500000", "0")],
+)  # fmt: skip
+def test_grade_and_limit(total, grade, monthly, limit):
+    from webapp.development.credit import grade_for, limit_for
+
+    floors, months = {"green": 75, "yellow": 50}, {"green": 2, "yellow": 1, "red": 0}
+    found = grade_for(D(total), floors)
+    assert found.value == grade
+    assert limit_for(D(monthly), found, months) == D(limit)

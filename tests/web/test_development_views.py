@@ -650,3 +650,77 @@ def test_an_import_of_purchases_recomputes_the_tier(world, ctx):
     account = stored(world.account.id)
     # 2.5 万 a month is tier B (1–3 万); a 4 % margin is above that band's 3.5 % norm: B+
     assert account.tier.value == "B+"
+
+
+# --- daily leads ----------------------------------------------------------------------------
+
+
+def test_three_working_days_without_a_lead_are_flagged_to_the_supervisor_once(world, login, ctx):
+    from webapp.development.leads import flag_lead_gaps
+    from webapp.warnings import service as warnings
+
+    warnings.evaluate()  # the job runs the daily-lead check (and the pool rule)
+    flagged = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.user_id == world.supervisor.id, Notification.kind == "leads.gap"
+        )
+    ).all()
+    assert {n.title for n in flagged} >= {f"{world.owner.full_name} 最近 3 个工作日没有新线索"}
+    flag_lead_gaps()  # a second run tells nobody twice
+    again = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Notification).where(Notification.kind == "leads.gap")
+    )
+    assert again == len(flagged)
+    page = text(login(world.supervisor).get("/leads"))
+    assert world.owner.full_name in page and "no lead for 3 working days" in page
+
+
+def test_a_lead_filed_yesterday_keeps_the_salesperson_on_track(world, login, ctx):
+    from webapp.development.leads import flag_lead_gaps, working_days_before
+    from webapp.development.settings import all_settings
+
+    ensure_profiles()
+    last = working_days_before(local_today(), 1, all_settings())[0]
+    p = db.session.get(DevelopmentProfile, world.account.id)
+    p.filed_by_id, p.filed_on = world.owner.id, last
+    db.session.commit()
+    flag_lead_gaps()
+    titles = db.session.scalars(
+        sa.select(Notification.title).where(Notification.kind == "leads.gap")
+    ).all()
+    assert not any(world.owner.full_name in t for t in titles)
+    assert "on track" in text(login(world.owner).get("/leads"))
+
+
+# --- credit grading -------------------------------------------------------------------------
+
+
+def test_credit_grading_prefills_the_adjustment_and_records_deviations(world, login):
+    from webapp.approvals.models import ApprovalRequest
+    from webapp.sales.models import Payment, Purchase
+
+    day = local_today() - timedelta(days=40)
+    db.session.add_all([
+        Purchase(account_id=world.account.id, purchased_on=day, product="钢板", quantity=Decimal("1"),
+                 amount=Decimal("1200000"), settled=Decimal("0"), natural_key="c1"),
+        Payment(account_id=world.account.id, paid_on=day, amount=Decimal("1200000"), natural_key="c2"),
+    ])  # fmt: skip
+    db.session.commit()
+    client = login(world.owner)
+    assert client.post(f"/accounts/{world.account.id}/development/credit").status_code == 303
+    # volume 60 (¥1.2M), payment 100 (all paid), potential 50 (no earlier half-year):
+    # 0.3·60 + 0.5·100 + 0.2·50 = 78 → green; limit 2 × ¥100,000 a month
+    page = text(client.get(f"/accounts/{world.account.id}/development"))
+    assert "78.00" in page and "200,000.00" in page
+    form = text(client.get(f"/accounts/{world.account.id}/requests/new/credit"))
+    assert 'id="credit-suggestion"' in form and 'value="200000.00"' in form
+    data = {
+        "proposed_grade": "green",
+        "proposed_limit": "600000",
+        "basis": "资信评估",
+        "content": "申请提额",
+    }
+    response = client.post(f"/accounts/{world.account.id}/requests/new/credit", data=data)
+    assert response.status_code == 303
+    filed = db.session.scalar(sa.select(ApprovalRequest).order_by(ApprovalRequest.id.desc()))
+    assert "limit ¥600,000.00 instead of the suggested ¥200,000.00" in filed.basis

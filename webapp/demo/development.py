@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from webapp.accounts.models import Account, Stage, ValueClass
 from webapp.common.timeutil import to_local
 from webapp.demo.common import insert_rows
-from webapp.development import pool, tiers
+from webapp.development import credit, pool, tiers
 from webapp.development.assessment import DEFAULT_WEIGHTS, classify
 from webapp.development.models import (
     DevelopmentProfile,
@@ -149,8 +149,17 @@ def load(rng: random.Random, today: date, now: datetime, echo: Callable[[str], N
         )
     changed = tiers.recompute(today=today)
     db.session.commit()
+    signed = db.session.scalars(
+        sa.select(Account.id)
+        .where(Account.stage == Stage.MAINTENANCE)
+        .order_by(Account.id)
+        .limit(60)
+    ).all()
+    for account_id in signed:  # 资信评估 of the signed accounts, from their sales records
+        credit.grade_account(None, account_id, today)
     result = pool.run_rule(now)
     echo(
         f"Demo data: {len(qualifications)} qualifications, {len(assessments)} assessments, "
-        f"{changed} tiers from sales, {result.returned} accounts back in the pool"
+        f"{changed} tiers from sales, {len(signed)} credit gradings, "
+        f"{result.returned} accounts back in the pool"
     )

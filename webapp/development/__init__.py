@@ -35,11 +35,21 @@ def init_app(app: Flask) -> None:
     from webapp.accounts.history import register_history_terms
     from webapp.accounts.signals import account_saved
     from webapp.accounts.tabs import register_tab
+    from webapp.approvals.credit_hints import CreditHints, register_credit_hints
     from webapp.contracts.signals import submission_checked
-    from webapp.development import account_views, admin_views, cli, leads, profiles, views
+    from webapp.development import (
+        account_views,
+        admin_views,
+        cli,
+        credit,
+        leads,
+        profiles,
+        views,
+    )
     from webapp.development.models import Qualification
     from webapp.development.qualification import on_contract_checked
     from webapp.sales.signals import records_changed
+    from webapp.warnings.signals import job_ran
 
     app.register_blueprint(views.bp)
     app.register_blueprint(account_views.bp)
@@ -54,5 +64,7 @@ def init_app(app: Flask) -> None:
     account_saved.connect(leads.on_account_saved)
     records_changed.connect(on_records_changed)
     submission_checked.connect(on_contract_checked)
+    job_ran.connect(leads.on_job_ran)  # the pool rule and the daily-lead check
+    register_credit_hints(app, CreditHints(credit.suggestion, credit.deviations))
     app.cli.add_command(cli.pool_group)
     app.cli.add_command(cli.development_group)

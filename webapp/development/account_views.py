@@ -14,7 +14,7 @@ from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_requ
 from webapp.common.errors import DomainError, ValidationFailed
 from webapp.common.forms import apply_errors
 from webapp.common.rendering import wants_fragment
-from webapp.development import assessment, qualification, service, stages
+from webapp.development import assessment, credit, qualification, service, stages
 from webapp.development.forms import (
     AssessmentForm,
     CheckForm,
@@ -217,4 +217,18 @@ def reopen(account_id: int):
         "reason_form",
         lambda: stages.reopen(current_user, account_id, form.reason.data),
         _("Taken up again."),
+    )
+
+
+@bp.post("/credit")
+@editors
+def grade_credit(account_id: int):
+    """资信评估 now, from the sales records; the result suggests the next credit adjustment."""
+    form = CheckForm()
+    return _act(
+        account_id,
+        form,
+        "check_form",
+        lambda: credit.grade_account(current_user, account_id),
+        _("Credit graded."),
     )

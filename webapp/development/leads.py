@@ -28,12 +28,15 @@ from webapp.accounts.models import (
 )
 from webapp.accounts.service import can_create
 from webapp.accounts.uscc import normalise as normalise_uscc
-from webapp.auth.models import User
+from webapp.auth.models import Role, User
 from webapp.common.errors import Forbidden, ValidationFailed
-from webapp.common.timeutil import local_today
+from webapp.common.timeutil import local_today, to_local
+from webapp.development import pool
 from webapp.development.models import DevelopmentProfile
 from webapp.development.profiles import normalise_name, normalise_phone, profile_for
+from webapp.development.settings import all_settings
 from webapp.extensions import db
+from webapp.notifications.service import notify
 
 
 @dataclass
@@ -232,3 +235,115 @@ def lead_counts(user_ids: list[int], start: date, end: date) -> dict[tuple[int, 
 
 def days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def working_days_before(today: date, count: int, settings: dict) -> list[date]:
+    """The `count` working days before `today`, newest first, by the configured calendar
+    (weekdays, holidays, weekend days worked)."""
+    weekdays = set(settings["working_weekdays"])
+    holidays = set(settings["holidays"])
+    extra = set(settings["extra_workdays"])
+    found, day = [], today
+    for _step in range(366):
+        day -= timedelta(days=1)
+        iso = day.isoformat()
+        if iso in extra or (day.weekday() in weekdays and iso not in holidays):
+            found.append(day)
+            if len(found) == count:
+                break
+    return found
+
+
+@dataclass
+class LeadRow:
+    user: User
+    counts: list[int]  # per day of `days`, oldest first
+    today: int
+    flagged: bool  # no lead on any of the last `gap` working days
+
+
+def salespeople(user: User) -> list[User]:
+    """Whose lead counts `user` sees: their own (manager), the department's (leaders), all
+    (executives)."""
+    stmt = sa.select(User).where(User.role == Role.ACCOUNT_MANAGER, User.active.is_(True))
+    if user.role in (Role.SUPERVISOR, Role.DEPARTMENT_HEAD):
+        stmt = stmt.where(User.department_id == user.department_id)
+    elif user.role is Role.ACCOUNT_MANAGER:
+        stmt = stmt.where(User.id == user.id)
+    elif user.role is not Role.EXECUTIVE:
+        return []
+    return list(db.session.scalars(stmt.order_by(User.full_name)))
+
+
+def lead_table(
+    user: User, today: date | None = None, shown: int = 10
+) -> tuple[list[date], list[LeadRow]]:
+    """Each visible salesperson's new leads on the last `shown` working days and today, and
+    whether the daily-lead rule flags them."""
+    today = today or local_today()
+    settings = all_settings()
+    gap = int(settings["lead_gap_days"])
+    days = sorted(working_days_before(today, max(shown, gap), settings))
+    people = salespeople(user)
+    counts = lead_counts([p.id for p in people], days[0], today) if people else {}
+    recent = set(days[-gap:])
+    rows = [
+        LeadRow(
+            user=p,
+            counts=[counts.get((p.id, d), 0) for d in days[-shown:]],
+            today=counts.get((p.id, today), 0),
+            flagged=all(counts.get((p.id, d), 0) == 0 for d in recent),
+        )
+        for p in people
+    ]
+    return days[-shown:], rows
+
+
+def flag_lead_gaps(now=None) -> int:
+    """The daily-lead rule (seed 000 EMS guide): a salesperson without a new lead on each of the
+    last `lead_gap_days` working days is reported to the supervisors of their department, once
+    per gap. Returns how many salespeople were reported."""
+    today = to_local(now).date() if now else local_today()
+    settings = all_settings()
+    gap = int(settings["lead_gap_days"])
+    days = working_days_before(today, gap, settings)
+    if len(days) < gap:
+        return 0
+    managers = list(
+        db.session.scalars(
+            sa.select(User).where(User.role == Role.ACCOUNT_MANAGER, User.active.is_(True))
+        )
+    )
+    counts = lead_counts([m.id for m in managers], min(days), max(days)) if managers else {}
+    supervisors: dict[int, list[User]] = {}
+    for s in db.session.scalars(
+        sa.select(User).where(User.role == Role.SUPERVISOR, User.active.is_(True))
+    ):
+        supervisors.setdefault(s.department_id, []).append(s)
+    flagged = 0
+    for manager in managers:
+        if any(counts.get((manager.id, d), 0) for d in days):
+            continue
+        flagged += 1
+        for supervisor in supervisors.get(manager.department_id, []):
+            notify(
+                supervisor,
+                _(
+                    "%(name)s filed no new lead in the last %(days)s working days",
+                    name=manager.full_name,
+                    days=gap,
+                ),
+                _("At least one new lead a day is the target (EMS guide)."),
+                link="/leads",
+                kind="leads.gap",
+                key=f"leads.gap.{manager.id}.{max(days).isoformat()}",
+                commit=False,
+            )
+    db.session.commit()
+    return flagged
+
+
+def on_job_ran(_sender, now=None, **_kw) -> None:
+    """`warnings.signals.job_ran`: the pool rule and the daily-lead check run with the job."""
+    pool.run_rule(now)
+    flag_lead_gaps(now)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.accounts.models import Account, SalesTier, Stage, ValueClass
+from webapp.accounts.models import Account, CreditGrade, SalesTier, Stage, ValueClass
 from webapp.auth.models import User
 from webapp.common.enums import LabelledEnum, set_labels
 from webapp.common.timeutil import utcnow
@@ -271,3 +271,25 @@ class DevelopmentSetting(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     value: Mapped[dict | list | int | str] = mapped_column(sa.JSON)
+
+
+class CreditScoring(db.Model):
+    """A credit grading (资信评估): the figures read from the sales records, the score of each
+    criterion, the weighted total and the grade and limit it suggests. Every one is kept."""
+
+    __tablename__ = "credit_scorings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    figures: Mapped[dict] = mapped_column(sa.JSON)
+    scores: Mapped[dict] = mapped_column(sa.JSON)
+    weights: Mapped[dict] = mapped_column(sa.JSON)
+    total: Mapped[Decimal] = mapped_column(SCORE)
+    grade: Mapped[CreditGrade] = mapped_column(enum_column(CreditGrade))
+    suggested_limit: Mapped[Decimal] = mapped_column(Money)
+
+    by: Mapped[User | None] = relationship()

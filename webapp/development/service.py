@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from webapp.accounts.models import Account, Stage
 from webapp.accounts.service import can_edit
 from webapp.auth.models import User
-from webapp.development import assessment, pool, qualification, stages, tiers
+from webapp.development import assessment, credit, pool, qualification, stages, tiers
 from webapp.development.models import (
     DevelopmentProfile,
     ManQualification,
@@ -46,6 +46,8 @@ class DevelopmentPanel:
     class_meaning: str
     criteria: dict
     weights: dict
+    credit_scorings: list
+    credit_criteria: dict
 
 
 def panel(user: User, account: Account) -> DevelopmentPanel:
@@ -77,4 +79,6 @@ def panel(user: User, account: Account) -> DevelopmentPanel:
         class_meaning=str(assessment.MEANING[account.value_class]),
         criteria={k: str(v) for k, v in assessment.CRITERIA.items()},
         weights=assessment.weights(),
+        credit_scorings=credit.scorings(account),
+        credit_criteria={k: str(v) for k, v in credit.CRITERIA.items()},
     )

@@ -24,6 +24,10 @@ DEFAULTS: dict[str, object] = {
     "working_weekdays": [0, 1, 2, 3, 4],  # Monday = 0
     "holidays": [],  # ISO dates off work
     "extra_workdays": [],  # ISO dates worked although a weekend (调休)
+    # credit grading (资信评估): criterion weights (sum 100), grade floors, limit in months
+    "credit_weights": {"volume": 30, "payment": 50, "potential": 20},
+    "credit_floors": {"green": 75, "yellow": 50},
+    "credit_limit_months": {"green": 2, "yellow": 1, "red": 0},
 }
 
 
@@ -66,6 +70,21 @@ def save_settings(actor, data: dict) -> dict:
         "neglect_days": {
             t: whole(f"neglect_{t or 'none'}", 1, 365) for t in DEFAULTS["neglect_days"]
         },
+    }
+    clean["credit_weights"] = {
+        k: whole(f"credit_weight_{k}", 0, 100) for k in ("volume", "payment", "potential")
+    }
+    if (
+        None not in clean["credit_weights"].values()
+        and sum(clean["credit_weights"].values()) != 100
+    ):
+        errors["credit_weights"] = _("The credit weights must add up to 100.")
+    clean["credit_floors"] = {k: whole(f"credit_floor_{k}", 1, 100) for k in ("green", "yellow")}
+    floors = clean["credit_floors"]
+    if None not in floors.values() and floors["yellow"] >= floors["green"]:
+        errors["credit_floor_yellow"] = _("The yellow floor must be below the green one.")
+    clean["credit_limit_months"] = {
+        k: whole(f"credit_months_{k}", 0, 24) for k in ("green", "yellow", "red")
     }
     weekdays = [int(d) for d in data.get("working_weekdays", []) if str(d).isdigit() and int(d) < 7]
     if not weekdays:

@@ -12,7 +12,7 @@ from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_requ
 from webapp.common.errors import DomainError, ValidationFailed
 from webapp.common.forms import handle_form
 from webapp.common.rendering import render_fragment, render_page, wants_fragment
-from webapp.development import leads, pipeline, pool, stages
+from webapp.development import leads, pipeline, pool, settings, stages
 from webapp.development.forms import AssignForm, LeadForm, MoveForm
 from webapp.development.pool import POOL_ROLES
 
@@ -39,6 +39,20 @@ def new_lead():
         save=lambda: leads.capture(current_user, form.data),
         saved=filed,
         show=lambda **answer: render_page("development/lead_form.html", form=form, **answer),
+    )
+
+
+@bp.get("/leads")
+@pool_users
+def leads_index():
+    """Each salesperson's daily new-lead count; those the daily-lead rule flags stand out."""
+    days, rows = leads.lead_table(current_user)
+    return render_page(
+        "development/leads.html",
+        days=days,
+        rows=rows,
+        gap=settings.get_setting("lead_gap_days"),
+        can_file=can_create(current_user),
     )
 
 
