@@ -107,6 +107,7 @@ def test_each_app_has_its_own_registrations(tmp_path):
         "evaluation",
         "proposal",
         "request",
+        "weekly",
     ]
     tabs.pop("evaluation")
     assert "evaluation" in second.extensions["keydesk.account_tabs"]

@@ -700,11 +700,21 @@ def test_credit_grading_prefills_the_adjustment_and_records_deviations(world, lo
     from webapp.sales.models import Payment, Purchase
 
     day = local_today() - timedelta(days=40)
-    db.session.add_all([
-        Purchase(account_id=world.account.id, purchased_on=day, product="钢板", quantity=Decimal("1"),
-                 amount=Decimal("1200000"), settled=Decimal("0"), natural_key="c1"),
-        Payment(account_id=world.account.id, paid_on=day, amount=Decimal("1200000"), natural_key="c2"),
-    ])  # fmt: skip
+    amount = Decimal("1200000")
+    db.session.add_all(
+        [
+            Purchase(
+                account_id=world.account.id,
+                purchased_on=day,
+                product="钢板",
+                quantity=Decimal("1"),
+                amount=amount,
+                settled=Decimal("0"),
+                natural_key="c1",
+            ),
+            Payment(account_id=world.account.id, paid_on=day, amount=amount, natural_key="c2"),
+        ]  # fmt: skip
+    )
     db.session.commit()
     client = login(world.owner)
     assert client.post(f"/accounts/{world.account.id}/development/credit").status_code == 303
@@ -724,3 +734,19 @@ def test_credit_grading_prefills_the_adjustment_and_records_deviations(world, lo
     assert response.status_code == 303
     filed = db.session.scalar(sa.select(ApprovalRequest).order_by(ApprovalRequest.id.desc()))
     assert "limit ¥600,000.00 instead of the suggested ¥200,000.00" in filed.basis
+
+
+def test_the_weekly_summary_is_a_document_for_its_salesperson_and_leaders(
+    world, login, app, tmp_path
+):
+    app.config["DOCUMENT_DIR"] = str(tmp_path / "documents")
+    login(world.owner).post("/leads/new", data=lead())
+    pdf = login(world.owner).get(f"/documents/weekly/{world.owner.id}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert (
+        login(world.supervisor).get(f"/documents/weekly/{world.owner.id}.docx").status_code == 200
+    )
+    assert (
+        login(world.other_manager).get(f"/documents/weekly/{world.owner.id}.pdf").status_code == 403
+    )
+    assert login(world.owner).get(f"/documents/weekly/{world.supervisor.id}.pdf").status_code == 404

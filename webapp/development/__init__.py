@@ -45,9 +45,11 @@ def init_app(app: Flask) -> None:
         leads,
         profiles,
         views,
+        weekly,
     )
     from webapp.development.models import Qualification
     from webapp.development.qualification import on_contract_checked
+    from webapp.documents.registry import register_document_type
     from webapp.sales.signals import records_changed
     from webapp.warnings.signals import job_ran
 
@@ -66,5 +68,6 @@ def init_app(app: Flask) -> None:
     submission_checked.connect(on_contract_checked)
     job_ran.connect(leads.on_job_ran)  # the pool rule and the daily-lead check
     register_credit_hints(app, CreditHints(credit.suggestion, credit.deviations))
+    register_document_type(app, weekly.WEEKLY)
     app.cli.add_command(cli.pool_group)
     app.cli.add_command(cli.development_group)
