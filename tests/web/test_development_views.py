@@ -750,3 +750,13 @@ def test_the_weekly_summary_is_a_document_for_its_salesperson_and_leaders(
         login(world.other_manager).get(f"/documents/weekly/{world.owner.id}.pdf").status_code == 403
     )
     assert login(world.owner).get(f"/documents/weekly/{world.supervisor.id}.pdf").status_code == 404
+
+
+def test_the_history_tells_development_changes_in_words(world, login):
+    client = login(world.owner)
+    url = f"/accounts/{world.account.id}/development"
+    client.post(f"{url}/checklist/coach_identified", data={"checked": "1"})
+    client.post(f"{url}/qualify", data=qualification(need="no"))
+    history = text(client.get(f"/accounts/{world.account.id}/history"))
+    assert "Checklist item" in history and "Coach identified inside the client" in history
+    assert "MAN qualification" in history and "Unqualified (veto)" in history

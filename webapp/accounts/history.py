@@ -82,6 +82,8 @@ class HistoryTerms:
     # enums of one prefixed field ("complaint.status"), before the bare name is looked up
     values: dict = field(default_factory=dict)
     actions: dict = field(default_factory=lambda: dict(ACTION_LABELS))
+    # labels of one prefixed field ("development.pool"), before the bare name is looked up
+    fields: dict = field(default_factory=dict)
 
 
 def register_history_terms(
@@ -90,6 +92,7 @@ def register_history_terms(
     prefixes: dict | None = None,
     values: dict | None = None,
     actions: dict | None = None,
+    fields: dict | None = None,
 ) -> None:
     """Labels for another area's audit entries: `prefixes` {"complaint": _l("Complaint")},
     `values` {"complaint.status": ComplaintStatus}, `actions` {"send": _l("sent")}."""
@@ -97,6 +100,7 @@ def register_history_terms(
     terms.prefixes.update(prefixes or {})
     terms.values.update(values or {})
     terms.actions.update(actions or {})
+    terms.fields.update(fields or {})
 
 
 def _terms() -> HistoryTerms:
@@ -111,7 +115,11 @@ def field_label(field: str | None) -> str:
     if not field:
         return ""
     prefix, _dot, name = field.rpartition(".")
-    label = str(PREFIXED_FIELD_LABELS.get(field) or FIELD_LABELS.get(name, name))
+    label = str(
+        _terms().fields.get(field)
+        or PREFIXED_FIELD_LABELS.get(field)
+        or FIELD_LABELS.get(name, name)
+    )
     prefixes = _terms().prefixes
     if prefix in prefixes:
         return f"{prefixes[prefix]} · {label}"

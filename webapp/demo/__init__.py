@@ -69,6 +69,7 @@ def load(*, n_accounts: int, seed: int, if_empty: bool, echo: Callable[[str], No
     # Development records follow the accounts and sales records (tiers come from purchases).
     with current_app.test_request_context():
         development.load(random.Random(seed + 14), today, now, echo)
-    warnings.evaluate(echo)
+    warnings.evaluate(echo)  # the job also runs the pool rule and the daily-lead check
+    development.settle_notifications(now)
 
     people.echo_logins(echo)

@@ -26,6 +26,7 @@ from webapp.development.models import (
 from webapp.development.profiles import ensure_profiles
 from webapp.development.stages import CHECKLISTS
 from webapp.extensions import db
+from webapp.notifications.models import Notification
 
 SOURCES = ("扫街", "老客户介绍", "展会", "电话开发", "网络询盘", "行业协会")
 NEEDS = (
@@ -163,3 +164,16 @@ def load(rng: random.Random, today: date, now: datetime, echo: Callable[[str], N
         f"{changed} tiers from sales, {len(signed)} credit gradings, "
         f"{result.returned} accounts back in the pool"
     )
+
+
+def settle_notifications(now: datetime) -> None:
+    """The pool and daily-lead notices of the demo's first runs are shown as already read, so
+    every demo user starts with the one unread welcome of the notifications demo."""
+    db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.kind.in_(["pool.returned", "leads.gap"]), Notification.read_at.is_(None)
+        )
+        .values(read_at=now)
+    )
+    db.session.commit()

@@ -47,7 +47,7 @@ def init_app(app: Flask) -> None:
         views,
         weekly,
     )
-    from webapp.development.models import Qualification
+    from webapp.development.models import PoolReason, Qualification
     from webapp.development.qualification import on_contract_checked
     from webapp.documents.registry import register_document_type
     from webapp.sales.signals import records_changed
@@ -60,7 +60,16 @@ def init_app(app: Flask) -> None:
     register_history_terms(
         app,
         prefixes={"development": _l("Development")},
-        values={"development.qualification": Qualification},
+        values={"development.qualification": Qualification, "development.pool": PoolReason},
+        fields={
+            "development.qualification": _l("MAN qualification"),
+            "development.checklist": _l("Checklist item"),
+            "development.expected_value": _l("Expected annual value"),
+            "development.expected_close": _l("Expected close month"),
+            "development.pool": _l("Customer pool"),
+            "development.owner_id": _l("Account owner"),
+            "lead_source": _l("Lead source"),
+        },
     )
     profiles.listen()  # every account gets its profile and duplicate-check keys
     account_saved.connect(leads.on_account_saved)

@@ -64,34 +64,36 @@ def find_duplicates(
     keys = {k for k in (normalise_name(name), normalise_name(short_name)) if k}
     tax = normalise_uscc(tax_number or "") or None
     phone_key = normalise_phone(phone)
-    conditions = []
+    # one indexed lookup per key, united: no scan of the accounts whatever their number
+    lookups = []
     if keys:
-        conditions += [
-            DevelopmentProfile.name_key.in_(keys),
-            DevelopmentProfile.short_key.in_(keys),
-        ]
+        lookups.append(
+            sa.select(DevelopmentProfile.account_id).where(DevelopmentProfile.name_key.in_(keys))
+        )
+        lookups.append(
+            sa.select(DevelopmentProfile.account_id).where(DevelopmentProfile.short_key.in_(keys))
+        )
     if phone_key:
-        conditions.append(DevelopmentProfile.phone_key == phone_key)
-    by_profile = (
-        sa.select(DevelopmentProfile.account_id).where(sa.or_(*conditions)) if conditions else None
-    )
-    where = []
-    if by_profile is not None:
-        where.append(Account.id.in_(by_profile))
+        lookups.append(
+            sa.select(DevelopmentProfile.account_id).where(
+                DevelopmentProfile.phone_key == phone_key
+            )
+        )
     if tax:
-        where.append(Account.tax_number == tax)
-    if not where:
+        lookups.append(sa.select(Account.id).where(Account.tax_number == tax))
+    if not lookups:
+        return []
+    ids = set(db.session.scalars(sa.union(*lookups)))
+    ids.discard(exclude_id)
+    if not ids:
         return []
     stmt = (
         sa.select(Account, DevelopmentProfile)
         .outerjoin(DevelopmentProfile, DevelopmentProfile.account_id == Account.id)
-        .where(sa.or_(*where))
+        .where(Account.id.in_(sorted(ids)[:limit]))
         .options(joinedload(Account.owner))
         .order_by(Account.id)
-        .limit(limit)
     )
-    if exclude_id is not None:
-        stmt = stmt.where(Account.id != exclude_id)
     matches = []
     for account, profile in db.session.execute(stmt):
         fields = []

@@ -22,7 +22,7 @@ from webapp.development.models import DevelopmentProfile
 from webapp.development.stages import KEY_WORDS
 from webapp.extensions import db
 
-CARDS_PER_COLUMN = 30
+CARDS_PER_COLUMN = 12  # the most valuable; the list view shows every account
 
 
 @dataclass

@@ -174,7 +174,7 @@ def run_rule(now: datetime | None = None) -> RunResult:
                 "entity_id": a,
                 "account_id": a,
                 "action": "update",
-                "field": "pool",
+                "field": "development.pool",
                 "old_value": None,
                 "new_value": r.value,
                 "sensitive": False,
@@ -305,8 +305,8 @@ def _take(actor: User, account: Account, to: User, kind: PoolEventKind) -> Accou
         entity_type="development",
         entity_id=account.id,
         account_id=account.id,
-        before={"owner_id": previous_user.full_name if previous_user else None},
-        after={"owner_id": to.full_name},
+        before={"development.owner_id": previous_user.full_name if previous_user else None},
+        after={"development.owner_id": to.full_name},
         version=None,
     )
     if previous_user is not None and previous_user.id != to.id:

@@ -77,7 +77,7 @@ def qualify(actor: User, account_id: int, data: dict) -> ManQualification:
     )
     db.session.add(record)
     profile = profile_for(account)
-    before = {"qualification": audit.display_value(profile.qualification)}
+    before = {"development.qualification": audit.display_value(profile.qualification)}
     profile.qualification = result
     profile.qualification_reason = reason
     account.man_money, account.man_authority, account.man_need = (
@@ -92,7 +92,7 @@ def qualify(actor: User, account_id: int, data: dict) -> ManQualification:
         entity_id=account.id,
         account_id=account.id,
         before=before,
-        after={"qualification": result.value},
+        after={"development.qualification": result.value},
         version=account.version,
     )
     db.session.commit()

@@ -129,8 +129,8 @@ def set_item(actor: User, account_id: int, item: str, checked: bool) -> Account:
         entity_type="development",
         entity_id=account.id,
         account_id=account.id,
-        before={"checklist": None if checked else str(ITEM_LABEL[item])},
-        after={"checklist": str(ITEM_LABEL[item]) if checked else None},
+        before={"development.checklist": None if checked else str(ITEM_LABEL[item])},
+        after={"development.checklist": str(ITEM_LABEL[item]) if checked else None},
         version=account.version,
         action="add" if checked else "remove",
     )
@@ -293,8 +293,8 @@ def set_forecast(actor: User, account_id: int, data: dict) -> Account:
         raise ValidationFailed(errors)
     profile = profile_for(account)
     before = {
-        "expected_value": audit.display_value(profile.expected_value),
-        "expected_close": audit.display_value(profile.expected_close),
+        "development.expected_value": audit.display_value(profile.expected_value),
+        "development.expected_close": audit.display_value(profile.expected_close),
     }
     profile.expected_value = value.quantize(Decimal("0.01")) if value is not None else None
     profile.expected_close = month
@@ -306,8 +306,8 @@ def set_forecast(actor: User, account_id: int, data: dict) -> Account:
         account_id=account.id,
         before=before,
         after={
-            "expected_value": audit.display_value(profile.expected_value),
-            "expected_close": audit.display_value(profile.expected_close),
+            "development.expected_value": audit.display_value(profile.expected_value),
+            "development.expected_close": audit.display_value(profile.expected_close),
         },
         version=account.version,
     )
