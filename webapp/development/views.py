@@ -85,6 +85,8 @@ def _board(status: int = 200, pending=None):
         owners=pipeline.owners(current_user),
         teams=pipeline.team_choices(current_user),
         can_file=can_create(current_user),
+        can_see_leads=current_user.role in POOL_ROLES,
+        stage_options=pipeline.stage_options(),
     )
     if query.view == "list":
         rows, total = pipeline.listing(current_user, query, current_app.config["PAGE_SIZE"])
