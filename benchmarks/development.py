@@ -87,20 +87,22 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=10000)
     parser.add_argument("--visits", type=int, default=100000)
     parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--database", help="an SQLite file already holding the demo data set")
     args = parser.parse_args()
     rng = random.Random(14)
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
             {
                 "SECRET_KEY": "bench",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.database or tmp + '/bench.sqlite3'}",
                 "WTF_CSRF_ENABLED": False,
                 "SESSION_COOKIE_SECURE": False,
             }
         )
         with app.app_context():
-            db.create_all()
-            demo.load(n_accounts=args.accounts, seed=1, if_empty=False, echo=lambda _m: None)
+            if not args.database:
+                db.create_all()
+                demo.load(n_accounts=args.accounts, seed=1, if_empty=False, echo=lambda _m: None)
             top_up_visits(rng, args.visits)
             data = {
                 "accounts": db.session.scalar(sa.select(sa.func.count()).select_from(Account)),
