@@ -211,6 +211,8 @@ ENUM_BY_FIELD = {
 
 class Account(db.Model):
     __tablename__ = "accounts"
+    # the pipeline board asks for one department's accounts of one stage at a time
+    __table_args__ = (sa.Index("ix_accounts_department_stage", "department_id", "stage"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)  # 标准名称
