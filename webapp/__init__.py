@@ -21,6 +21,7 @@ from webapp import (
     complaints,
     contracts,
     database,
+    development,
     documents,
     evaluations,
     filters,
@@ -77,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     complaints.init_app(app)  # complaints
     warnings.init_app(app)  # early warnings, major events, `warnings run`
     evaluations.init_app(app)  # cooperation evaluation tab, weights, report type
+    development.init_app(app)  # leads, qualification, assessment, tiers, pipeline, pool
     main.init_app(app)  # home page, error pages
     cli.init_app(app)  # `demo-data`, which fills every area
     return app

@@ -180,13 +180,15 @@ def test_create_account_refuses_duplicate_name_and_tax_number(world):
 
 def test_update_account_records_before_and_after(world):
     account = world.account
-    data = account_form(account, short_name="宝钢新简称", stage="evaluation")
+    # the stage is not the form's to set: it moves only through the development area
+    data = account_form(account, short_name="宝钢新简称", kind="strategic", stage="evaluation")
     service.update_account(world.owner, account.id, data, account.version)
     db.session.expire_all()
     stored = db.session.get(Account, account.id)
-    assert (stored.short_name, stored.stage.value, stored.version) == (
+    assert (stored.short_name, stored.kind.value, stored.stage.value, stored.version) == (
         "宝钢新简称",
-        "evaluation",
+        "strategic",
+        "information",
         2,
     )
     changes = {
@@ -195,7 +197,7 @@ def test_update_account_records_before_and_after(world):
     }
     assert changes == {
         "short_name": ("宝钢测试", "宝钢新简称", 2),
-        "stage": ("information", "evaluation", 2),
+        "kind": ("economic", "strategic", 2),
     }
 
 

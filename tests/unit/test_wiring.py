@@ -100,12 +100,14 @@ def test_each_app_has_its_own_registrations(tmp_path):
         "complaints",
         "warnings",
         "evaluation",
+        "development",
     ]
     assert sorted(first.extensions["keydesk.document_types"]) == [
         "contract",
         "evaluation",
         "proposal",
         "request",
+        "weekly",
     ]
     tabs.pop("evaluation")
     assert "evaluation" in second.extensions["keydesk.account_tabs"]

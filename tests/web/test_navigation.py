@@ -9,7 +9,8 @@ import pytest
 
 from webapp.auth.models import Role
 
-WORK = ["Home", "Key accounts", "Contracts", "Approvals"]
+WORK = ["Home", "Key accounts", "Pipeline", "Customer pool", "Contracts", "Approvals"]
+READ_ONLY = ["Home", "Key accounts", "Pipeline", "Contracts", "Approvals"]
 SETTINGS = [
     "Users",
     "Departments",
@@ -19,14 +20,15 @@ SETTINGS = [
     "Warning rules",
     "Approval settings",
     "Evaluation weights",
+    "Development settings",
 ]
 EXPECTED = {
     Role.ACCOUNT_MANAGER: WORK,
     Role.SUPERVISOR: [*WORK, "Import records"],
     Role.DEPARTMENT_HEAD: [*WORK, "Import records"],
     Role.EXECUTIVE: WORK,
-    Role.FINANCE: [*WORK, "Import records"],
-    Role.CUSTODIAN: WORK,
+    Role.FINANCE: [*READ_ONLY, "Import records"],
+    Role.CUSTODIAN: READ_ONLY,
     Role.ADMIN: SETTINGS,
 }
 

@@ -203,6 +203,33 @@ EXPECTED_ROWS = {
     ("evaluations.period_report", "GET"):    (302, 200,  404, 200, 200, 200, 200, 200, 403),
     ("evaluations.weights", "GET"):          (302, 403,  403, 403, 403, 403, 403, 403, 200),
     ("evaluations.weights", "POST"):         (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    # development: the board for every account reader; leads, moves and the account's
+    # Development tab actions for the account team and department leaders (an empty
+    # qualification, assessment, move or reason is refused inside, 422; an empty forecast or a
+    # checklist tick changes nothing, 303); the pool for managers, leaders and executives (claiming
+    # an account not in the pool is refused with a message, 303); settings for the administrator
+    ("development.board", "GET"):            (302, 200,  200, 200, 200, 200, 200, 200, 403),
+    ("development.new_lead", "GET"):         (302, 200,  200, 200, 200, 403, 403, 403, 403),
+    ("development.new_lead", "POST"):        (302, 422,  422, 422, 422, 403, 403, 403, 403),
+    ("development.leads_index", "GET"):      (302, 200,  200, 200, 200, 200, 403, 403, 403),
+    ("development.check_lead", "GET"):       (302, 200,  200, 200, 200, 403, 403, 403, 403),
+    ("development.move", "POST"):            (302, 303,  303, 303, 303, 403, 403, 403, 403),
+    ("development.pool_index", "GET"):       (302, 200,  200, 200, 200, 200, 403, 403, 403),
+    ("development.claim", "POST"):           (302, 303,  303, 303, 303, 303, 403, 403, 403),
+    ("development.assign", "POST"):          (302, 303,  303, 303, 303, 303, 403, 403, 403),
+    ("development_account.development", "GET"): (302, 200, 403, 200, 200, 200, 200, 200, 403),
+    ("development_account.qualify", "POST"): (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("development_account.assess", "POST"):  (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("development_account.forecast", "POST"): (302, 303, 403, 303, 303, 403, 403, 403, 403),
+    ("development_account.grade_credit", "POST"): (302, 303, 403, 303, 303, 403, 403, 403, 403),
+    ("development_account.check", "POST"):   (302, 303,  403, 303, 303, 403, 403, 403, 403),
+    ("development_account.move", "POST"):    (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("development_account.give_up", "POST"): (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("development_account.reopen", "POST"):  (302, 422,  403, 422, 422, 403, 403, 403, 403),
+    ("development_admin.index", "GET"):      (302, 403,  403, 403, 403, 403, 403, 403, 200),
+    ("development_admin.weights", "POST"):   (302, 403,  403, 403, 403, 403, 403, 403, 422),
+    ("development_admin.tier_table", "POST"): (302, 403, 403, 403, 403, 403, 403, 403, 422),
+    ("development_admin.rules", "POST"):     (302, 403,  403, 403, 403, 403, 403, 403, 422),
     # generated documents of the draft contract: whoever sees the contract downloads them (the
     # current one is generated on the first request, then served from the store)
     ("documents.current", "GET"):            (302, 200,  404, 200, 200, 200, 200, 200, 403),
@@ -361,6 +388,8 @@ def _reset(world) -> dict[str, int]:
         "user_id": world.colleague.id,
         "code": "en",
         "key": "quality",  # a clause group of the standard wording
+        "item": "coach_identified",  # a stage checklist item
+        "table": "retail",  # tier table 4-2
         **contract_ids,
         **request_ids,
         **_proposals(world),

@@ -3,11 +3,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -32,10 +30,7 @@ from webapp.accounts.models import (
     Ownership,
     Personality,
     Relation,
-    SalesTier,
-    Stage,
     Stance,
-    ValueClass,
     VisitKind,
 )
 from webapp.accounts.uscc import normalise, uscc_error
@@ -44,12 +39,6 @@ from webapp.common.timeutil import local_today
 from webapp.submissions import SubmissionKeyField
 
 PHONE = Regexp(r"^[0-9+\-() ]{5,30}$", message=_l("Use digits, spaces, +, - and brackets only."))
-# SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices given to the constructor.
-TRI_STATE = [
-    SelectChoice("", _l("Unknown")),
-    SelectChoice("yes", _l("Yes")),
-    SelectChoice("no", _l("No (veto)")),
-]
 
 USCC_MESSAGES = {
     "length": _l("The unified social credit code has 18 characters."),
@@ -76,7 +65,7 @@ def _blank(choices):
 class AccountForm(FlaskForm):
     name = StringField(_l("Full legal name"), [DataRequired(), Length(max=120)], filters=[strip])
     short_name = StringField(_l("Short name"), [Optional(), Length(max=40)], filters=[strip])
-    tax_number = StringField(_l("Unified social credit code"), [DataRequired(), _uscc])
+    tax_number = StringField(_l("Unified social credit code"), [Optional(), _uscc])
     legal_representative = StringField(
         _l("Legal representative"), [Optional(), Length(max=40)], filters=[strip]
     )
@@ -93,15 +82,6 @@ class AccountForm(FlaskForm):
     channel = SelectField(_l("Channel"), [DataRequired()])
     ownership = SelectField(_l("Ownership"), [DataRequired()])
     loyalty = SelectField(_l("Loyalty"), [DataRequired()])
-    stage = SelectField(_l("Development stage"), [DataRequired()])
-    abandoned = BooleanField(_l("Given up"))
-    # No Optional(): it would stop the chain on an empty reason before validate_abandon_reason.
-    abandon_reason = StringField(_l("Reason for giving up"), [Length(max=200)])
-    man_money = SelectField(_l("Money (budget)"), choices=TRI_STATE, validate_choice=True)
-    man_authority = SelectField(_l("Authority"), choices=TRI_STATE, validate_choice=True)
-    man_need = SelectField(_l("Need"), choices=TRI_STATE, validate_choice=True)
-    value_class = SelectField(_l("Value class"), [DataRequired()])
-    tier = SelectField(_l("Sales tier"), [Optional()])
     notes = TextAreaField(_l("Notes"), [Optional(), Length(max=4000)])
     owner_id = SelectField(_l("Account owner"), coerce=coerce_id, validate_choice=False)
     version = HiddenField()
@@ -113,17 +93,10 @@ class AccountForm(FlaskForm):
         self.channel.choices = Channel.choices()
         self.ownership.choices = Ownership.choices()
         self.loyalty.choices = Loyalty.choices()
-        self.stage.choices = Stage.choices()
-        self.value_class.choices = ValueClass.choices()
-        self.tier.choices = _blank(SalesTier.choices())
         if owners is None:
             del self.owner_id
         else:
             self.owner_id.choices = [(u.id, u.full_name) for u in owners]
-
-    def validate_abandon_reason(self, field):
-        if self.abandoned.data and not (field.data or "").strip():
-            raise ValidationError(_l("Say why the account was given up."))
 
 
 class ContactForm(FlaskForm):

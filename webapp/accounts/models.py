@@ -211,11 +211,14 @@ ENUM_BY_FIELD = {
 
 class Account(db.Model):
     __tablename__ = "accounts"
+    # the pipeline board asks for one department's accounts of one stage at a time
+    __table_args__ = (sa.Index("ix_accounts_department_stage", "department_id", "stage"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)  # 标准名称
     short_name: Mapped[str | None] = mapped_column(sa.String(40), index=True)
-    tax_number: Mapped[str] = mapped_column(sa.String(18), unique=True)  # 统一社会信用代码
+    # 统一社会信用代码; a lead captured in the field may not have it yet (required for contracts)
+    tax_number: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
     legal_representative: Mapped[str | None] = mapped_column(sa.String(40))
     address: Mapped[str | None] = mapped_column(sa.String(200))
     bank_name: Mapped[str | None] = mapped_column(sa.String(80))

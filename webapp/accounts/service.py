@@ -34,6 +34,7 @@ from webapp.accounts.models import (
     Visit,
     VisitKind,
 )
+from webapp.accounts.signals import account_saved
 from webapp.auth.models import Role, User
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_VISIBILITY, Visibility
 from webapp.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -55,18 +56,12 @@ ACCOUNT_FIELDS = (
     "channel",
     "ownership",
     "loyalty",
-    "stage",
-    "abandoned",
-    "abandon_reason",
-    "man_money",
-    "man_authority",
-    "man_need",
-    "value_class",
-    "tier",
     "notes",
     "owner_id",
 )
 ENUM_FIELDS = ENUM_BY_FIELD
+# Stage, MAN answers, value class and tier are not edited here: they follow from the development
+# area's qualifications, assessments, stage moves and the sales records (DOMAIN.md "Key account").
 CONTACT_FIELDS = (
     "name",
     "title",
@@ -289,18 +284,19 @@ def create_account(actor: User, data: dict) -> Account:
     if not can_create(actor):
         raise Forbidden(_("Your role cannot create accounts."))
     values = {n: _coerce(n, data.get(n)) for n in ACCOUNT_FIELDS if n != "owner_id"}
-    values["abandoned"] = bool(data.get("abandoned"))
     _check_unique(values, None)
     owner = _resolve_owner(actor, data.get("owner_id"), None)
     account = Account(
         **values,
         owner_id=owner.id,
         department_id=owner.department_id or actor.department_id,
+        stage=Stage.TARGET,
         credit_grade=CreditGrade.YELLOW,
         credit_limit=Decimal("0.00"),
     )
     db.session.add(account)
     db.session.flush()
+    _announce_saved(account, actor, created=True)
     audit.record_changes(
         actor=actor,
         entity_type="account",
@@ -322,6 +318,15 @@ def create_account(actor: User, data: dict) -> Account:
     )
     db.session.commit()
     return account
+
+
+def _announce_saved(account: Account, actor: User, *, created: bool) -> None:
+    """Tell the areas above (same transaction); a receiver's refusal undoes the save."""
+    try:
+        account_saved.send(account, user=actor, created=created)
+    except ValidationFailed:
+        db.session.rollback()
+        raise
 
 
 def _conflict(
@@ -355,9 +360,6 @@ def update_account(actor: User, account_id: int, data: dict, expected_version) -
         raise _conflict("account", account, expected)
     before = audit.snapshot(account, ACCOUNT_FIELDS)
     values = {n: _coerce(n, data.get(n)) for n in ACCOUNT_FIELDS if n != "owner_id"}
-    values["abandoned"] = bool(data.get("abandoned"))
-    if not values["abandoned"]:
-        values["abandon_reason"] = None
     _check_unique(values, account.id)
     owner = _resolve_owner(actor, data.get("owner_id"), account)
     for name, value in values.items():
@@ -373,6 +375,7 @@ def update_account(actor: User, account_id: int, data: dict, expected_version) -
         db.session.rollback()
         account = db.session.get(Account, account_id)
         raise _conflict("account", account, expected) from None
+    _announce_saved(account, actor, created=False)
     audit.record_changes(
         actor=actor,
         entity_type="account",

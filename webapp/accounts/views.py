@@ -57,9 +57,6 @@ ACCOUNT_SELECTS = (
     "channel",
     "ownership",
     "loyalty",
-    "stage",
-    "value_class",
-    "tier",
 )
 CONTACT_SELECTS = ("buying_role", "personality", "decision_style", "stance", "ladder")
 
@@ -73,8 +70,6 @@ def _account_form(account=None, **kwargs) -> AccountForm:
         form.version.data = ""  # never let the stored version stand in for the form's
     if account is not None and request.method == "GET":
         select_stored(form, account, ACCOUNT_SELECTS)
-        for name in ("man_money", "man_authority", "man_need"):
-            getattr(form, name).data = {True: "yes", False: "no"}.get(getattr(account, name), "")
         form.version.data = str(account.version)
     if show_owner and account is not None and account.owner not in owners:
         form.owner_id.choices = [

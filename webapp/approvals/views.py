@@ -8,6 +8,12 @@ from flask_login import current_user, login_required
 from webapp.accounts import service as accounts
 from webapp.accounts.tabs import render_tab
 from webapp.approvals import service
+from webapp.approvals.credit_hints import (
+    deviations_of,
+    prefill_credit_form,
+    suggestion_for,
+    with_deviations,
+)
 from webapp.approvals.forms import (
     ApprovalSettingsForm,
     CommentForm,
@@ -228,18 +234,23 @@ def new(account_id: int, kind: str):
     if type_ is None:
         abort(404)
     form = FORMS[type_]()
+    hint = suggestion_for(current_user, account) if type_ is RequestType.CREDIT else None
+    if hint is not None and request.method == "GET":
+        prefill_credit_form(form, hint)
     return handle_form(
         form,
-        save=lambda: service.file_request(current_user, account.id, type_, form.data),
+        save=lambda: service.file_request(
+            current_user, account.id, type_, with_deviations(form.data, hint)
+        ),
         saved=lambda item: _to_request(
             item.id, _("%(number)s filed for approval.", number=item.number)
         ),
-        show=lambda status, conflict: _request_form_page(form, account, type_, status),
+        show=lambda status, conflict: _request_form_page(form, account, type_, status, hint=hint),
         once=Once(form, ApprovalRequest, lambda id: service.get_request(current_user, id)),
     )
 
 
-def _request_form_page(form, account, type_: RequestType, status: int, item=None):
+def _request_form_page(form, account, type_: RequestType, status: int, item=None, hint=None):
     """The form of a new request, or of a returned one (`item`) being revised."""
     return render_page(
         "approvals/new.html",
@@ -252,6 +263,8 @@ def _request_form_page(form, account, type_: RequestType, status: int, item=None
         threshold=current_settings().support_executive_threshold,
         event_labels=EVENT_LABELS,
         status=status,
+        hint=hint,
+        hint_deviations=deviations_of(form, hint) if request.method == "POST" else [],
     )
 
 

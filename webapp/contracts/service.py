@@ -45,7 +45,7 @@ from webapp.contracts.models import (
     Transport,
 )
 from webapp.contracts.numbering import allocate_number
-from webapp.contracts.signals import contract_submitted, contract_withdrawn
+from webapp.contracts.signals import contract_submitted, contract_withdrawn, submission_checked
 from webapp.contracts.standard_text import BUILT_IN
 from webapp.extensions import db
 
@@ -714,6 +714,8 @@ def submit(user: User, contract_id: int) -> Contract:
     filed (or, after a return, resubmitted) in the same transaction."""
     contract = _editable(user, contract_id)
     problems = submission_problems(contract)
+    for _receiver, found in submission_checked.send(contract):
+        problems.update(found or {})
     if problems:
         raise ValidationFailed(problems)
     with db.session.no_autoflush:  # one UPDATE, at the commit where StaleDataError is caught

@@ -6,6 +6,9 @@ announce to people goes out only after that commit (webapp/common/events.py).
 
 - `contract_submitted(contract, user=...)`: a draft went to approval.
 - `contract_withdrawn(contract, user=...)`: the account team took a contract in approval back.
+- `submission_checked(contract)`: asked before a draft is submitted; each receiver returns a
+  dict of problems ({field: message}) that keep the contract in draft (the development area:
+  a client that failed the MAN qualification).
 """
 
 from __future__ import annotations
@@ -16,3 +19,4 @@ _signals = Namespace()
 
 contract_submitted = _signals.signal("contracts.submitted")
 contract_withdrawn = _signals.signal("contracts.withdrawn")
+submission_checked = _signals.signal("contracts.submission_checked")

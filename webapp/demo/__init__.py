@@ -24,6 +24,7 @@ from webapp.demo import (
     approvals,
     contacts,
     contracts,
+    development,
     notifications,
     people,
     proposals,
@@ -65,6 +66,10 @@ def load(*, n_accounts: int, seed: int, if_empty: bool, echo: Callable[[str], No
     # The sales history (with its complaints and major events) draws from a stream of its own.
     sales.load(random.Random(seed + 6), ids, rows, users, today, echo)
     db.session.commit()
-    warnings.evaluate(echo)
+    # Development records follow the accounts and sales records (tiers come from purchases).
+    with current_app.test_request_context():
+        development.load(random.Random(seed + 14), today, now, echo)
+    warnings.evaluate(echo)  # the job also runs the pool rule and the daily-lead check
+    development.settle_notifications(now)
 
     people.echo_logins(echo)

@@ -154,6 +154,8 @@ def _account(rng: random.Random, n: int, owner: User, used_names: set, now: date
         Decimal(rng.randrange(50, 2000) * 10_000) if signed or rng.random() < 0.4 else Decimal(0)
     )
     answers = [rng.choice((True, True, None, False)) for _ in range(3)]
+    if stage is not Stage.TARGET:
+        answers = [True, True, True]  # past stage 1 only through a passed qualification
     return dict(
         name=name,
         short_name=short,

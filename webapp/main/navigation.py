@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_READERS, SALES_OPERATORS
+from webapp.development.pool import POOL_ROLES
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,13 @@ ADMIN = frozenset({Role.ADMIN})
 LINKS = (
     _Link("main.home", _l("Home"), ACCOUNT_READERS, _on_endpoint("main.home")),
     _Link("accounts.index", _l("Key accounts"), ACCOUNT_READERS, _in_blueprint("accounts")),
+    _Link("development.board", _l("Pipeline"), ACCOUNT_READERS, _on_endpoint("development.board")),
+    _Link(
+        "development.pool_index",
+        _l("Customer pool"),
+        POOL_ROLES,
+        _on_endpoint("development.pool_index"),
+    ),
     _Link("contracts.index", _l("Contracts"), ACCOUNT_READERS, _in_blueprint("contracts")),
     _Link(
         "approvals.inbox",
@@ -103,6 +111,12 @@ LINKS = (
         _l("Evaluation weights"),
         ADMIN,
         _on_endpoint("evaluations.weights"),
+    ),
+    _Link(
+        "development_admin.index",
+        _l("Development settings"),
+        ADMIN,
+        _in_blueprint("development_admin"),
     ),
 )
 

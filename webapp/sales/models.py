@@ -105,6 +105,8 @@ class Purchase(db.Model):
     quantity: Mapped[Decimal] = mapped_column(Money)
     amount: Mapped[Decimal] = mapped_column(Money)
     settled: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    # 毛利: what the sale earned us, when the ERP export has it (the sales tier's margin lift)
+    gross_profit: Mapped[Decimal | None] = mapped_column(Money)
     natural_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("import_batches.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

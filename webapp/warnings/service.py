@@ -35,6 +35,7 @@ from webapp.warnings.models import (
     WarningStatus,
 )
 from webapp.warnings.rules import RULES, Context
+from webapp.warnings.signals import job_ran
 
 OPEN_STATUSES = (WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED)
 LEADERS = frozenset({Role.SUPERVISOR, Role.DEPARTMENT_HEAD})
@@ -179,6 +180,7 @@ def evaluate(now: datetime | None = None, only: set[RuleKey] | None = None) -> R
                 }
         _reconcile(setting.key, hits, now, summary)
     db.session.commit()
+    job_ran.send(None, now=now)  # the other areas' periodic rules, after this commit
     return summary
 
 

@@ -27,6 +27,7 @@ from webapp.sales.importer.cells import (
 from webapp.sales.importer.kinds import ACCOUNT_COLUMNS, KindSpec, map_columns
 from webapp.sales.importer.tables import Table
 from webapp.sales.models import ImportKind, RowOutcome
+from webapp.sales.signals import records_changed
 
 CHUNK = 1000
 PROGRESS_EVERY = 5000
@@ -253,3 +254,6 @@ def write(spec: KindSpec, result: Result, batch_id: int | None) -> None:
             for v in result.updates[start : start + CHUNK]
         ]
         db.session.execute(sa.update(model), rows)
+    changed = {v["account_id"] for v in (*result.new, *result.updates)}
+    if changed:
+        records_changed.send(spec.kind, account_ids=sorted(changed))

@@ -111,6 +111,12 @@ KINDS: dict[ImportKind, KindSpec] = {
                 parse_settled,
                 required=False,
             ),
+            Column(
+                "gross_profit",
+                ("毛利", "毛利额", "毛利金额", "grossprofit", "profit"),
+                parse_decimal,
+                required=False,
+            ),
         ),
         key=lambda v: (
             ("doc", v["document_no"])

@@ -1,0 +1,14 @@
+"""What the sales area tells the areas above it, inside the import's own transaction.
+
+- `records_changed(kind, account_ids=[…])`: sales records of these accounts were written (an
+  import, the CLI). Receivers (the development area's tier recompute) write through the same
+  session, so the records and what follows from them commit together.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+records_changed = _signals.signal("sales.records_changed")
