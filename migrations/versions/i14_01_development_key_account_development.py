@@ -4,7 +4,7 @@ moves, pool events, settings; accounts.tax_number may be empty for a lead; purch
 gross_profit for the tier's margin lift. Existing accounts get their profile and keys.
 
 Revision ID: i14_01_development
-Revises: 7f1e2d3c4b50
+Revises: i12_c_import_row_summary
 Create Date: 2026-12-03 16:35:13.367749
 
 """
@@ -17,7 +17,7 @@ from webapp.development.profiles import normalise_name, normalise_phone
 
 # revision identifiers, used by Alembic.
 revision = 'i14_01_development'
-down_revision = '7f1e2d3c4b50'
+down_revision = 'i12_c_import_row_summary'
 branch_labels = None
 depends_on = None
 
