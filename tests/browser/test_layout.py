@@ -278,10 +278,10 @@ def test_inbox_rows_are_cards_with_labels_on_a_phone(page, live_server, login, e
     login(live_server.world.east_supervisor)
     page.goto(live_server("/approvals/"))
     row = page.locator(f"#request-row-{extra.request_id}")
-    account_cell = row.locator("td").nth(3)
-    assert account_cell.get_attribute("data-label") == "客户"
-    label = account_cell.evaluate("el => getComputedStyle(el, '::before').content")
-    assert label == '"客户"'
+    figures_cell = row.locator("td").nth(3)  # the approver's key figures, under their name
+    assert figures_cell.get_attribute("data-label") == "关键数据"
+    label = figures_cell.evaluate("el => getComputedStyle(el, '::before').content")
+    assert label == '"关键数据"'
     box = row.bounding_box()
     assert box["width"] <= 390 and box["x"] >= 0
 

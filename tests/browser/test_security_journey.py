@@ -107,6 +107,8 @@ def test_changing_the_password_signs_the_other_browser_out(
         phone.wait_for_url(lambda url: "/login" not in url)
 
         login(world.east_manager)
+        if width == "phone":  # the top bar's menu is folded behind its button on a phone
+            page.locator(".menu-toggle").click()
         page.locator("a.who").click()
         page.wait_for_url(re.compile(r"/account/password$"))
         page.fill("input[name=current_password]", world.password)
