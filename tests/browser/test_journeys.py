@@ -130,15 +130,16 @@ def test_manager_of_another_department_cannot_find_or_open_the_account(
     expect(results.locator(account_link(world.pujiang_id))).to_have_count(0)
     expect(results).not_to_contain_text(world.pujiang_short)
 
+    # Another department's account answers exactly like one that does not exist (issue 13).
     response = page.goto(live_server(f"/accounts/{world.pujiang_id}"))
-    assert response is not None and response.status == 403
-    expect(page.locator("#error-page .error-code")).to_have_text("403")
+    assert response is not None and response.status == 404
+    expect(page.locator("#error-page .error-code")).to_have_text("404")
     expect(page.locator("body")).not_to_contain_text(world.pujiang_name)
     screenshot(page, "09-forbidden")
 
-    # Tabs answer 403 too, so nothing leaks through the fragments.
+    # Tabs answer 404 too, so nothing leaks through the fragments.
     response = page.goto(live_server(f"/accounts/{world.pujiang_id}/contacts"))
-    assert response is not None and response.status == 403
+    assert response is not None and response.status == 404
 
 
 def test_bad_credit_code_shows_inline_error_and_keeps_what_was_typed(
