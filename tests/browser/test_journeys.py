@@ -130,7 +130,7 @@ def test_manager_of_another_department_cannot_find_or_open_the_account(
     expect(results.locator(account_link(world.pujiang_id))).to_have_count(0)
     expect(results).not_to_contain_text(world.pujiang_short)
 
-    # Another team's account answers exactly like a missing one: its id cannot be probed.
+    # Another department's account answers exactly like one that does not exist (issue 13).
     response = page.goto(live_server(f"/accounts/{world.pujiang_id}"))
     assert response is not None and response.status == 404
     expect(page.locator("#error-page .error-code")).to_have_text("404")
