@@ -760,3 +760,12 @@ def test_the_history_tells_development_changes_in_words(world, login):
     history = text(client.get(f"/accounts/{world.account.id}/history"))
     assert "Checklist item" in history and "Coach identified inside the client" in history
     assert "MAN qualification" in history and "Unqualified (veto)" in history
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "１５"])  # digits to str.isdigit, not to int()
+def test_settings_refuse_digits_that_are_not_ascii_with_a_message(login, world, value):
+    response = login(world.admin).post(
+        "/admin/development/settings", data={"claim_limit": value, "neglect_A": value}
+    )
+    assert response.status_code == 422
+    assert "A whole number" in text(response) or "整数" in text(response)

@@ -251,7 +251,7 @@ def _names_of(refs) -> dict:
     """Names of the people and contacts that entries refer to by id, in one query per kind."""
     names: dict = {}
     for kind, model, column in ((USER, User, User.full_name), (CONTACT, Contact, Contact.name)):
-        ids = {int(v) for k, v in refs if k == kind and str(v).isdigit()}
+        ids = {int(v) for k, v in refs if k == kind and str(v).isascii() and str(v).isdigit()}
         if ids:
             rows = db.session.execute(sa.select(model.id, column).where(model.id.in_(ids)))
             names.update({(kind, str(i)): n for i, n in rows})

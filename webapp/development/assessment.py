@@ -80,7 +80,7 @@ def parse_scores(data: dict) -> tuple[dict[str, int], dict[str, str]]:
         raw = data.get(f"score_{key}")
         raw = "" if raw is None else str(raw).strip()
         if raw:
-            if not raw.isdigit() or not 1 <= int(raw) <= 5:
+            if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 5:
                 errors[f"score_{key}"] = _("A score is a whole number from 1 to 5.")
             else:
                 scores[key] = int(raw)
@@ -148,7 +148,7 @@ def save_weights(actor: User, data: dict) -> dict[str, int]:
     errors, clean = {}, {}
     for key in CRITERIA:
         raw = str(data.get(f"weight_{key}") or "").strip()
-        if not raw.isdigit() or int(raw) > 100:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > 100:
             errors[f"weight_{key}"] = _("A weight is a whole percentage from 0 to 100.")
         else:
             clean[key] = int(raw)

@@ -41,7 +41,7 @@ class BoardQuery:
         query = cls()
         for name in ("owner_id", "department_id"):
             raw = args.get(name) or ""
-            if raw.isdigit() and len(raw) < 10:
+            if raw.isascii() and raw.isdigit() and len(raw) < 10:
                 setattr(query, name, int(raw))
                 query.filters[name] = raw
         for name, enum_cls in (("value_class", ValueClass), ("tier", SalesTier)):
@@ -55,7 +55,9 @@ class BoardQuery:
                 query.filters[name] = value.value
         query.view = "list" if args.get("view") == "list" else "board"
         page = args.get("page") or "1"
-        query.page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+        query.page = (
+            int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100000 else 1
+        )
         return query
 
     def url_args(self, **overrides) -> dict[str, str]:

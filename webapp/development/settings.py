@@ -58,7 +58,7 @@ def save_settings(actor, data: dict) -> dict:
 
     def whole(name: str, low: int, high: int) -> int | None:
         raw = str(data.get(name) or "").strip()
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
             errors[name] = _("A whole number from %(low)s to %(high)s.", low=low, high=high)
             return None
         return int(raw)
@@ -86,7 +86,11 @@ def save_settings(actor, data: dict) -> dict:
     clean["credit_limit_months"] = {
         k: whole(f"credit_months_{k}", 0, 24) for k in ("green", "yellow", "red")
     }
-    weekdays = [int(d) for d in data.get("working_weekdays", []) if str(d).isdigit() and int(d) < 7]
+    weekdays = [
+        int(d)
+        for d in data.get("working_weekdays", [])
+        if str(d).isascii() and str(d).isdigit() and int(d) < 7
+    ]
     if not weekdays:
         errors["working_weekdays"] = _("Choose at least one working day.")
     clean["working_weekdays"] = sorted(set(weekdays))
