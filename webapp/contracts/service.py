@@ -6,7 +6,6 @@ DOMAIN.md "Contracts" and "Approval requests" (3. 合同审批).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,9 +13,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,6 +26,23 @@ from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, Val
 from webapp.common.timeutil import local_today, utcnow
 from webapp.contracts import history as contract_history
 from webapp.contracts import lines as line_rules
+from webapp.contracts.clauses import ClauseView as ClauseView
+from webapp.contracts.clauses import char_diff as char_diff
+from webapp.contracts.clauses import clause_views as clause_views
+from webapp.contracts.clauses import current_standards as current_standards
+from webapp.contracts.clauses import save_standard_clause as save_standard_clause
+from webapp.contracts.clauses import standard_history as standard_history
+from webapp.contracts.clauses import standard_text as standard_text
+from webapp.contracts.credit import arrears_of as arrears_of
+from webapp.contracts.credit import arrears_of_many as arrears_of_many
+from webapp.contracts.credit import available_credit as available_credit
+from webapp.contracts.credit import open_contract_amount as open_contract_amount
+from webapp.contracts.credit import register_arrears_provider as register_arrears_provider
+from webapp.contracts.lifecycle import EXPIRY_WINDOW_DAYS as EXPIRY_WINDOW_DAYS
+from webapp.contracts.lifecycle import expiry_window as expiry_window
+from webapp.contracts.lifecycle import lifecycle as lifecycle
+from webapp.contracts.lifecycle import lifecycle_clause as lifecycle_clause
+from webapp.contracts.lifecycle import stages_of as stages_of
 from webapp.contracts.models import (
     PARTY_FIELDS,
     ClauseKey,
@@ -41,25 +56,12 @@ from webapp.contracts.models import (
     FreightPayer,
     Lifecycle,
     SignedScan,
-    StandardClause,
     Transport,
 )
 from webapp.contracts.numbering import allocate_number
 from webapp.contracts.signals import contract_submitted, contract_withdrawn, submission_checked
-from webapp.contracts.standard_text import BUILT_IN
 from webapp.extensions import db
 
-EXPIRY_WINDOW_DAYS = 30  # default; CONTRACT_EXPIRY_WINDOW_DAYS in the config overrides it
-
-
-def expiry_window() -> int:
-    """Days before expiry from which a contract counts as expiring (DOMAIN.md: a reminder)."""
-    if not has_app_context():  # the rule is also used on its own, e.g. by scripts
-        return EXPIRY_WINDOW_DAYS
-    return int(current_app.config.get("CONTRACT_EXPIRY_WINDOW_DAYS", EXPIRY_WINDOW_DAYS))
-
-
-OPEN_STATUSES = (ContractStatus.IN_APPROVAL, ContractStatus.APPROVED, ContractStatus.SIGNED)
 SCAN_TYPES = {
     b"%PDF-": "application/pdf",
     b"\xff\xd8\xff": "image/jpeg",
@@ -214,225 +216,6 @@ def _terminate_refusal(user: User, contract: Contract) -> DomainError | None:
 def can_terminate(user: User, contract: Contract) -> bool:
     """A signed contract is terminated by the custodian or the head of its department."""
     return _terminate_refusal(user, contract) is None
-
-
-# --- lifecycle as people see it ---------------------------------------------------------------
-
-
-def lifecycle(
-    contract: Contract, today: date | None = None, window: int | None = None
-) -> Lifecycle:
-    today = today or local_today()
-    status = contract.status
-    if status is ContractStatus.DRAFT:
-        return Lifecycle.RETURNED if contract.is_returned else Lifecycle.DRAFT
-    if status is ContractStatus.SIGNED and contract.effective_on and contract.expires_on:
-        if contract.expires_on < today:
-            return Lifecycle.EXPIRED
-        if contract.effective_on <= today:
-            window = expiry_window() if window is None else window
-            if contract.expires_on <= today + timedelta(days=window):
-                return Lifecycle.EXPIRING
-            return Lifecycle.IN_FORCE
-    return Lifecycle(status.value)
-
-
-def stages_of(contracts) -> dict[int, Lifecycle]:
-    """Each contract's stage by id, judged against one today and one window (a list page)."""
-    today, window = local_today(), expiry_window()
-    return {c.id: lifecycle(c, today, window) for c in contracts}
-
-
-def lifecycle_clause(stage: Lifecycle, today: date, window: int) -> sa.ColumnElement[bool]:
-    """The SQL condition matching `lifecycle()` for a list filter."""
-    soon = today + timedelta(days=window)
-    signed = Contract.status == ContractStatus.SIGNED
-    match stage:
-        case Lifecycle.DRAFT:
-            return sa.and_(
-                Contract.status == ContractStatus.DRAFT, Contract.return_comment.is_(None)
-            )
-        case Lifecycle.RETURNED:
-            return sa.and_(
-                Contract.status == ContractStatus.DRAFT, Contract.return_comment.is_not(None)
-            )
-        case Lifecycle.SIGNED:
-            return sa.and_(signed, Contract.effective_on > today)
-        case Lifecycle.IN_FORCE:
-            return sa.and_(signed, Contract.effective_on <= today, Contract.expires_on > soon)
-        case Lifecycle.EXPIRING:
-            return sa.and_(
-                signed,
-                Contract.effective_on <= today,
-                Contract.expires_on >= today,
-                Contract.expires_on <= soon,
-            )
-        case Lifecycle.EXPIRED:
-            return sa.and_(signed, Contract.expires_on < today)
-        case _:
-            return Contract.status == ContractStatus(stage.value)
-
-
-# --- standard wording -------------------------------------------------------------------------
-
-
-def current_standards() -> dict[ClauseKey, tuple[int, str]]:
-    """The newest version of each clause's standard wording (version 0: the built-in text)."""
-    latest = (
-        sa.select(StandardClause.key, sa.func.max(StandardClause.version).label("v"))
-        .group_by(StandardClause.key)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(StandardClause.key, StandardClause.version, StandardClause.text).join(
-            latest,
-            sa.and_(StandardClause.key == latest.c.key, StandardClause.version == latest.c.v),
-        )
-    ).all()
-    standards = {key: (0, text) for key, text in BUILT_IN.items()}
-    standards.update({key: (version, text) for key, version, text in rows})
-    return standards
-
-
-def standard_text(key: ClauseKey, version: int) -> str:
-    if version == 0:
-        return BUILT_IN[key]
-    text = db.session.scalar(
-        sa.select(StandardClause.text).where(
-            StandardClause.key == key, StandardClause.version == version
-        )
-    )
-    return text if text is not None else BUILT_IN[key]
-
-
-def save_standard_clause(actor: User, key: ClauseKey, text: str) -> StandardClause:
-    """An administrator's edit becomes the next version; earlier versions stay for contracts
-    that began from them."""
-    if actor.role is not Role.ADMIN:
-        raise Forbidden(_("Only the administrator edits the standard wording."))
-    text = text.strip()
-    if not text:
-        raise ValidationFailed({"text": _("The standard wording cannot be empty.")})
-    version, current = current_standards()[key]
-    if text == current:
-        raise ValidationFailed({"text": _("Nothing changed.")})
-    clause = StandardClause(key=key, version=version + 1, text=text, created_by_id=actor.id)
-    db.session.add(clause)
-    db.session.commit()
-    return clause
-
-
-def standard_history(key: ClauseKey) -> list[StandardClause]:
-    return list(
-        db.session.scalars(
-            sa.select(StandardClause)
-            .where(StandardClause.key == key)
-            .order_by(StandardClause.version.desc())
-        )
-    )
-
-
-@dataclass
-class ClauseView:
-    key: ClauseKey
-    text: str
-    standard_version: int
-    standard: str
-    deviates: bool
-    diff: Markup = field(default_factory=Markup)
-
-
-def char_diff(old: str, new: str) -> Markup:
-    """A readable character-level diff (Chinese has no spaces to split words on)."""
-    out = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(escape(old[a1:a2]))
-        if op in ("delete", "replace"):
-            out.append(Markup("<del>%s</del>") % old[a1:a2])
-        if op in ("insert", "replace"):
-            out.append(Markup("<ins>%s</ins>") % new[b1:b2])
-    return Markup("").join(out)
-
-
-def clause_views(contract: Contract) -> list[ClauseView]:
-    by_key = {c.key: c for c in contract.clauses}
-    views = []
-    for key in ClauseKey:
-        clause = by_key.get(key)
-        if clause is None:
-            continue
-        standard = standard_text(key, clause.standard_version)
-        deviates = clause.text.strip() != standard.strip()
-        views.append(
-            ClauseView(
-                key,
-                clause.text,
-                clause.standard_version,
-                standard,
-                deviates,
-                char_diff(standard, clause.text) if deviates else Markup(),
-            )
-        )
-    return views
-
-
-# --- credit exposure --------------------------------------------------------------------------
-
-_ARREARS = "keydesk.arrears_providers"
-
-
-def register_arrears_provider(app, provider, many=None) -> None:
-    """An area above (sales records) tells how much a client owes: provider(account_id) ->
-    Decimal, and optionally many(account_ids) -> {account_id: Decimal} for a page of accounts
-    in one query. Called from that area's init_app."""
-    providers = app.extensions.setdefault(_ARREARS, [])
-    if all(one is not provider for one, _many in providers):
-        providers.append((provider, many))
-
-
-def open_contract_amount(account_id: int, exclude_id: int | None = None) -> Decimal:
-    """What the client's open contracts still commit: in approval, approved, or signed and not
-    yet expired. An expired or terminated contract ties up no credit; what it left unpaid is
-    arrears, counted separately."""
-    stmt = sa.select(Contract.total).where(
-        Contract.account_id == account_id,
-        Contract.status.in_(OPEN_STATUSES),
-        sa.or_(
-            Contract.status != ContractStatus.SIGNED,
-            Contract.expires_on.is_(None),
-            Contract.expires_on >= local_today(),
-        ),
-    )
-    if exclude_id is not None:
-        stmt = stmt.where(Contract.id != exclude_id)
-    return sum(db.session.scalars(stmt), Decimal("0.00"))
-
-
-def arrears_of(account_id: int) -> Decimal:
-    """What the client owes on delivered goods, from the sales records (0 without them)."""
-    providers = current_app.extensions.get(_ARREARS, ())
-    return sum((one(account_id) for one, _many in providers), Decimal("0.00"))
-
-
-def arrears_of_many(account_ids) -> dict[int, Decimal]:
-    """`arrears_of` for several accounts (an inbox page), one query per provider."""
-    ids = sorted(set(account_ids))
-    totals = {account_id: Decimal("0.00") for account_id in ids}
-    if not ids:
-        return totals
-    for one, many in current_app.extensions.get(_ARREARS, ()):
-        found = many(ids) if many is not None else {i: one(i) for i in ids}
-        for account_id, owed in found.items():
-            totals[account_id] += owed
-    return totals
-
-
-def available_credit(account: Account, exclude_id: int | None = None) -> Decimal:
-    """Credit limit minus open contract amounts and arrears (DOMAIN.md 合同审批)."""
-    arrears = arrears_of(account.id)
-    return account.credit_limit - open_contract_amount(account.id, exclude_id) - arrears
 
 
 # --- drafting ---------------------------------------------------------------------------------
