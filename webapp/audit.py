@@ -120,6 +120,35 @@ def record_changes(
     return entries
 
 
+def record_revision(
+    actor: User | None,
+    entity_type: str,
+    record,
+    before: Mapping[str, str | None],
+    after: Mapping[str, str | None],
+    *,
+    subject: str | None,
+    action: str = "update",
+) -> list[AuditEntry]:
+    """`record_changes` for a saved record with numbered lines (a contract, a proposal): the
+    record's id, account and version go with each entry, and a line the save removed (in
+    `before`, gone from `after`) is recorded as emptied."""
+    after = dict(after)
+    for name in before.keys() - after.keys():
+        after[name] = None
+    return record_changes(
+        actor=actor,
+        entity_type=entity_type,
+        entity_id=record.id,
+        account_id=record.account_id,
+        before=before,
+        after=after,
+        version=record.version,
+        action=action,
+        subject=subject,
+    )
+
+
 def record_event(
     *,
     actor: User | None,

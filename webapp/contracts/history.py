@@ -67,19 +67,14 @@ def record_save(
     contract: Contract, actor: User, before: dict[str, str | None], action: str = "update"
 ) -> None:
     """One history entry per field, clause and line the save changed (a new draft: filled)."""
-    after = snapshot(contract)
-    for name in before.keys() - after.keys():  # a line that is gone
-        after[name] = None
-    audit.record_changes(
-        actor=actor,
-        entity_type="contract",
-        entity_id=contract.id,
-        account_id=contract.account_id,
-        before=before,
-        after=after,
-        version=contract.version,
-        action=action,
+    audit.record_revision(
+        actor,
+        "contract",
+        contract,
+        before,
+        snapshot(contract),
         subject=contract.number,
+        action=action,
     )
 
 

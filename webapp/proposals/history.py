@@ -37,19 +37,14 @@ def record_save(
     proposal: Proposal, actor: User, before: dict[str, str | None], action: str = "update"
 ) -> None:
     """One history entry per field and quoted line the save changed (new: per filled one)."""
-    after = snapshot(proposal)
-    for name in before.keys() - after.keys():  # a line that is gone
-        after[name] = None
-    audit.record_changes(
-        actor=actor,
-        entity_type="proposal",
-        entity_id=proposal.id,
-        account_id=proposal.account_id,
-        before=before,
-        after=after,
-        version=proposal.version,
-        action=action,
+    audit.record_revision(
+        actor,
+        "proposal",
+        proposal,
+        before,
+        snapshot(proposal),
         subject=proposal.title,
+        action=action,
     )
 
 
