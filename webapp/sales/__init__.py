@@ -13,10 +13,13 @@ def init_app(app: Flask) -> None:
     """Sales-record pages and imports, the account's Sales records tab, `flask import sales`,
     and the arrears that contracts' available credit deducts (one figure, from the records)."""
     from webapp.accounts.tabs import register_tab
+    from webapp.common.background import register_task
     from webapp.contracts.service import register_arrears_provider
     from webapp.sales import cli, service, views
+    from webapp.sales.importer.batches import process_batch
 
     app.register_blueprint(views.bp)
+    register_task(app, "sales.import", process_batch)
     register_tab(app, "records", _l("Sales records"), "sales.account_records", 45)
     register_arrears_provider(app, service.account_arrears, many=service.arrears_by_account)
     app.cli.add_command(cli.import_group)

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import threading
 from urllib.parse import quote
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     request,
@@ -19,6 +17,7 @@ from flask_login import current_user
 from webapp.accounts import service as accounts
 from webapp.accounts.tabs import render_tab
 from webapp.auth.permissions import ACCOUNT_READERS, SALES_OPERATORS, roles_required
+from webapp.common import background
 from webapp.common.errors import ValidationFailed
 from webapp.common.forms import apply_errors
 from webapp.common.rendering import render_page
@@ -98,21 +97,12 @@ def upload():
 
 
 def _work_on(batch_id: int, size: int) -> None:
-    """Small files are checked within the request; big ones by a worker thread, which keeps
+    """Small files are checked within the request; big ones in the background, which keeps
     every bit of state in the database (any app server can show the progress or resume it)."""
     if size <= service.inline_limit():
         process_batch(batch_id)
         return
-    app = current_app._get_current_object()
-
-    def work():
-        with app.app_context():
-            try:
-                process_batch(batch_id)
-            finally:
-                db.session.remove()
-
-    threading.Thread(target=work, name=f"sales-import-{batch_id}", daemon=True).start()
+    background.submit("sales.import", batch_id)
 
 
 @bp.get("/sales/imports/<int:batch_id>")
