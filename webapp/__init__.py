@@ -28,6 +28,7 @@ from webapp import (
     main,
     notifications,
     proposals,
+    relationships,
     sales,
     security,
     warnings,
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     warnings.init_app(app)  # early warnings, major events, `warnings run`
     evaluations.init_app(app)  # cooperation evaluation tab, weights, report type
     development.init_app(app)  # leads, qualification, assessment, tiers, pipeline, pool
+    relationships.init_app(app)  # role map, coverage, competitors, whitespace, account plan
     main.init_app(app)  # home page, error pages
     cli.init_app(app)  # `demo-data`, which fills every area
     return app

@@ -34,6 +34,7 @@ from webapp.accounts.models import (
     Visit,
     VisitKind,
 )
+from webapp.accounts.contact_checks import reporting_problem
 from webapp.accounts.signals import account_saved
 from webapp.auth.models import Role, User
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_VISIBILITY, Visibility
@@ -520,6 +521,9 @@ def _contact_values(user: User, account: Account, data: dict, contact: Contact |
             raise ValidationFailed(
                 {"reports_to_id": _("That would make a circle in the org chart.")}
             )
+        problem = reporting_problem(contact, boss)  # the areas' lines (contact_checks.py)
+        if problem:
+            raise ValidationFailed({"reports_to_id": problem})
         values["reports_to_id"] = reports_to
     return values
 

@@ -18,6 +18,7 @@ from webapp.accounts.models import Account, SalesTier, Stage, ValueClass
 from webapp.accounts.service import account_scope, owner_choices
 from webapp.auth.models import Department, User
 from webapp.auth.permissions import ACCOUNT_VISIBILITY, Visibility
+from webapp.development.card_notes import card_notes
 from webapp.development.models import DevelopmentProfile
 from webapp.development.stages import KEY_WORDS
 from webapp.extensions import db
@@ -78,6 +79,7 @@ class Card:
     expected_close: date | None
     class_label: str = ""
     tier_label: str = ""
+    notes: list[str] = field(default_factory=list)  # from the areas above (card_notes.py)
 
 
 @dataclass
@@ -160,6 +162,10 @@ def board(user: User, query: BoardQuery, per_column: int = CARDS_PER_COLUMN) -> 
             .limit(per_column)
         )
         column.cards = [_card(row, stage, labels) for row in db.session.execute(stmt)]
+    notes = card_notes([c.account_id for col in columns.values() for c in col.cards])
+    for column in columns.values():
+        for card in column.cards:
+            card.notes = notes.get(card.account_id, [])
     return list(columns.values())
 
 

@@ -1,0 +1,195 @@
+"""The role map drawn twice from one layout (`rolemap.build_map`): as SVG for the page and as a
+PNG (Pillow) for the account plan document, so both show the same boxes, lines and words.
+
+Each box: name and position, buying role, stance as a coloured bar *and* its word, relationship
+ladder, our colleague who owns the relationship. Reporting lines are solid elbows from boss to
+staff; influence lines dashed purple arrows from the speaker to the listener.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from webapp.accounts.models import Stance
+from webapp.relationships.rolemap import NODE_H, NODE_W, Person, RoleMap
+
+STANCE_COLOURS = {Stance.SUPPORT: "#2e7d32", Stance.NEUTRAL: "#8a6d00", Stance.OPPOSE: "#c62828"}
+INFLUENCE = "#6a3fb5"
+REPORTING = "#5a6070"
+
+
+def box_lines(person: Person) -> list[str]:
+    """The four lines of text in a person's box (in the current language)."""
+    ladder = person.ladder.label if person.ladder else _("No relationship yet")
+    owner = person.owner or _("no owner")
+    name = person.name + (f" · {person.title}" if person.title else "")
+    return [
+        _clip(name, 16),
+        person.role.label,
+        f"{person.stance.label} · {ladder}",
+        _clip(_("Ours: %(name)s", name=owner), 16),
+    ]
+
+
+def _clip(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _elbow(boss: Person, person: Person) -> tuple[int, int, int, int, int]:
+    x1, y1 = boss.x + NODE_W // 2, boss.y + NODE_H
+    x2, y2 = person.x + NODE_W // 2, person.y
+    return x1, y1, x2, y2, (y1 + y2) // 2
+
+
+def _anchor(person: Person, other: Person) -> tuple[int, int]:
+    """Where a line leaves or reaches a box: its side facing the other box."""
+    cx, cy = person.x + NODE_W // 2, person.y + NODE_H // 2
+    if abs(other.y - person.y) > abs(other.x - person.x) // 3:
+        return cx, person.y + (NODE_H if other.y > person.y else 0)
+    return person.x + (NODE_W if other.x > person.x else 0), cy
+
+
+def svg(role_map: RoleMap, title: str) -> Markup:
+    """The map as an inline SVG (no script, no external reference)."""
+    w, h = role_map.width, role_map.height
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="role-map-svg" width="{w}" '
+        f'height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="role-map-title">',
+        f'<title id="role-map-title">{escape(title)}</title>',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
+        f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        f'fill="{INFLUENCE}"/></marker></defs>',
+    ]
+    by_id = {p.id: p for p in role_map.people}
+    for person in role_map.people:
+        boss = by_id.get(person.boss_id)
+        if boss is not None:
+            x1, y1, x2, y2, ym = _elbow(boss, person)
+            out.append(
+                f'<path class="reporting" d="M{x1},{y1} V{ym} H{x2} V{y2}" fill="none" '
+                f'stroke="{REPORTING}" stroke-width="1.5"/>'
+            )
+    for person in role_map.people:
+        out.append(_svg_box(person))
+    for line in role_map.lines:
+        x1, y1 = _anchor(line.source, line.target)
+        x2, y2 = _anchor(line.target, line.source)
+        label = escape(f"{line.source.name} → {line.target.name} {line.note}".strip())
+        out.append(
+            f'<path class="influence" d="M{x1},{y1} L{x2},{y2}" fill="none" stroke="{INFLUENCE}" stroke-width="2" '
+            f'stroke-dasharray="6 4" marker-end="url(#arrow)"><title>{label}</title></path>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _svg_box(person: Person) -> str:
+    colour = STANCE_COLOURS[person.stance]
+    texts = box_lines(person)
+    parts = [
+        f'<g class="person stance-{person.stance.value}" data-contact="{person.id}">',
+        f'<rect x="{person.x}" y="{person.y}" width="{NODE_W}" height="{NODE_H}" rx="6" '
+        f'fill="#ffffff" stroke="{colour}" stroke-width="2"/>',
+        f'<rect x="{person.x}" y="{person.y}" width="8" height="{NODE_H}" rx="3" fill="{colour}"/>',
+    ]
+    for i, text in enumerate(texts):
+        weight = ' font-weight="bold"' if i == 0 else ""
+        fill = colour if i == 2 else "#23262d"
+        parts.append(
+            f'<text x="{person.x + 16}" y="{person.y + 20 + i * 19}" font-size="13"{weight} '
+            f'fill="{fill}">{escape(text)}</text>'
+        )
+    parts.append("</g>")
+    return "".join(parts)
+
+
+# --- PNG for documents ----------------------------------------------------------------------------
+
+SCALE = 2  # 2 px per layout unit: sharp in print
+MAX_PX = 6000
+
+FONT_FILES = (
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+)
+
+
+@lru_cache(maxsize=4)
+def _font(size: int):
+    from PIL import ImageFont
+
+    for path, index in FONT_FILES:
+        try:
+            return ImageFont.truetype(path, size, index=index)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def png(role_map: RoleMap) -> bytes:
+    """The same drawing as `svg`, as PNG bytes (for PDF and Word alike)."""
+    from PIL import Image, ImageDraw
+
+    scale = min(SCALE, MAX_PX / max(role_map.width, role_map.height))
+    size = (max(1, int(role_map.width * scale)), max(1, int(role_map.height * scale)))
+    image = Image.new("RGB", size, (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    font = _font(max(8, int(13 * scale)))
+
+    def s(*values):
+        return [int(v * scale) for v in values]
+
+    by_id = {p.id: p for p in role_map.people}
+    for person in role_map.people:
+        boss = by_id.get(person.boss_id)
+        if boss is not None:
+            x1, y1, x2, y2, ym = _elbow(boss, person)
+            draw.line(s(x1, y1, x1, ym, x2, ym, x2, y2), fill=_rgb(REPORTING), width=2)
+    for person in role_map.people:
+        colour = _rgb(STANCE_COLOURS[person.stance])
+        draw.rectangle(s(person.x, person.y, person.x + NODE_W, person.y + NODE_H), outline=colour, width=3)
+        draw.rectangle(s(person.x, person.y, person.x + 8, person.y + NODE_H), fill=colour)
+        for i, text in enumerate(box_lines(person)):
+            fill = colour if i == 2 else (35, 38, 45)
+            draw.text(s(person.x + 16, person.y + 6 + i * 19), text, font=font, fill=fill)
+    for line in role_map.lines:
+        x1, y1 = _anchor(line.source, line.target)
+        x2, y2 = _anchor(line.target, line.source)
+        _dashed(draw, s(x1, y1), s(x2, y2), _rgb(INFLUENCE), max(2, int(2 * scale)))
+        _arrow_head(draw, s(x1, y1), s(x2, y2), _rgb(INFLUENCE), int(10 * scale))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def _dashed(draw, start, end, fill, width, dash=12, gap=8) -> None:
+    (x1, y1), (x2, y2) = start, end
+    length = max(1.0, ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5)
+    done = 0.0
+    while done < length:
+        a, b = done / length, min(done + dash, length) / length
+        draw.line(
+            [x1 + (x2 - x1) * a, y1 + (y2 - y1) * a, x1 + (x2 - x1) * b, y1 + (y2 - y1) * b],
+            fill=fill,
+            width=width,
+        )
+        done += dash + gap
+
+
+def _arrow_head(draw, start, end, fill, size) -> None:
+    (x1, y1), (x2, y2) = start, end
+    length = max(1.0, ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5)
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    bx, by = x2 - ux * size, y2 - uy * size
+    draw.polygon(
+        [(x2, y2), (bx - uy * size / 2, by + ux * size / 2), (bx + uy * size / 2, by - ux * size / 2)],
+        fill=fill,
+    )

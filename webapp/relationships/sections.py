@@ -1,0 +1,151 @@
+"""This area's sections of the account plan: profile, role map, coverage, competitors,
+whitespace. Each `build(account)` returns document blocks (called under the zh_CN locale)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from webapp.accounts.models import BuyingRole
+from webapp.documents import blocks
+from webapp.documents.markup import money
+from webapp.relationships import competitors, drawing, rolemap, whitespace
+from webapp.relationships.plan import register_account_plan_section
+
+
+def _dash(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def profile(account) -> list:
+    return [
+        blocks.KeyValues(
+            items=(
+                ("客户名称", account.name),
+                ("统一社会信用代码", _dash(account.tax_number)),
+                ("客户类别", account.kind.label),
+                ("开发阶段", account.stage.label),
+                ("价值分类", account.value_class.label),
+                ("销售等级", account.tier.label if account.tier else "—"),
+                ("信用等级", account.credit_grade.label),
+                ("授信额度", money(account.credit_limit)),
+                ("客户经理", account.owner.full_name),
+                ("所属部门", account.department.name),
+                ("地址", _dash(account.address)),
+                ("电话", _dash(account.phone)),
+            ),
+            columns=2,
+        )
+    ]
+
+
+def role_map(account) -> list:
+    the_map = rolemap.build_map(account.id)
+    if not the_map.people:
+        return [blocks.Paragraph("尚未记录客户方人员。")]
+    by_id = {p.id: p for p in the_map.people}
+    people = blocks.Table(
+        header=("姓名", "职务", "采购角色", "态度", "关系阶段", "上级", "我方负责人"),
+        rows=tuple(
+            (
+                p.name,
+                _dash(p.title),
+                p.role.label,
+                p.stance.label,
+                p.ladder.label if p.ladder else "—",
+                by_id[p.boss_id].name if p.boss_id in by_id else "—",
+                _dash(p.owner),
+            )
+            for p in the_map.people
+        ),
+        widths=(14, 16, 16, 10, 12, 14, 14),
+    )
+    out = [
+        blocks.Image(
+            drawing.png(the_map),
+            width_mm=min(170.0, 20.0 + the_map.width * 0.26),
+            caption="图　决策地图（实线：汇报关系；虚线箭头：影响关系）",
+        ),
+        people,
+    ]
+    if the_map.lines:
+        out.append(
+            blocks.Table(
+                header=("影响者", "被影响者", "说明"),
+                rows=tuple((ln.source.name, ln.target.name, _dash(ln.note)) for ln in the_map.lines),
+                widths=(20, 20, 50),
+            )
+        )
+    return out
+
+
+def coverage(account) -> list:
+    result = rolemap.coverage_for_accounts([account.id])[account.id]
+    the_map = rolemap.build_map(account.id)
+    rows = []
+    for role in BuyingRole:
+        holders = [f"{p.name}（{p.stance.label}）" for p in the_map.people if p.role is role]
+        rows.append((role.label, "已知" if holders else "空缺", "、".join(holders) or "—"))
+    out: list = [blocks.Table(header=("采购角色", "状况", "人员（态度）"), rows=tuple(rows), widths=(20, 12, 60))]
+    if result.gaps:
+        out.extend(blocks.Paragraph(f"⚠ {gap.text}", bold=True) for gap in result.gaps)
+    else:
+        out.append(blocks.Paragraph("六类角色均已覆盖，决策者不反对，无仅由反对者担任的角色。"))
+    return out
+
+
+def competitor_section(account) -> list:
+    rows = competitors.for_account(account)
+    if not rows:
+        return [blocks.Paragraph("尚未记录竞争对手。")]
+    return [
+        blocks.Table(
+            header=("竞争对手", "产品", "价格（元）", "份额", "优势", "劣势", "更新"),
+            rows=tuple(
+                (
+                    r.competitor.name,
+                    _dash(r.products),
+                    money(r.price) if r.price is not None else "—",
+                    f"{r.share}%" if r.share is not None else "—",
+                    _dash(r.strengths),
+                    _dash(r.weaknesses),
+                    r.updated_by.full_name if r.updated_by else "—",
+                )
+                for r in rows
+            ),
+            widths=(14, 16, 12, 8, 18, 18, 10),
+            align=("left", "left", "right", "right", "left", "left", "left"),
+        )
+    ]
+
+
+def whitespace_section(account) -> list:
+    grid = whitespace.grid_for(account)
+    if not grid.rows:
+        return [blocks.Paragraph("尚无销售记录和潜力估计。")]
+    return [
+        blocks.Table(
+            header=("产品线", *grid.units, "近12个月已购", "潜力合计", "空白（差额）"),
+            rows=tuple(
+                (
+                    r.product,
+                    *(money(r.cells[u]) if u in r.cells else "—" for u in grid.units),
+                    money(r.bought),
+                    money(r.potential),
+                    money(r.gap),
+                )
+                for r in grid.rows
+            ),
+            footer=(
+                ("合计", *("" for _ in grid.units), money(grid.bought), money(grid.potential), money(grid.gap)),
+            ),
+            align=("left", *("right" for _ in grid.units), "right", "right", "right"),
+        )
+    ]
+
+
+def register(app: Flask) -> None:
+    register_account_plan_section(app, "profile", "客户概况与分级", 10, profile)
+    register_account_plan_section(app, "role_map", "决策地图", 20, role_map)
+    register_account_plan_section(app, "coverage", "角色覆盖", 30, coverage)
+    register_account_plan_section(app, "competitors", "竞争对手", 60, competitor_section)
+    register_account_plan_section(app, "whitespace", "空白市场", 70, whitespace_section)
