@@ -101,8 +101,12 @@ def test_each_app_has_its_own_registrations(tmp_path):
         "warnings",
         "evaluation",
         "development",
+        "map",
+        "competitors",
+        "whitespace",
     ]
     assert sorted(first.extensions["keydesk.document_types"]) == [
+        "account_plan",
         "contract",
         "evaluation",
         "proposal",

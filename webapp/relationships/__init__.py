@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     register_tab(app, "competitors", _l("Competitors"), "relationships.account_competitors", 52)
     register_tab(app, "whitespace", _l("Whitespace"), "relationships.account_whitespace", 53)
     register_document_type(app, plan.ACCOUNT_PLAN)
-    sections.register(app)
+    for key, title, order, build in sections.SECTIONS:
+        plan.register_account_plan_section(app, key, title, order, build)
     register_reporting_check(app, rolemap.reporting_problem)
     register_card_notes(app, _coverage_notes)

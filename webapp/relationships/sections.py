@@ -3,13 +3,10 @@ whitespace. Each `build(account)` returns document blocks (called under the zh_C
 
 from __future__ import annotations
 
-from flask import Flask
-
 from webapp.accounts.models import BuyingRole
 from webapp.documents import blocks
 from webapp.documents.markup import money
 from webapp.relationships import competitors, drawing, rolemap, whitespace
-from webapp.relationships.plan import register_account_plan_section
 
 
 def _dash(value) -> str:
@@ -143,9 +140,11 @@ def whitespace_section(account) -> list:
     ]
 
 
-def register(app: Flask) -> None:
-    register_account_plan_section(app, "profile", "客户概况与分级", 10, profile)
-    register_account_plan_section(app, "role_map", "决策地图", 20, role_map)
-    register_account_plan_section(app, "coverage", "角色覆盖", 30, coverage)
-    register_account_plan_section(app, "competitors", "竞争对手", 60, competitor_section)
-    register_account_plan_section(app, "whitespace", "空白市场", 70, whitespace_section)
+# (key, title, order, build): init_app registers them; the plans area's go between and after
+SECTIONS = (
+    ("profile", "客户概况与分级", 10, profile),
+    ("role_map", "决策地图", 20, role_map),
+    ("coverage", "角色覆盖", 30, coverage),
+    ("competitors", "竞争对手", 60, competitor_section),
+    ("whitespace", "空白市场", 70, whitespace_section),
+)
