@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import refresh
+from flask_babel import force_locale, refresh
 
 from webapp.accounts import service as accounts
 from webapp.accounts.models import BuyingRole, Contact, DecisionStyle, Personality, Stance
@@ -22,8 +22,8 @@ from webapp.sales.models import Purchase
 
 @pytest.fixture
 def ctx(app):
-    with app.test_request_context():
-        refresh()
+    with app.test_request_context(environ_base={"HTTP_COOKIE": "lang=en"}):
+        refresh()  # messages in English, as the assertions read them
         yield
 
 
@@ -151,7 +151,7 @@ def test_another_departments_account_answers_not_found(org, make_user, make_depa
 
 # --- coverage -----------------------------------------------------------------------------------
 
-S, N, O = Stance.SUPPORT, Stance.NEUTRAL, Stance.OPPOSE
+SUP, NEU, OPP = Stance.SUPPORT, Stance.NEUTRAL, Stance.OPPOSE
 R = BuyingRole
 
 
@@ -159,13 +159,13 @@ R = BuyingRole
     ("stances", "codes"),
     [
         ({}, ["no_decision_maker", "no_coach"]),
-        ({R.DECISION_MAKER: [N], R.COACH: [S]}, []),
-        ({R.DECISION_MAKER: [O], R.COACH: [S]}, ["decision_maker_opposed"]),
-        ({R.DECISION_MAKER: [S, O], R.COACH: [S]}, ["decision_maker_opposed"]),
-        ({R.DECISION_MAKER: [S]}, ["no_coach"]),
-        ({R.DECISION_MAKER: [S], R.COACH: [S], R.TECHNICAL: [O, O]}, ["only_opposers"]),
-        ({R.DECISION_MAKER: [S], R.COACH: [S], R.TECHNICAL: [O, N]}, []),
-        ({R.COACH: [O]}, ["no_decision_maker", "only_opposers"]),
+        ({R.DECISION_MAKER: [NEU], R.COACH: [SUP]}, []),
+        ({R.DECISION_MAKER: [OPP], R.COACH: [SUP]}, ["decision_maker_opposed"]),
+        ({R.DECISION_MAKER: [SUP, OPP], R.COACH: [SUP]}, ["decision_maker_opposed"]),
+        ({R.DECISION_MAKER: [SUP]}, ["no_coach"]),
+        ({R.DECISION_MAKER: [SUP], R.COACH: [SUP], R.TECHNICAL: [OPP, OPP]}, ["only_opposers"]),
+        ({R.DECISION_MAKER: [SUP], R.COACH: [SUP], R.TECHNICAL: [OPP, NEU]}, []),
+        ({R.COACH: [OPP]}, ["no_decision_maker", "only_opposers"]),
     ],
 )
 def test_coverage_warnings(ctx, stances, codes):
@@ -190,7 +190,9 @@ def test_advice_for_each_personality_style_and_combination(ctx):
         for s in DecisionStyle:
             a = advice.advice_for(p, s)
             assert a.personality and a.style and a.combination
-    assert "简单、直接" in advice.advice_for(None, DecisionStyle.LEADER).style
+    assert "simply and directly" in advice.advice_for(None, DecisionStyle.LEADER).style
+    with force_locale("zh_CN"):
+        assert "简单、直接" in advice.advice_for(None, DecisionStyle.LEADER).style
     assert advice.advice_for(None, None).empty
 
 
@@ -259,7 +261,9 @@ def test_whitespace_grid_and_sums(org):
         whitespace.save_estimate(
             owner, account.id, {"product": "冷轧板", "unit": unit, "potential": amount}
         )
-    whitespace.save_estimate(owner, account.id, {"product": "镀锌板", "unit": "一分厂", "potential": "80000"})
+    whitespace.save_estimate(
+        owner, account.id, {"product": "镀锌板", "unit": "一分厂", "potential": "80000"}
+    )
     grid = whitespace.account_grid(owner, account.id)
     rows = {r.product: r for r in grid.rows}
     assert rows["冷轧板"].bought == Decimal("300000.00")
@@ -269,7 +273,9 @@ def test_whitespace_grid_and_sums(org):
     sums = {s.product: s for s in whitespace.whitespace_by_product(owner)}
     assert sums["冷轧板"].gap == Decimal("150000.50")
     # zero removes an estimate; a bad number changes nothing
-    whitespace.save_estimate(owner, account.id, {"product": "镀锌板", "unit": "一分厂", "potential": "0"})
+    whitespace.save_estimate(
+        owner, account.id, {"product": "镀锌板", "unit": "一分厂", "potential": "0"}
+    )
     assert refused(
         lambda: whitespace.save_estimate(
             owner, account.id, {"product": "冷轧板", "unit": "一分厂", "potential": "-3"}

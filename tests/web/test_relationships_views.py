@@ -38,20 +38,27 @@ def test_map_tab_shows_diagram_people_and_the_coach_gap(world, login, make_conta
     assert page.status_code == 200
     assert "<svg" in body and "李工" in body and "陈总" in body
     assert 'data-gap="no_coach"' in body
-    fragment = assert_fragment(client.get(f"/accounts/{world.account.id}/map", headers=HX), "account-map")
+    fragment = assert_fragment(
+        client.get(f"/accounts/{world.account.id}/map", headers=HX), "account-map"
+    )
     assert "role-map-scroll" in fragment
 
 
 def test_adding_coach_and_influence_line_clears_the_gap(world, login, make_contact):
     boss, tech = people(world, make_contact)
     coach = make_contact(
-        world.account, name="小周", buying_role=BuyingRole.COACH, stance=Stance.SUPPORT,
+        world.account,
+        name="小周",
+        buying_role=BuyingRole.COACH,
+        stance=Stance.SUPPORT,
         reports_to_id=tech.id,
     )
     client = login(world.owner)
     url = f"/accounts/{world.account.id}/map/influence"
     response = client.post(
-        url, data={"from_contact_id": coach.id, "to_contact_id": boss.id, "note": "同乡"}, headers=HX
+        url,
+        data={"from_contact_id": coach.id, "to_contact_id": boss.id, "note": "同乡"},
+        headers=HX,
     )
     body = assert_fragment(response, "account-map")
     assert response.status_code == 200
@@ -101,7 +108,10 @@ def test_another_departments_account_answers_404(world, login, make_contact):
 def test_competitor_shares_over_100_are_refused(world, login):
     client = login(world.owner)
     url = f"/accounts/{world.account.id}/competitors"
-    assert client.post(url, data={"name": "中钢国际", "share": "70", "price": "4350.00"}).status_code == 303
+    assert (
+        client.post(url, data={"name": "中钢国际", "share": "70", "price": "4350.00"}).status_code
+        == 303
+    )
     response = client.post(url, data={"name": "鞍钢", "share": "31"}, headers=HX)
     assert response.status_code == 422
     assert "100" in text(response) and 'value="鞍钢"' in text(response)
@@ -136,7 +146,15 @@ def test_account_plan_pdf_and_docx_show_the_map(world, login, make_contact):
     pdf = client.get(f"/documents/account_plan/{world.account.id}.pdf")
     assert pdf.status_code == 200
     content = pdf_text(pdf.data)
-    for words in ("大客户开发计划书", "决策地图", "陈总", "李工", "角色覆盖", "竞争对手", "空白市场"):
+    for words in (
+        "大客户开发计划书",
+        "决策地图",
+        "陈总",
+        "李工",
+        "角色覆盖",
+        "竞争对手",
+        "空白市场",
+    ):
         assert words in content
     word = client.get(f"/documents/account_plan/{world.account.id}.docx")
     document = docx.Document(io.BytesIO(word.data))

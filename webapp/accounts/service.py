@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
+from webapp.accounts.contact_checks import reporting_problem
 from webapp.accounts.models import (
     ENUM_BY_FIELD,
     PERSONAL_FIELDS,
@@ -34,7 +35,6 @@ from webapp.accounts.models import (
     Visit,
     VisitKind,
 )
-from webapp.accounts.contact_checks import reporting_problem
 from webapp.accounts.signals import account_saved
 from webapp.auth.models import Role, User
 from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_VISIBILITY, Visibility

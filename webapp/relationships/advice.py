@@ -80,14 +80,29 @@ STYLE = {
 # The combination: whom to go through (style) + how to talk there (personality).
 _ROUTE = {
     DecisionStyle.LEADER: ("直接约见本人", "go to them directly"),
-    DecisionStyle.INFLUENCING: ("先争取相关部门负责人，再与本人沟通", "win the department heads first, then them"),
-    DecisionStyle.FOLLOWER: ("请我方高层与其高层先达成共识", "have our senior managers agree with theirs first"),
-    DecisionStyle.CHECKER: ("先把技术和实用性资料交给他核查", "first hand them the technical and practical evidence to check"),
+    DecisionStyle.INFLUENCING: (
+        "先争取相关部门负责人，再与本人沟通",
+        "win the department heads first, then them",
+    ),
+    DecisionStyle.FOLLOWER: (
+        "请我方高层与其高层先达成共识",
+        "have our senior managers agree with theirs first",
+    ),
+    DecisionStyle.CHECKER: (
+        "先把技术和实用性资料交给他核查",
+        "first hand them the technical and practical evidence to check",
+    ),
 }
 _MANNER = {
     Personality.TIGER: ("谈话简短、只讲结果和选项", "keep it short: results and options only"),
-    Personality.PEACOCK: ("多肯定、讲愿景和成功案例", "acknowledge them, tell the vision and success stories"),
-    Personality.OWL: ("用数据和书面方案逐项说明", "go through figures and a written plan point by point"),
+    Personality.PEACOCK: (
+        "多肯定、讲愿景和成功案例",
+        "acknowledge them, tell the vision and success stories",
+    ),
+    Personality.OWL: (
+        "用数据和书面方案逐项说明",
+        "go through figures and a written plan point by point",
+    ),
     Personality.KOALA: ("放慢节奏、强调稳妥和保障", "slow down, stress safety and guarantees"),
 }
 
@@ -114,7 +129,9 @@ def advice_for(personality: Personality | None, style: DecisionStyle | None) -> 
     combination = ""
     if personality is not None and style is not None:
         route, manner = _ROUTE[style][i], _MANNER[personality][i]
-        combination = f"{route}；见面时{manner}。" if i == 0 else f"{route.capitalize()}; there, {manner}."
+        combination = (
+            f"{route}；见面时{manner}。" if i == 0 else f"{route.capitalize()}; there, {manner}."
+        )
     return Advice(
         PERSONALITY[personality][i] if personality is not None else "",
         STYLE[style][i] if style is not None else "",

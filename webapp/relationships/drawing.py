@@ -53,6 +53,28 @@ def _anchor(person: Person, other: Person) -> tuple[int, int]:
     return person.x + (NODE_W if other.x > person.x else 0), cy
 
 
+BULGE = 60  # how far an influence line between stacked boxes swings out to their right
+
+
+def influence_points(source: Person, target: Person) -> list[tuple[int, int]]:
+    """The influence line as points (SVG and PNG draw the same ones). Between boxes stacked in
+    one column it leaves and enters on their right side and swings out, so it never runs over
+    the reporting line; otherwise it runs straight between the facing sides."""
+    if abs(source.x - target.x) >= NODE_W:
+        return [_anchor(source, target), _anchor(target, source)]
+    x1, y1 = source.x + NODE_W, source.y + NODE_H // 2
+    x2, y2 = target.x + NODE_W, target.y + NODE_H // 2
+    points = []
+    for i in range(17):
+        t = i / 16
+        # cubic Bézier with both control points BULGE to the right
+        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
+        x = a * x1 + b * (x1 + BULGE) + c * (x2 + BULGE) + d * x2
+        y = a * y1 + b * y1 + c * y2 + d * y2
+        points.append((round(x), round(y)))
+    return points
+
+
 def svg(role_map: RoleMap, title: str) -> Markup:
     """The map as an inline SVG (no script, no external reference)."""
     w, h = role_map.width, role_map.height
@@ -76,11 +98,11 @@ def svg(role_map: RoleMap, title: str) -> Markup:
     for person in role_map.people:
         out.append(_svg_box(person))
     for line in role_map.lines:
-        x1, y1 = _anchor(line.source, line.target)
-        x2, y2 = _anchor(line.target, line.source)
+        points = influence_points(line.source, line.target)
+        d = "M" + " L".join(f"{x},{y}" for x, y in points)
         label = escape(f"{line.source.name} → {line.target.name} {line.note}".strip())
         out.append(
-            f'<path class="influence" d="M{x1},{y1} L{x2},{y2}" fill="none" stroke="{INFLUENCE}" stroke-width="2" '
+            f'<path class="influence" d="{d}" fill="none" stroke="{INFLUENCE}" stroke-width="2" '
             f'stroke-dasharray="6 4" marker-end="url(#arrow)"><title>{label}</title></path>'
         )
     out.append("</svg>")
@@ -155,16 +177,18 @@ def png(role_map: RoleMap) -> bytes:
             draw.line(s(x1, y1, x1, ym, x2, ym, x2, y2), fill=_rgb(REPORTING), width=2)
     for person in role_map.people:
         colour = _rgb(STANCE_COLOURS[person.stance])
-        draw.rectangle(s(person.x, person.y, person.x + NODE_W, person.y + NODE_H), outline=colour, width=3)
+        draw.rectangle(
+            s(person.x, person.y, person.x + NODE_W, person.y + NODE_H), outline=colour, width=3
+        )
         draw.rectangle(s(person.x, person.y, person.x + 8, person.y + NODE_H), fill=colour)
         for i, text in enumerate(box_lines(person)):
             fill = colour if i == 2 else (35, 38, 45)
             draw.text(s(person.x + 16, person.y + 6 + i * 19), text, font=font, fill=fill)
     for line in role_map.lines:
-        x1, y1 = _anchor(line.source, line.target)
-        x2, y2 = _anchor(line.target, line.source)
-        _dashed(draw, s(x1, y1), s(x2, y2), _rgb(INFLUENCE), max(2, int(2 * scale)))
-        _arrow_head(draw, s(x1, y1), s(x2, y2), _rgb(INFLUENCE), int(10 * scale))
+        points = [s(x, y) for x, y in influence_points(line.source, line.target)]
+        for start, end in zip(points, points[1:], strict=False):
+            _dashed(draw, start, end, _rgb(INFLUENCE), max(2, int(2 * scale)))
+        _arrow_head(draw, points[-2], points[-1], _rgb(INFLUENCE), int(10 * scale))
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return out.getvalue()
@@ -190,6 +214,10 @@ def _arrow_head(draw, start, end, fill, size) -> None:
     ux, uy = (x2 - x1) / length, (y2 - y1) / length
     bx, by = x2 - ux * size, y2 - uy * size
     draw.polygon(
-        [(x2, y2), (bx - uy * size / 2, by + ux * size / 2), (bx + uy * size / 2, by - ux * size / 2)],
+        [
+            (x2, y2),
+            (bx - uy * size / 2, by + ux * size / 2),
+            (bx + uy * size / 2, by - ux * size / 2),
+        ],
         fill=fill,
     )

@@ -254,7 +254,7 @@ def build_map(account_id: int) -> RoleMap:
         for r in rows
         if r.from_contact_id in people and r.to_contact_id in people
     ]
-    width = max((p.x + NODE_W for p in people.values()), default=NODE_W) + PAD
+    width = max((p.x + NODE_W for p in people.values()), default=NODE_W) + PAD + 50
     height = max((p.y + NODE_H for p in people.values()), default=NODE_H) + PAD
     ordered = sorted(people.values(), key=lambda p: (p.depth, p.x))
     return RoleMap(ordered, lines, width, height)

@@ -68,7 +68,9 @@ def role_map(account) -> list:
         out.append(
             blocks.Table(
                 header=("影响者", "被影响者", "说明"),
-                rows=tuple((ln.source.name, ln.target.name, _dash(ln.note)) for ln in the_map.lines),
+                rows=tuple(
+                    (ln.source.name, ln.target.name, _dash(ln.note)) for ln in the_map.lines
+                ),
                 widths=(20, 20, 50),
             )
         )
@@ -82,11 +84,17 @@ def coverage(account) -> list:
     for role in BuyingRole:
         holders = [f"{p.name}（{p.stance.label}）" for p in the_map.people if p.role is role]
         rows.append((role.label, "已知" if holders else "空缺", "、".join(holders) or "—"))
-    out: list = [blocks.Table(header=("采购角色", "状况", "人员（态度）"), rows=tuple(rows), widths=(20, 12, 60))]
+    out: list = [
+        blocks.Table(
+            header=("采购角色", "状况", "人员（态度）"), rows=tuple(rows), widths=(20, 12, 60)
+        )
+    ]
     if result.gaps:
         out.extend(blocks.Paragraph(f"⚠ {gap.text}", bold=True) for gap in result.gaps)
     else:
-        out.append(blocks.Paragraph("六类角色均已覆盖，决策者不反对，无仅由反对者担任的角色。"))
+        out.append(
+            blocks.Paragraph("无缺口：已掌握决策者和内线，决策者不反对，没有仅由反对者担任的角色。")
+        )
     return out
 
 
@@ -133,7 +141,13 @@ def whitespace_section(account) -> list:
                 for r in grid.rows
             ),
             footer=(
-                ("合计", *("" for _ in grid.units), money(grid.bought), money(grid.potential), money(grid.gap)),
+                (
+                    "合计",
+                    *("" for _ in grid.units),
+                    money(grid.bought),
+                    money(grid.potential),
+                    money(grid.gap),
+                ),
             ),
             align=("left", *("right" for _ in grid.units), "right", "right", "right"),
         )

@@ -52,7 +52,12 @@ def _competitors_tab(account_id: int, status: int = 200, form=None, **_):
     page = competitors.account_competitors(current_user, account_id)
     form = form or CompetitorForm(formdata=None)
     return render_tab(
-        "competitors", TABS["competitors"][1], status=status, account=page.account, page=page, form=form
+        "competitors",
+        TABS["competitors"][1],
+        status=status,
+        account=page.account,
+        page=page,
+        form=form,
     )
 
 
@@ -60,7 +65,12 @@ def _whitespace_tab(account_id: int, status: int = 200, form=None, **_):
     grid = whitespace.account_grid(current_user, account_id)
     form = form or WhitespaceForm(formdata=None)
     return render_tab(
-        "whitespace", TABS["whitespace"][1], status=status, account=grid.account, grid=grid, form=form
+        "whitespace",
+        TABS["whitespace"][1],
+        status=status,
+        account=grid.account,
+        grid=grid,
+        form=form,
     )
 
 
