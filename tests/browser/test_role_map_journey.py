@@ -62,7 +62,8 @@ def test_coach_closes_the_gap_and_the_plan_shows_the_map(
     tab = page.locator("#account-map")
     expect(tab.locator("#coverage-gaps")).to_contain_text("尚无内线")
     expect(tab.locator("svg.role-map-svg")).to_contain_text("陈总")
-    expect(tab.locator("#map-people")).to_contain_text("简单、直接")  # the leader's advice
+    expect(tab.locator("#approach-guide")).to_contain_text("简单、直接")  # the leader's advice
+    expect(tab.locator("#person-1")).to_contain_text("直接约见本人")  # tiger + leader
     no_sideways_scroll(page)
     screenshot(page, f"role-map-gap-{width}")
 

@@ -106,7 +106,7 @@ def test_each_app_has_its_own_registrations(tmp_path):
         "whitespace",
     ]
     assert sorted(first.extensions["keydesk.document_types"]) == [
-        "account_plan",
+        "account-plan",
         "contract",
         "evaluation",
         "proposal",

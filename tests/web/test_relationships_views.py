@@ -101,7 +101,7 @@ def test_another_departments_account_answers_404(world, login, make_contact):
         data={"from_contact_id": tech.id, "to_contact_id": boss.id},
     )
     assert response.status_code == 404
-    assert client.get(f"/documents/account_plan/{account_id}.pdf").status_code == 404
+    assert client.get(f"/documents/account-plan/{account_id}.pdf").status_code == 404
     assert count(InfluenceLine) == 0
 
 
@@ -143,7 +143,7 @@ def test_board_card_shows_coverage_gaps(world, login):
 def test_account_plan_pdf_and_docx_show_the_map(world, login, make_contact):
     boss, tech = people(world, make_contact)
     client = login(world.owner)
-    pdf = client.get(f"/documents/account_plan/{world.account.id}.pdf")
+    pdf = client.get(f"/documents/account-plan/{world.account.id}.pdf")
     assert pdf.status_code == 200
     content = pdf_text(pdf.data)
     for words in (
@@ -156,7 +156,7 @@ def test_account_plan_pdf_and_docx_show_the_map(world, login, make_contact):
         "空白市场",
     ):
         assert words in content
-    word = client.get(f"/documents/account_plan/{world.account.id}.docx")
+    word = client.get(f"/documents/account-plan/{world.account.id}.docx")
     document = docx.Document(io.BytesIO(word.data))
     body = "".join(n.text or "" for n in document.element.body.iter(qn("w:t")))
     assert "陈总" in body and "李工" in body
@@ -165,12 +165,12 @@ def test_account_plan_pdf_and_docx_show_the_map(world, login, make_contact):
 
 def test_account_plan_version_follows_any_sections_content(world, login, make_contact):
     client = login(world.owner)
-    first = client.get(f"/documents/account_plan/{world.account.id}.pdf")
-    same = client.get(f"/documents/account_plan/{world.account.id}.pdf")
+    first = client.get(f"/documents/account-plan/{world.account.id}.pdf")
+    same = client.get(f"/documents/account-plan/{world.account.id}.pdf")
     assert first.data == same.data
     contact = db.session.get(Contact, world.contact.id)
     contact.stance = Stance.OPPOSE
     db.session.commit()
-    changed = client.get(f"/documents/account_plan/{world.account.id}.pdf")
+    changed = client.get(f"/documents/account-plan/{world.account.id}.pdf")
     assert changed.data != first.data
     assert "v2" in changed.headers["Content-Disposition"]

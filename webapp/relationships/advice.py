@@ -118,14 +118,17 @@ class Advice:
         return not (self.personality or self.style)
 
 
-def _zh() -> bool:
+def in_chinese() -> bool:
     locale = get_locale()
     return locale is None or locale.language == "zh"
 
 
-def advice_for(personality: Personality | None, style: DecisionStyle | None) -> Advice:
-    """The advice for a person of this personality and decision style (either may be unknown)."""
-    i = 0 if _zh() else 1
+def advice_for(
+    personality: Personality | None, style: DecisionStyle | None, zh: bool | None = None
+) -> Advice:
+    """The advice for a person of this personality and decision style (either may be unknown);
+    `zh` picks the language (default: the UI's)."""
+    i = 0 if (in_chinese() if zh is None else zh) else 1
     combination = ""
     if personality is not None and style is not None:
         route, manner = _ROUTE[style][i], _MANNER[personality][i]
@@ -137,3 +140,14 @@ def advice_for(personality: Personality | None, style: DecisionStyle | None) -> 
         STYLE[style][i] if style is not None else "",
         combination,
     )
+
+
+def guide(people) -> list[tuple[str, str]]:
+    """(label, advice) for each personality and decision style among `people`, once each."""
+    zh = in_chinese()
+    out = []
+    for kind, texts in ((Personality, PERSONALITY), (DecisionStyle, STYLE)):
+        field = "personality" if kind is Personality else "decision_style"
+        present = {getattr(p, field) for p in people}
+        out.extend((m.label, texts[m][0 if zh else 1]) for m in kind if m in present)
+    return out

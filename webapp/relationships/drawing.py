@@ -9,6 +9,7 @@ staff; influence lines dashed purple arrows from the speaker to the listener.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from functools import lru_cache
 
 from flask_babel import gettext as _
@@ -22,16 +23,28 @@ INFLUENCE = "#6a3fb5"
 REPORTING = "#5a6070"
 
 
-def box_lines(person: Person) -> list[str]:
-    """The four lines of text in a person's box (in the current language)."""
-    ladder = person.ladder.label if person.ladder else _("No relationship yet")
-    owner = person.owner or _("no owner")
+@dataclass(frozen=True)
+class Words:
+    """The words every box repeats, translated once per drawing."""
+
+    no_ladder: str
+    no_owner: str
+    ours: str  # "Ours: {}" with the owner's name in place of {}
+
+    @classmethod
+    def current(cls) -> Words:
+        return cls(_("No relationship yet"), _("no owner"), _("Ours: %(name)s", name="\x00"))
+
+
+def box_lines(person: Person, words: Words) -> list[str]:
+    """The four lines of text in a person's box."""
     name = person.name + (f" · {person.title}" if person.title else "")
+    owner = person.owner or words.no_owner
     return [
         _clip(name, 16),
-        person.role.label,
-        f"{person.stance.label} · {ladder}",
-        _clip(_("Ours: %(name)s", name=owner), 16),
+        person.role_label,
+        f"{person.stance_label} · {person.ladder_label or words.no_ladder}",
+        _clip(words.ours.replace("\x00", owner), 16),
     ]
 
 
@@ -86,6 +99,7 @@ def svg(role_map: RoleMap, title: str) -> Markup:
         f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         f'fill="{INFLUENCE}"/></marker></defs>',
     ]
+    words = Words.current()
     by_id = {p.id: p for p in role_map.people}
     for person in role_map.people:
         boss = by_id.get(person.boss_id)
@@ -96,7 +110,7 @@ def svg(role_map: RoleMap, title: str) -> Markup:
                 f'stroke="{REPORTING}" stroke-width="1.5"/>'
             )
     for person in role_map.people:
-        out.append(_svg_box(person))
+        out.append(_svg_box(person, words))
     for line in role_map.lines:
         points = influence_points(line.source, line.target)
         d = "M" + " L".join(f"{x},{y}" for x, y in points)
@@ -109,30 +123,23 @@ def svg(role_map: RoleMap, title: str) -> Markup:
     return Markup("".join(out))
 
 
-def _svg_box(person: Person) -> str:
-    colour = STANCE_COLOURS[person.stance]
-    texts = box_lines(person)
-    parts = [
-        f'<g class="person stance-{person.stance.value}" data-contact="{person.id}">',
-        f'<rect x="{person.x}" y="{person.y}" width="{NODE_W}" height="{NODE_H}" rx="6" '
-        f'fill="#ffffff" stroke="{colour}" stroke-width="2"/>',
-        f'<rect x="{person.x}" y="{person.y}" width="8" height="{NODE_H}" rx="3" fill="{colour}"/>',
-    ]
-    for i, text in enumerate(texts):
-        weight = ' font-weight="bold"' if i == 0 else ""
-        fill = colour if i == 2 else "#23262d"
-        parts.append(
-            f'<text x="{person.x + 16}" y="{person.y + 20 + i * 19}" font-size="13"{weight} '
-            f'fill="{fill}">{escape(text)}</text>'
-        )
-    parts.append("</g>")
-    return "".join(parts)
+def _svg_box(person: Person, words: Words) -> str:
+    """One box; its colours come from app.css by the stance class (.role-map-svg)."""
+    name, role, stance, ours = (escape(t) for t in box_lines(person, words))
+    return (
+        f'<g class="person stance-{person.stance.value}" data-contact="{person.id}" '
+        f'transform="translate({person.x},{person.y})">'
+        f'<rect class="box" width="{NODE_W}" height="{NODE_H}" rx="6"/>'
+        f'<rect class="bar" width="8" height="{NODE_H}" rx="3"/>'
+        f'<text x="16" y="20" class="name">{name}</text><text x="16" y="39">{role}</text>'
+        f'<text x="16" y="58" class="said">{stance}</text><text x="16" y="77">{ours}</text></g>'
+    )
 
 
 # --- PNG for documents ----------------------------------------------------------------------------
 
 SCALE = 2  # 2 px per layout unit: sharp in print
-MAX_PX = 6000
+MAX_PX = 2400  # the longer side: about 360 dpi at the 170 mm the plan prints it
 
 FONT_FILES = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
@@ -169,6 +176,7 @@ def png(role_map: RoleMap) -> bytes:
     def s(*values):
         return [int(v * scale) for v in values]
 
+    words = Words.current()
     by_id = {p.id: p for p in role_map.people}
     for person in role_map.people:
         boss = by_id.get(person.boss_id)
@@ -181,7 +189,7 @@ def png(role_map: RoleMap) -> bytes:
             s(person.x, person.y, person.x + NODE_W, person.y + NODE_H), outline=colour, width=3
         )
         draw.rectangle(s(person.x, person.y, person.x + 8, person.y + NODE_H), fill=colour)
-        for i, text in enumerate(box_lines(person)):
+        for i, text in enumerate(box_lines(person, words)):
             fill = colour if i == 2 else (35, 38, 45)
             draw.text(s(person.x + 16, person.y + 6 + i * 19), text, font=font, fill=fill)
     for line in role_map.lines:

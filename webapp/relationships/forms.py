@@ -14,15 +14,12 @@ def strip(value):
 
 
 class InfluenceForm(FlaskForm):
+    """The two people are chosen from the map's people (the template writes the options: 200
+    people in two selects render faster by hand than through the widget)."""
+
     from_contact_id = SelectField(_l("Who speaks"), [DataRequired()], validate_choice=False)
     to_contact_id = SelectField(_l("Who listens"), [DataRequired()], validate_choice=False)
     note = StringField(_l("How (note)"), [Optional(), Length(max=200)], filters=[strip])
-
-    def fill(self, people) -> InfluenceForm:
-        choices = [("", "—")] + [(str(p.id), f"{p.name} · {p.role.label}") for p in people]
-        self.from_contact_id.choices = choices
-        self.to_contact_id.choices = choices
-        return self
 
 
 class RemoveLineForm(FlaskForm):

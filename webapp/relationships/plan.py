@@ -1,5 +1,5 @@
-"""The account plan (大客户开发计划书, issue 15 must-have 7) as document kind ``account_plan``:
-one page per section, PDF and Word from the same blocks.
+"""The account plan (大客户开发计划书, issue 15 must-have 7) as document kind ``account-plan``
+(`flask render account-plan ID`): one page per section, PDF and Word from the same blocks.
 
 Sections are an ordered registry on the app, `app.extensions["keydesk.account_plan_sections"]`,
 filled by `register_account_plan_section(app, key, title, order, build)` from an area's
@@ -142,7 +142,7 @@ def filename(plan: Plan) -> str:
 
 
 ACCOUNT_PLAN = DocumentType(
-    kind="account_plan",
+    kind="account-plan",
     label=_l("Account plan"),
     template="account_plan/plan.xml",
     template_version=TEMPLATE_VERSION,

@@ -176,6 +176,10 @@ class Person:
     boss_id: int | None
     personality: object = None
     decision_style: object = None
+    # labels in the current language, translated once per map (200 people, 3 labels each)
+    role_label: str = ""
+    stance_label: str = ""
+    ladder_label: str = ""
     x: int = 0
     y: int = 0
     depth: int = 0
@@ -211,38 +215,54 @@ class RoleMap:
 def build_map(account_id: int) -> RoleMap:
     """People laid out as the org chart (bosses above their staff, each tree side by side),
     with the influence lines between them."""
-    contacts = db.session.scalars(
-        sa.select(Contact).where(Contact.account_id == account_id).order_by(Contact.id)
+    contacts = db.session.execute(
+        sa.select(
+            Contact.id,
+            Contact.name,
+            Contact.title,
+            Contact.buying_role,
+            Contact.stance,
+            Contact.ladder,
+            Contact.reports_to_id,
+            Contact.personality,
+            Contact.decision_style,
+        )
+        .where(Contact.account_id == account_id)
+        .order_by(Contact.id)
     ).all()
     owners = dict(
         db.session.execute(
-            sa.select(RelationshipOwner.contact_id, RelationshipOwner.user_id).where(
-                RelationshipOwner.account_id == account_id
-            )
+            sa.select(RelationshipOwner.contact_id, User.full_name)
+            .join(User, User.id == RelationshipOwner.user_id)
+            .where(RelationshipOwner.account_id == account_id)
         ).all()
     )
-    names = {}
-    if owners:
-        names = dict(
-            db.session.execute(
-                sa.select(User.id, User.full_name).where(User.id.in_(set(owners.values())))
-            ).all()
-        )
-    people = {
-        c.id: Person(
+    labels: dict = {}
+
+    def label(member) -> str:
+        if member not in labels:
+            labels[member] = member.label
+        return labels[member]
+
+    people = {}
+    for c in contacts:
+        role, stance = BuyingRole(c.buying_role), Stance(c.stance)
+        ladder = Ladder(c.ladder) if c.ladder else None
+        people[c.id] = Person(
             c.id,
             c.name,
             c.title or "",
-            c.buying_role,
-            c.stance,
-            c.ladder,
-            names.get(owners.get(c.id), ""),
+            role,
+            stance,
+            ladder,
+            owners.get(c.id, ""),
             c.reports_to_id,
             c.personality,
             c.decision_style,
+            label(role),
+            label(stance),
+            label(ladder) if ladder else "",
         )
-        for c in contacts
-    }
     _lay_out(people)
     rows = db.session.scalars(
         sa.select(InfluenceLine)

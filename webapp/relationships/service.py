@@ -126,30 +126,42 @@ class MapPage:
     svg: object
     coverage: rolemap.Coverage
     advice: dict
+    guide: list
     people: list
+    boss_names: dict
     team: list
-    owners: dict
     can_edit: bool
+
+
+def _boss_names(people) -> dict:
+    names = {p.id: p.name for p in people}
+    return {p.id: names.get(p.boss_id, "—") for p in people}
+
+
+def _advice(people) -> dict:
+    """Each person's advice, each combination worked out once."""
+    zh, seen = advice.in_chinese(), {}
+    return {
+        p.id: seen.setdefault(
+            (p.personality, p.decision_style),
+            advice.advice_for(p.personality, p.decision_style, zh),
+        )
+        for p in people
+    }
 
 
 def map_page(user: User, account_id: int) -> MapPage:
     account = get_account(user, account_id)
     role_map = rolemap.build_map(account.id)
-    owners = dict(
-        db.session.execute(
-            sa.select(RelationshipOwner.contact_id, RelationshipOwner.user_id).where(
-                RelationshipOwner.account_id == account.id
-            )
-        ).all()
-    )
     return MapPage(
         account=account,
         role_map=role_map,
         svg=drawing.svg(role_map, _("Decision map of %(name)s", name=account.name)),
         coverage=rolemap.coverage_for_accounts([account.id])[account.id],
-        advice={p.id: advice.advice_for(p.personality, p.decision_style) for p in role_map.people},
+        advice=_advice(role_map.people),
+        guide=advice.guide(role_map.people),
         people=sorted(role_map.people, key=lambda p: p.name),
+        boss_names=_boss_names(role_map.people),
         team=team(account),
-        owners=owners,
         can_edit=can_edit(user, account),
     )

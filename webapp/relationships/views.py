@@ -43,7 +43,7 @@ def _map_tab(account_id: int, status: int = 200, influence_form=None, owner_form
         status=status,
         account=page.account,
         page=page,
-        influence_form=(influence_form or InfluenceForm(formdata=None)).fill(page.people),
+        influence_form=influence_form or InfluenceForm(formdata=None),
         owner_form=owner_form or OwnerForm(formdata=None),
     )
 
