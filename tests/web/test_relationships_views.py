@@ -64,6 +64,8 @@ def test_adding_coach_and_influence_line_clears_the_gap(world, login, make_conta
     assert response.status_code == 200
     assert "no_coach" not in body and "同乡" in body
     assert count(InfluenceLine) == 1
+    history = text(client.get(f"/accounts/{world.account.id}/history"))
+    assert "Influence line" in history and "小周 → 陈总" in history
 
 
 def test_a_loop_is_refused_with_a_message_and_nothing_saved(world, login, make_contact):
@@ -118,6 +120,11 @@ def test_competitor_shares_over_100_are_refused(world, login):
     bad_price = client.post(url, data={"name": "鞍钢", "price": "-5"}, headers=HX)
     assert bad_price.status_code == 422
     assert count(AccountCompetitor) == 1
+    row = db.session.scalar(sa.select(AccountCompetitor))
+    editing = text(client.get(f"{url}?edit={row.id}", headers=HX))
+    assert (
+        'value="中钢国际"' in editing and 'value="4350.00"' in editing and 'value="70"' in editing
+    )
     page = text(login(world.supervisor).get("/competitors/"))
     assert "中钢国际" in page and world.account.short_name in page
     assert "中钢国际" not in text(login(world.other_manager).get("/competitors/"))

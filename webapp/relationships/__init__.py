@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     """The tabs, the competitors page, the account plan document type and its sections, the
     reporting-line check (no loop through influence lines) and the board cards' coverage."""
     from webapp.accounts.contact_checks import register_reporting_check
+    from webapp.accounts.history import register_history_terms
     from webapp.accounts.tabs import register_tab
     from webapp.development.card_notes import register_card_notes
     from webapp.documents.registry import register_document_type
@@ -41,3 +42,12 @@ def init_app(app: Flask) -> None:
         plan.register_account_plan_section(app, key, title, order, build)
     register_reporting_check(app, rolemap.reporting_problem)
     register_card_notes(app, _coverage_notes)
+    register_history_terms(
+        app,
+        entities={
+            "influence_line": _l("Influence line"),
+            "account_competitor": _l("Competitor"),
+            "whitespace": _l("Whitespace estimate"),
+        },
+        actions={"owner": _l("relationship owner set")},
+    )

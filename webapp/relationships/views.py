@@ -4,7 +4,7 @@ the tab with the form as typed (422)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -49,8 +49,10 @@ def _map_tab(account_id: int, status: int = 200, influence_form=None, owner_form
 
 
 def _competitors_tab(account_id: int, status: int = 200, form=None, **_):
+    """`?edit=<row id>` starts the form from that competitor's row (the form replaces all)."""
     page = competitors.account_competitors(current_user, account_id)
-    form = form or CompetitorForm(formdata=None)
+    row = next((r for r in page.rows if str(r.id) == request.args.get("edit")), None)
+    form = form or CompetitorForm(formdata=None, obj=row, name=row.competitor.name if row else "")
     return render_tab(
         "competitors",
         TABS["competitors"][1],
