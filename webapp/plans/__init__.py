@@ -1,0 +1,41 @@
+"""Plans (issue 15): role service plans (ISUNOR 角色服务计划) per contact with the account's
+monthly review, each user's calendar feed, and the attack plan (项目攻关方案) pages — its filing
+(the request type itself is the approval engine's), approved actions as tasks with progress and
+the monthly progress review."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    """Plan pages and the calendar feed, the account's Plans tab and the plans' history terms."""
+    from webapp.accounts.history import register_history_terms
+    from webapp.accounts.tabs import register_tab
+    from webapp.plans import views
+
+    app.register_blueprint(views.bp)
+    register_tab(app, "plans", _l("Plans"), "plans.account_plans", 35)
+    register_history_terms(
+        app,
+        prefixes={
+            "service_plan_item": _l("Service plan"),
+            "account_review": _l("Monthly review"),
+            "attack_action": _l("Attack plan task"),
+            "attack_review": _l("Progress review"),
+        },
+        entities={
+            "service_plan_item": _l("Service plan item"),
+            "account_review": _l("Monthly review"),
+            "attack_action": _l("Attack plan task"),
+            "attack_review": _l("Progress review"),
+        },
+        actions={
+            "service_plan_item.create": _l("Added"),
+            "service_plan_item.done": _l("Done"),
+            "account_review.create": _l("Recorded"),
+            "attack_action.progress": _l("Progress"),
+            "attack_review.create": _l("Recorded"),
+        },
+    )
