@@ -173,7 +173,9 @@ class ApprovalRequest(db.Model):
     applicant: Mapped[User] = relationship()
     contract: Mapped[Contract | None] = relationship()
     # an attack plan's substance (None for the other types)
-    attack_plan: Mapped[AttackPlan | None] = relationship(viewonly=True, uselist=False)
+    attack_plan: Mapped[AttackPlan | None] = relationship(
+        back_populates="request", uselist=False, cascade="all, delete-orphan"
+    )
     steps: Mapped[list[ApprovalStep]] = relationship(
         back_populates="request",
         cascade="all, delete-orphan",
@@ -397,7 +399,7 @@ class AttackPlan(db.Model):
     close_on: Mapped[date | None] = mapped_column()  # expected close
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    request: Mapped[ApprovalRequest] = relationship()
+    request: Mapped[ApprovalRequest] = relationship(back_populates="attack_plan")
     forces: Mapped[list[AttackForce]] = relationship(
         cascade="all, delete-orphan", order_by="AttackForce.position"
     )

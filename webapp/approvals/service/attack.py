@@ -54,9 +54,7 @@ def possible_owners(account: Account) -> list[User]:
 
 def plan_of(request: ApprovalRequest) -> AttackPlan | None:
     """The attack plan a request carries (None for the other types)."""
-    if not request.is_attack or request.id is None:
-        return None
-    return request.attack_plan
+    return request.attack_plan if request.is_attack else None
 
 
 def _text(value, limit: int, field: str, label: str, *, required: bool) -> str | None:
@@ -152,11 +150,11 @@ def apply_attack_fields(request: ApprovalRequest, data: dict) -> None:
         raise ValidationFailed(
             {"expenses": _("The expense plan's total is unrealistically large.")}
         )
-    plan = plan_of(request) or AttackPlan(request=request, account_id=request.account_id)
+    plan = request.attack_plan or AttackPlan(account_id=request.account.id)
     plan.simulation, plan.close_on = simulation, close_on
     plan.forces, plan.actions, plan.expenses = forces, actions, expenses
     request.amount = total
-    db.session.add(plan)
+    request.attack_plan = plan  # stored with the request (cascade), when it is numbered
 
 
 def approve_attack_plan(request: ApprovalRequest, actor: User, comment: str | None) -> None:
