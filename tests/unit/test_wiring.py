@@ -101,6 +101,7 @@ def test_each_app_has_its_own_registrations(tmp_path):
         "warnings",
         "evaluation",
         "development",
+        "plans",
     ]
     assert sorted(first.extensions["keydesk.document_types"]) == [
         "contract",
