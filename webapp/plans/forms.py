@@ -89,8 +89,11 @@ ROW_FIELDS = {
     "expense": ("item", "amount", "note"),
 }
 MAX_POSTED = 40
-SIDES = ForceSide.choices()
-STRENGTHS = ForceStrength.choices()
+
+
+def force_choices() -> tuple[list, list]:
+    """The sides and strengths a force row offers, in the request's language."""
+    return ForceSide.choices(), ForceStrength.choices()
 
 
 def _index(text: str) -> int | None:

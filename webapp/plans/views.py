@@ -16,12 +16,11 @@ from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_page
 from webapp.plans import attack, calendar, service
 from webapp.plans.forms import (
-    SIDES,
-    STRENGTHS,
     AttackPlanForm,
     PlanItemForm,
     ProgressForm,
     ReviewForm,
+    force_choices,
     padded,
     posted_rows,
     raw_rows,
@@ -130,6 +129,7 @@ def _attack_form_page(form, account, status: int, item=None):
     rows = {kind: raw_rows(typed, kind) if typed else [] for kind in ("force", "action", "expense")}
     if item is not None and typed is None:
         rows = _rows_of(approvals.plan_of(item))
+    sides, strengths = force_choices()
     return render_page(
         "plans/attack_form.html",
         status=status,
@@ -140,8 +140,8 @@ def _attack_form_page(form, account, status: int, item=None):
         actions=padded(rows["action"], "action", 4),
         expenses=padded(rows["expense"], "expense", 4),
         owners=approvals.possible_owners(account),
-        sides=SIDES,
-        strengths=STRENGTHS,
+        sides=sides,
+        strengths=strengths,
         threshold=current_settings().attack_executive_threshold,
     )
 
