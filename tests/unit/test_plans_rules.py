@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import gettext
 from icalendar import Calendar
 
 from webapp.approvals import service as approvals
@@ -168,16 +169,15 @@ def test_service_plans_section_lists_open_items_and_the_last_review(world):
     )
     blocks = sections.service_plans_section(world.account)
     table = next(b for b in blocks if isinstance(b, Table))
-    assert table.rows[0][0] == "陈总" and "overdue" in table.rows[0][5]
+    assert table.rows[0][0] == "陈总" and gettext("overdue") in table.rows[0][5]
     assert any(isinstance(b, KeyValues) and "加快" in block_texts(b) for b in blocks)
 
 
 def test_attack_plan_section_shows_the_approved_plan_with_progress(world):
-    assert block_texts(sections.attack_plan_section(world.account)[0]) == [
-        "No approved attack plan."
-    ]
+    none = gettext("No approved attack plan.")
+    assert block_texts(sections.attack_plan_section(world.account)[0]) == [none]
     item = attack.file_plan(world.owner, world.account.id, _plan(world))
-    assert "No approved attack plan." in block_texts(sections.attack_plan_section(world.account)[0])
+    assert none in block_texts(sections.attack_plan_section(world.account)[0])
     _approve_all(world, item)
     action = db.session.get(ApprovalRequest, item.id).attack_plan.actions[0]
     attack.update_progress(world.owner, action.id, "40")

@@ -31,11 +31,5 @@ def init_app(app: Flask) -> None:
             "attack_action": _l("Attack plan task"),
             "attack_review": _l("Progress review"),
         },
-        actions={
-            "service_plan_item.create": _l("Added"),
-            "service_plan_item.done": _l("Done"),
-            "account_review.create": _l("Recorded"),
-            "attack_action.progress": _l("Progress"),
-            "attack_review.create": _l("Recorded"),
-        },
+        actions={"plan.done": _l("Marked done"), "plan.progress": _l("Progress updated")},
     )

@@ -125,7 +125,7 @@ def update_progress(user: User, action_id: int, raw_percent) -> AttackAction:
         entity_type="attack_action",
         entity_id=action.id,
         account_id=action.plan.account_id,
-        action="attack_action.progress",
+        action="plan.progress",
         subject=action.plan.request.number,
         detail=f"{action.action}: {before}% → {percent}%",
     )
@@ -146,7 +146,7 @@ def add_review(user: User, plan_id: int, data: ReviewInput) -> AttackReview:
         entity_type="attack_review",
         entity_id=review.id,
         account_id=plan.account_id,
-        action="attack_review.create",
+        action="create",
         subject=plan.request.number,
         detail=review.decisions or review.notes,
     )

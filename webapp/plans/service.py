@@ -211,7 +211,7 @@ def add_item(actor: User, account_id: int, data: ItemInput) -> ServicePlanItem:
         entity_type="service_plan_item",
         entity_id=item.id,
         account_id=account.id,
-        action="service_plan_item.create",
+        action="create",
         detail=f"{contact.name}: {item.action}",
     )
     db.session.commit()
@@ -250,7 +250,7 @@ def mark_done(user: User, item_id: int, expected_version: int | None = None) -> 
         entity_type="service_plan_item",
         entity_id=item.id,
         account_id=item.account_id,
-        action="service_plan_item.done",
+        action="plan.done",
         detail=item.action,
     )
     db.session.commit()
@@ -293,7 +293,7 @@ def add_review(actor: User, account_id: int, data: ReviewInput) -> AccountReview
         entity_type="account_review",
         entity_id=review.id,
         account_id=account.id,
-        action="account_review.create",
+        action="create",
         detail=review.decisions or review.notes,
     )
     db.session.commit()
