@@ -27,6 +27,7 @@ from webapp.demo import (
     development,
     notifications,
     people,
+    plans,
     proposals,
     sales,
     warnings,
@@ -69,6 +70,7 @@ def load(*, n_accounts: int, seed: int, if_empty: bool, echo: Callable[[str], No
     # Development records follow the accounts and sales records (tiers come from purchases).
     with current_app.test_request_context():
         development.load(random.Random(seed + 14), today, now, echo)
+        plans.load(random.Random(seed + 15), users, today, echo)
     warnings.evaluate(echo)  # the job also runs the pool rule and the daily-lead check
     development.settle_notifications(now)
 
