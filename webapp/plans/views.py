@@ -190,16 +190,7 @@ def revise_attack(request_id: int):
     if not (item.is_attack and approvals.can_resubmit(current_user, item)):
         flash(_("Only the applicant revises a returned attack plan."), "error")
         return redirect(url_for("approvals.detail", request_id=item.id), code=303)
-    form = (
-        AttackPlanForm(obj=item, goals=item.content)
-        if request.method == "GET"
-        else AttackPlanForm()
-    )
-    if request.method == "GET":
-        form.simulation.data, form.close_on.data = (
-            approvals.plan_of(item).simulation,
-            approvals.plan_of(item).close_on,
-        )
+    form = _revision_form(item)
     return handle_form(
         form,
         save=lambda: attack.revise_plan(
@@ -222,6 +213,16 @@ def _attack_page(plan_id: int, review_form=None, status: int = 200):
         reviews=attack.plan_reviews(plan),
         can_review=attack.can_review(current_user, plan),
         review_form=review_form or ReviewForm(),
+    )
+
+
+def _revision_form(item) -> AttackPlanForm:
+    """The plan's form; opened (GET), it shows the plan as filed."""
+    if request.method != "GET":
+        return AttackPlanForm()
+    plan = approvals.plan_of(item)
+    return AttackPlanForm(
+        title=item.title, goals=item.content, simulation=plan.simulation, close_on=plan.close_on
     )
 
 
