@@ -183,3 +183,16 @@ def test_attack_plan_section_shows_the_approved_plan_with_progress(world):
     attack.update_progress(world.owner, action.id, "40")
     texts = [t for b in sections.attack_plan_section(world.account) for t in block_texts(b)]
     assert item.number in texts and "40%" in texts and "陆万元整" in " ".join(texts)
+
+
+def test_the_request_form_of_an_attack_plan_shows_its_substance(world):
+    from webapp.approvals.documents import document_context
+    from webapp.documents import markup
+
+    item = attack.file_plan(world.owner, world.account.id, _plan(world))
+    context = {**document_context(item), "document": {"version": None}}
+    document = markup.render_document("request/request.xml", context)
+    texts = " ".join(t for b in document.blocks for t in block_texts(b))
+    assert document.title == "项目攻关方案及费用计划审批表"
+    assert "我方更节能" in texts and "陈总" in texts and "交流会" in texts and "场地" in texts
+    assert "60,000.00" in texts and "陆万元整" in texts
