@@ -27,6 +27,7 @@ from webapp import (
     filters,
     main,
     notifications,
+    plans,
     proposals,
     relationships,
     sales,
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     evaluations.init_app(app)  # cooperation evaluation tab, weights, report type
     development.init_app(app)  # leads, qualification, assessment, tiers, pipeline, pool
     relationships.init_app(app)  # role map, coverage, competitors, whitespace, account plan
+    plans.init_app(app)  # service plans, monthly reviews, calendar feed, attack plan pages
     main.init_app(app)  # home page, error pages
     cli.init_app(app)  # `demo-data`, which fills every area
     return app

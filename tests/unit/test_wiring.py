@@ -104,6 +104,7 @@ def test_each_app_has_its_own_registrations(tmp_path):
         "map",
         "competitors",
         "whitespace",
+        "plans",
     ]
     assert sorted(first.extensions["keydesk.document_types"]) == [
         "account-plan",

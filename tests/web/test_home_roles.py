@@ -24,9 +24,23 @@ SUPPORT = {"support_kind": "seminar", "content": "举办产品技术研讨会", 
 CREDIT = {"proposed_grade": "green", "proposed_limit": "900000", "basis": "b", "content": "c"}
 
 BOXES = {
-    Role.ACCOUNT_MANAGER: ["next-steps", "expiring", "my-requests", "warnings", "pipeline"],
-    Role.SUPERVISOR: ["waiting", "overdue-below", "warnings", "next-steps", "pipeline"],
-    Role.DEPARTMENT_HEAD: ["waiting", "overdue-below", "warnings", "next-steps", "pipeline"],
+    Role.ACCOUNT_MANAGER: [
+        "next-steps",
+        "expiring",
+        "plans",
+        "my-requests",
+        "warnings",
+        "pipeline",
+    ],
+    Role.SUPERVISOR: ["waiting", "overdue-below", "warnings", "next-steps", "plans", "pipeline"],
+    Role.DEPARTMENT_HEAD: [
+        "waiting",
+        "overdue-below",
+        "warnings",
+        "next-steps",
+        "plans",
+        "pipeline",
+    ],
     Role.EXECUTIVE: ["waiting", "overdue-below", "warnings", "pipeline"],
     Role.FINANCE: ["credit-cosigns", "arrears", "imports", "warnings"],
     Role.CUSTODIAN: ["to-archive", "expiring"],

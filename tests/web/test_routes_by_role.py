@@ -26,13 +26,15 @@ from webapp.accounts.models import AccountMember, Contact
 from webapp.approvals import service as approvals
 from webapp.approvals.models import Delegation, RequestType, SupportKind, SupportTask
 from webapp.auth.models import Role
-from webapp.common.timeutil import local_today
+from webapp.common.timeutil import local_today, utcnow
 from webapp.complaints.models import Complaint
 from webapp.contracts.lines import LineInput
 from webapp.contracts.models import Contract, ContractStatus, SignedScan
 from webapp.extensions import db
 from webapp.notifications import service as notifications
 from webapp.notifications import tokens as mail_tokens
+from webapp.plans import attack as attack_plans
+from webapp.plans.models import Frequency, ServicePlanItem
 from webapp.proposals import service as proposals
 from webapp.proposals.models import Proposal, ProposalLink
 from webapp.sales.models import BatchStatus, ImportBatch
@@ -233,6 +235,27 @@ EXPECTED_ROWS = {
     ("development_account.forecast", "POST"): (302, 303, 404, 303, 303, 403, 403, 403, 403),
     ("development_account.grade_credit", "POST"): (302, 303, 404, 303, 303, 403, 403, 403, 403),
     ("development_account.check", "POST"):   (302, 303,  404, 303, 303, 403, 403, 403, 403),
+    # plans (issue 15): the Plans tab for every reader of the account, its forms for the team and
+    # department leaders (empty forms are refused, 422); marking an item done is its owner's or
+    # the team's; the attack plan's progress likewise once approved (an empty percent is refused
+    # with a message, 303); revising a request that is no attack plan goes back to it (303); the
+    # calendar page is everyone's own; a feed address that is no feed's is 404 for anyone
+    ("plans.account_plans", "GET"):          (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("plans.add_item", "POST"):              (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("plans.item_done", "POST"):             (302, 303,  404, 303, 303, 403, 403, 403, 403),
+    ("plans.add_review", "POST"):            (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("plans.new_attack", "GET"):             (302, 200,  404, 200, 200, 403, 403, 403, 403),
+    ("plans.new_attack", "POST"):            (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("plans.revise_attack", "GET"):          (302, 303,  404, 303, 303, 403, 403, 403, 403),
+    ("plans.revise_attack", "POST"):         (302, 303,  404, 303, 303, 403, 403, 403, 403),
+    ("plans.attack_detail", "GET"):          (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    ("plans.attack_progress", "POST"):       (302, 303,  404, 303, 303, 403, 403, 403, 403),
+    ("plans.attack_review", "POST"):         (302, 422,  404, 422, 422, 403, 403, 403, 403),
+    ("plans.due", "GET"):                    (302, 200,  200, 200, 200, 200, 200, 200, 403),
+    ("plans.calendar_page", "GET"):          (302, 200,  200, 200, 200, 200, 200, 200, 200),
+    ("plans.calendar_address", "POST"):      (302, 200,  200, 200, 200, 200, 200, 200, 200),
+    ("plans.calendar_off", "POST"):          (302, 303,  303, 303, 303, 303, 303, 303, 303),
+    ("plans.feed", "GET"):                   (404, 404,  404, 404, 404, 404, 404, 404, 404),
     ("development_account.move", "POST"):    (302, 422,  404, 422, 422, 403, 403, 403, 403),
     ("development_account.give_up", "POST"): (302, 422,  404, 422, 422, 403, 403, 403, 403),
     ("development_account.reopen", "POST"):  (302, 422,  404, 422, 422, 403, 403, 403, 403),
@@ -406,6 +429,7 @@ def _reset(world) -> dict[str, int]:
         **_sales(world),
         **_documents(contract_ids["contract_id"]),
         **_attachments(world, filed.id),
+        **_plans(world),
     }
 
 
@@ -529,6 +553,41 @@ def _sales(world) -> dict:
         "batch_id": batch.id,
         "complaint_id": db.session.scalar(sa.select(Complaint.id)),
         "warning_id": db.session.scalar(sa.select(EarlyWarning.id)),
+    }
+
+
+def _plans(world) -> dict:
+    """A weekly service plan item of the owner's and an approved attack plan with one task."""
+    item = ServicePlanItem(
+        account_id=world.account.id,
+        contact_id=world.contact.id,
+        goal="信任",
+        method="交流",
+        action="拜访",
+        frequency=Frequency.WEEKLY,
+        due_on=local_today(),
+        owner_id=world.owner.id,
+    )
+    db.session.add(item)
+    with app_request_context():
+        filed = attack_plans.file_plan(
+            world.owner,
+            world.account.id,
+            {
+                "title": "攻关",
+                "goals": "订单",
+                "simulation": "节能",
+                "actions": [
+                    {"action": "交流", "owner_id": world.owner.id, "due_on": local_today()}
+                ],
+            },
+        )
+    filed.attack_plan.approved_at = utcnow()
+    db.session.commit()
+    return {
+        "item_id": item.id,
+        "plan_id": filed.attack_plan.id,
+        "action_id": filed.attack_plan.actions[0].id,
     }
 
 

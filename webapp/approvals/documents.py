@@ -21,7 +21,7 @@ from webapp.documents.registry import DocumentType
 from webapp.extensions import db
 from webapp.filters import local_datetime
 
-TEMPLATE_VERSION = "2026.12-1"  # bump when request.xml changes what a form says
+TEMPLATE_VERSION = "2026.12-2"  # bump when request.xml changes what a form says
 
 
 def document_context(item: ApprovalRequest) -> dict:
@@ -46,7 +46,18 @@ def document_context(item: ApprovalRequest) -> dict:
         ]
         decided = [s for s in item.steps if s.round == item.round and s.decided_by]
         profile = company_profile()
+        plan = item.attack_plan
         return {
+            "plan": plan,
+            "forces": [
+                dict(
+                    person=f.person,
+                    side=str(f.side.label),
+                    strength=str(f.strength.label),
+                    note=f.note,
+                )
+                for f in (plan.forces if plan else [])
+            ],
             "item": item,
             "account": item.account,
             "applicant": item.applicant.full_name,

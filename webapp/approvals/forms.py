@@ -78,6 +78,11 @@ class ApprovalSettingsForm(FlaskForm):
         [Optional(), Length(max=20)],
         filters=[strip],
     )
+    attack_executive_threshold = StringField(
+        _l("Attack plan expenses above which the executive also approves (yuan, empty: never)"),
+        [Optional(), Length(max=20)],
+        filters=[strip],
+    )
     support_step_days = StringField(_l("Days per step: service & support"), [DataRequired()])
     credit_step_days = StringField(_l("Days per step: credit adjustment"), [DataRequired()])
     contract_step_days = StringField(_l("Days per step: contract approval"), [DataRequired()])

@@ -20,6 +20,8 @@ def row_labels() -> dict[str, str]:
         "reject": _("Reject"),
         "arrears": _("Arrears"),
         "budget": _("Budget"),
+        "expenses": _("Expense plan"),
+        "close_on": _("expected close"),
         "contract_total": _("Contract total"),
         "over_credit": _("Exceeds available credit"),
         "deviates": _("Clauses differ from standard"),

@@ -26,6 +26,7 @@ class RequestType(LabelledEnum):
     SUPPORT = "support"  # 服务与支持申请
     CREDIT = "credit"  # 信用调整申请
     CONTRACT = "contract"  # 合同审批
+    ATTACK = "attack"  # 项目攻关方案 with its 费用计划 (seed 001)
 
 
 class RequestStatus(LabelledEnum):
@@ -65,6 +66,7 @@ set_labels(
         RequestType.SUPPORT: _l("Service & support application"),
         RequestType.CREDIT: _l("Credit adjustment"),
         RequestType.CONTRACT: _l("Contract approval"),
+        RequestType.ATTACK: _l("Attack plan"),
         RequestStatus.PENDING: _l("In approval"),
         RequestStatus.APPROVED: _l("Approved"),
         RequestStatus.REJECTED: _l("Rejected"),
@@ -104,6 +106,8 @@ class ApprovalSettings(db.Model):
     support_step_days: Mapped[int] = mapped_column()
     credit_step_days: Mapped[int] = mapped_column()
     contract_step_days: Mapped[int] = mapped_column()
+    # an attack plan's expense total above this also needs the executive (None: never)
+    attack_executive_threshold: Mapped[Decimal | None] = mapped_column(Money)
     # days before the 10-day credit deadline on which its approvers are reminded, e.g. "3,1"
     credit_reminder_days: Mapped[str] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -120,6 +124,7 @@ class ApprovalSettings(db.Model):
             RequestType.SUPPORT: self.support_step_days,
             RequestType.CREDIT: self.credit_step_days,
             RequestType.CONTRACT: self.contract_step_days,
+            RequestType.ATTACK: self.support_step_days,  # an attack plan steps like support
         }[type_]
 
 
@@ -167,6 +172,10 @@ class ApprovalRequest(db.Model):
     account: Mapped[Account] = relationship()
     applicant: Mapped[User] = relationship()
     contract: Mapped[Contract | None] = relationship()
+    # an attack plan's substance (None for the other types)
+    attack_plan: Mapped[AttackPlan | None] = relationship(
+        back_populates="request", uselist=False, cascade="all, delete-orphan"
+    )
     steps: Mapped[list[ApprovalStep]] = relationship(
         back_populates="request",
         cascade="all, delete-orphan",
@@ -179,6 +188,11 @@ class ApprovalRequest(db.Model):
     def is_credit(self) -> bool:
         """A credit adjustment (信用调整申请): its page shows the current and proposed credit."""
         return self.type is RequestType.CREDIT
+
+    @property
+    def is_attack(self) -> bool:
+        """An attack plan (项目攻关方案): its page shows goals, forces, actions and expenses."""
+        return self.type is RequestType.ATTACK
 
     @property
     def is_support(self) -> bool:
@@ -338,3 +352,140 @@ class RequestCounter(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
+
+
+# --- the attack plan (项目攻关方案), seed 001 stages 4–5 --------------------------------------
+
+
+class ForceSide(LabelledEnum):
+    """渗透力量评估: a person or force at the client for us or against us."""
+
+    FOR = "for"
+    AGAINST = "against"
+
+
+class ForceStrength(LabelledEnum):
+    STRONG = "strong"
+    MEDIUM = "medium"
+    WEAK = "weak"
+
+
+set_labels(
+    {
+        ForceSide.FOR: _l("Supports us"),
+        ForceSide.AGAINST: _l("Opposes us"),
+        ForceStrength.STRONG: _l("Strong"),
+        ForceStrength.MEDIUM: _l("Medium"),
+        ForceStrength.WEAK: _l("Weak"),
+    }
+)
+
+
+class AttackPlan(db.Model):
+    """What an attack plan request asks for beyond the request's own columns (title, goals in
+    `content`, the expense total in `amount`): the decision simulation, the expected close, and
+    its forces, actions (攻关进度表) and expense items (费用计划). Replaced as a whole when the
+    applicant revises a returned plan; `approved_at` is set by the final approval, from when
+    its actions are tasks."""
+
+    __tablename__ = "attack_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("approval_requests.id", ondelete="CASCADE"), unique=True
+    )
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"), index=True)
+    simulation: Mapped[str] = mapped_column(sa.Text)  # 决策模拟: why the client should choose us
+    close_on: Mapped[date | None] = mapped_column()  # expected close
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    request: Mapped[ApprovalRequest] = relationship(back_populates="attack_plan")
+    forces: Mapped[list[AttackForce]] = relationship(
+        cascade="all, delete-orphan", order_by="AttackForce.position"
+    )
+    actions: Mapped[list[AttackAction]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="AttackAction.position"
+    )
+    expenses: Mapped[list[AttackExpense]] = relationship(
+        cascade="all, delete-orphan", order_by="AttackExpense.position"
+    )
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((e.amount for e in self.expenses), Decimal("0.00"))
+
+    @property
+    def progress(self) -> int:
+        """The actions' mean percent done (0 with no actions)."""
+        if not self.actions:
+            return 0
+        return round(sum(a.percent for a in self.actions) / len(self.actions))
+
+
+class AttackForce(db.Model):
+    __tablename__ = "attack_forces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("attack_plans.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column()
+    person: Mapped[str] = mapped_column(sa.String(80))
+    side: Mapped[ForceSide] = mapped_column(enum_column(ForceSide))
+    strength: Mapped[ForceStrength] = mapped_column(enum_column(ForceStrength))
+    note: Mapped[str | None] = mapped_column(sa.String(200))
+
+    @property
+    def supports(self) -> bool:
+        return self.side is ForceSide.FOR
+
+
+class AttackAction(db.Model):
+    """One line of the 攻关进度表; once the plan is approved, a task its owner moves on."""
+
+    __tablename__ = "attack_actions"
+    __table_args__ = (sa.Index("ix_attack_actions_owner_due", "owner_id", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("attack_plans.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column()
+    action: Mapped[str] = mapped_column(sa.String(200))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    due_on: Mapped[date] = mapped_column()
+    percent: Mapped[int] = mapped_column(default=0)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    owner: Mapped[User] = relationship()
+    plan: Mapped[AttackPlan] = relationship(back_populates="actions")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_on < local_today()
+
+
+class AttackExpense(db.Model):
+    """One item of the 费用计划: what, how much (≥ 0, Decimal), and a note."""
+
+    __tablename__ = "attack_expenses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("attack_plans.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column()
+    item: Mapped[str] = mapped_column(sa.String(120))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    note: Mapped[str | None] = mapped_column(sa.String(200))

@@ -134,6 +134,7 @@ def _detail_context(item) -> dict:
         action_labels=ACTION_LABELS,
         event_labels=EVENT_LABELS,
         labels=row_labels(),
+        plan=item.attack_plan,
     )
 
 
@@ -297,6 +298,8 @@ def resubmit(request_id: int):
     item = service.get_request(current_user, request_id)
     if not service.can_resubmit(current_user, item):
         return _to_request(item.id, _("Only the applicant resubmits a returned request."), "error")
+    if item.is_attack:  # an attack plan is revised on its own form (the plans area)
+        return redirect(url_for("plans.revise_attack", request_id=item.id), code=303)
     if item.type not in FORMS:
         if item.contract_id:  # a contract's request is revised in the contract's editor
             return redirect(url_for("contracts.edit", contract_id=item.contract_id), code=303)

@@ -2,13 +2,15 @@
 deadlines. The engine in service.py knows no type by name; adding a type is adding an entry.
 
 DOMAIN.md "Approval requests": support — supervisor 审核 → head 审批, executive above a budget
-threshold; credit — supervisor → finance → head, decided within 10 days of filing.
+threshold; attack plan (项目攻关方案, seed 001) — the same, executive above the administrator's
+expense threshold; credit — supervisor → finance → head, decided within 10 days of filing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -65,6 +67,7 @@ class Workflow:
 # Before the administrator saves any settings: the executive threshold from the configuration.
 DEFAULT_SETTINGS = {
     "contract_executive_threshold": None,
+    "attack_executive_threshold": Decimal("50000.00"),
     "support_step_days": 3,
     "credit_step_days": 3,
     "contract_step_days": 3,
@@ -112,9 +115,17 @@ def _contract_flagged(request: ApprovalRequest) -> bool:
     return contract.over_credit or contract.deviates or over_threshold
 
 
+def _expenses_over_threshold(request: ApprovalRequest) -> bool:
+    """An attack plan whose expense plan (费用计划) totals above the administrator's threshold
+    also goes to the executive (seed 001: 常务副总 approves the 费用计划)."""
+    threshold = settings_for(request).attack_executive_threshold
+    return request.amount is not None and threshold is not None and request.amount > threshold
+
+
 CONDITIONS: dict[str, Callable[[ApprovalRequest], bool]] = {
     "budget_over_threshold": _budget_over_threshold,
     "contract_flagged": _contract_flagged,
+    "expenses_over_threshold": _expenses_over_threshold,
 }
 
 WORKFLOWS: dict[RequestType, Workflow] = {
@@ -137,6 +148,13 @@ WORKFLOWS: dict[RequestType, Workflow] = {
         steps=(
             StepSpec(Role.DEPARTMENT_HEAD, "approve"),
             StepSpec(Role.EXECUTIVE, "approve", condition="contract_flagged"),
+        ),
+    ),
+    RequestType.ATTACK: Workflow(
+        steps=(
+            StepSpec(Role.SUPERVISOR, "review"),
+            StepSpec(Role.DEPARTMENT_HEAD, "approve"),
+            StepSpec(Role.EXECUTIVE, "approve", condition="expenses_over_threshold"),
         ),
     ),
 }

@@ -27,6 +27,7 @@ from webapp.demo import (
     development,
     notifications,
     people,
+    plans,
     proposals,
     relationships,
     sales,
@@ -70,8 +71,9 @@ def load(*, n_accounts: int, seed: int, if_empty: bool, echo: Callable[[str], No
     # Development records follow the accounts and sales records (tiers come from purchases).
     with current_app.test_request_context():
         development.load(random.Random(seed + 14), today, now, echo)
+        plans.load(random.Random(seed + 15), users, today, echo)
     # Decision maps, competitors and whitespace follow the contacts and sales records.
-    relationships.load(random.Random(seed + 15), now, echo)
+    relationships.load(random.Random(seed + 16), now, echo)
     db.session.commit()
     warnings.evaluate(echo)  # the job also runs the pool rule and the daily-lead check
     development.settle_notifications(now)

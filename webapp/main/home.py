@@ -36,6 +36,8 @@ from webapp.contracts.models import Contract, ContractStatus, Lifecycle
 from webapp.contracts.service import contract_scope, expiry_window, lifecycle_clause
 from webapp.extensions import db
 from webapp.filters import local_date, money
+from webapp.plans import attack as attack_plans
+from webapp.plans import service as service_plans
 from webapp.sales.models import BatchStatus, ImportBatch
 from webapp.sales.service import recent_batches
 from webapp.warnings.models import EarlyWarning, RuleKey
@@ -319,6 +321,65 @@ def _my_requests_box(user: User) -> Box:
     )
 
 
+# --- service plans and attack plan tasks ---------------------------------------------------
+
+
+def _plans_box(user: User) -> Box:
+    """The user's service plan items and attack plan tasks due this week (overdue ones too),
+    and the hot accounts whose plan asks to be reviewed after a visit."""
+    today = local_today()
+    dated = [
+        (
+            i.due_on,
+            WorkItem(
+                title=f"{i.account} · {i.contact.name}",
+                url=url_for("plans.account_plans", account_id=i.account_id),
+                detail=i.action,
+                when=local_date(i.due_on),
+                flag=_overdue_flag((today - i.due_on).days) if i.is_overdue else "",
+                overdue=i.is_overdue,
+            ),
+        )
+        for i in service_plans.due_items(user, limit=SHOWN)
+    ]
+    dated += [
+        (
+            t.due_on,
+            WorkItem(
+                title=f"{t.plan.request.account} · {t.action}",
+                url=url_for("plans.attack_detail", plan_id=t.plan_id),
+                detail=_("Attack plan task, %(percent)s%% done", percent=t.percent),
+                when=local_date(t.due_on),
+                flag=_overdue_flag((today - t.due_on).days) if t.is_overdue else "",
+                overdue=t.is_overdue,
+            ),
+        )
+        for t in attack_plans.due_tasks(user, limit=SHOWN)
+    ]
+    reviews = service_plans.accounts_to_review(user, limit=SHOWN)
+    items = [
+        *[
+            WorkItem(
+                title=str(a),
+                url=url_for("plans.account_plans", account_id=a.id),
+                detail=_("Review the service plan after the visit"),
+                flag=_("review"),
+            )
+            for a in reviews
+        ],
+        *[item for _due, item in sorted(dated, key=lambda pair: pair[0])],
+    ]
+    total = len(reviews) + service_plans.due_count(user) + attack_plans.due_task_count(user)
+    return Box(
+        key="plans",
+        title=_("Service plans and tasks due"),
+        items=items[:SHOWN],
+        total=total,
+        more_url=url_for("plans.due"),
+        empty=_("No plan item or task due this week."),
+    )
+
+
 # --- contracts -----------------------------------------------------------------------------
 
 
@@ -461,6 +522,7 @@ def _account_manager(user: User) -> Home:
         boxes=[
             _next_steps_box(user, "next-steps", _("Next steps due this week"), counts),
             _expiring_box(user, own=True),
+            _plans_box(user),
             _my_requests_box(user),
             _warnings_box(user, "mine", _("Early warnings for you")),
         ],
@@ -481,6 +543,7 @@ def _leader(user: User) -> Home:
             overdue,
             _warnings_box(user, "team", _("Team warnings")),
             _next_steps_box(user, "next-steps", _("Team next steps due this week"), counts),
+            _plans_box(user),
         ],
         pipeline=pipeline(user),
     )

@@ -6,6 +6,7 @@ reject (with reason) or return for revision; the applicant can withdraw before t
 overdue steps are flagged; a decision is recorded once even if two approvers click together.
 
 The modules, lower first (each imports only those before it):
+- `attack.py`         the attack plan's fields and checks, and its final approval's effect
 - `core.py`           the trail, the steps of a round, numbering, finishing with its effects
 - `inbox.py`          who may act on a step (deputies included) and the inbox queries
 - `reading.py`        visibility, one request, its trail and changes between rounds
@@ -27,6 +28,7 @@ from webapp.approvals.service.attachments import (
     REQUEST_ATTACHMENTS,
     can_attach,
 )
+from webapp.approvals.service.attack import plan_of, possible_owners
 from webapp.approvals.service.contract_link import (
     contract_approval_link,
     file_contract_request,
@@ -104,6 +106,8 @@ from webapp.approvals.service.support import (
 )
 
 __all__ = [
+    "plan_of",
+    "possible_owners",
     "REQUEST_ATTACHMENTS",
     "can_attach",
     "AlreadyDecided",

@@ -21,6 +21,7 @@ from webapp.approvals.models import (
     StepStatus,
     SupportTask,
 )
+from webapp.approvals.service.attack import approve_attack_plan
 from webapp.approvals.signals import request_finished
 from webapp.approvals.workflow import (
     DEPARTMENT_ROLES,
@@ -259,6 +260,7 @@ def _create_support_task(request: ApprovalRequest, actor: User, comment: str | N
 EFFECTS = {
     (RequestType.CREDIT, RequestStatus.APPROVED): _apply_credit,
     (RequestType.SUPPORT, RequestStatus.APPROVED): _create_support_task,
+    (RequestType.ATTACK, RequestStatus.APPROVED): approve_attack_plan,
 }
 
 

@@ -15,6 +15,7 @@ from webapp.approvals.models import (
     RequestType,
     SupportKind,
 )
+from webapp.approvals.service.attack import apply_attack_fields
 from webapp.approvals.service.core import (
     TooLate,
     finish,
@@ -95,6 +96,7 @@ def _apply_credit_fields(request: ApprovalRequest, data: dict) -> None:
 FIELD_APPLIERS = {
     RequestType.SUPPORT: _apply_support_fields,
     RequestType.CREDIT: _apply_credit_fields,
+    RequestType.ATTACK: apply_attack_fields,
 }
 
 

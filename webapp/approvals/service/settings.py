@@ -21,10 +21,16 @@ from webapp.extensions import db
 FIELDS = (
     "support_executive_threshold",
     "contract_executive_threshold",
+    "attack_executive_threshold",
     "support_step_days",
     "credit_step_days",
     "contract_step_days",
     "credit_reminder_days",
+)
+AMOUNT_FIELDS = (
+    "support_executive_threshold",
+    "contract_executive_threshold",
+    "attack_executive_threshold",
 )
 STEP_DAY_FIELDS = ("support_step_days", "credit_step_days", "contract_step_days")
 MAX_STEP_DAYS = 30
@@ -44,7 +50,7 @@ def settings_form_data() -> dict[str, str]:
     """The settings in force, as the form shows them (amounts with separators)."""
     current = current_settings()
     data = {name: getattr(current, name) for name in FIELDS}
-    for name in ("support_executive_threshold", "contract_executive_threshold"):
+    for name in AMOUNT_FIELDS:
         data[name] = f"{data[name]:,.2f}" if data[name] is not None else ""
     return {k: str(v) for k, v in data.items()}
 
@@ -109,6 +115,13 @@ def save_settings(admin: User, data: dict) -> ApprovalSettings:
             _("Contract total needing the executive"),
             errors,
             "contract_executive_threshold",
+            required=False,
+        ),
+        "attack_executive_threshold": _amount(
+            data.get("attack_executive_threshold"),
+            _("Attack plan expenses needing the executive"),
+            errors,
+            "attack_executive_threshold",
             required=False,
         ),
         **{name: _days(data.get(name), errors, name) for name in STEP_DAY_FIELDS},
