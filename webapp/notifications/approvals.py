@@ -214,8 +214,8 @@ def _step_opened(item: ApprovalRequest, step: ApprovalStep | None) -> None:
         )
         if stored is not None:
             outgoing.append(Outgoing(applicant, title, body, link))
-    db.session.commit()
     _mail(outgoing)
+    db.session.commit()  # the bell, the links and the outbox rows together
 
 
 def _request_closed(
@@ -260,9 +260,9 @@ def _request_closed(
         key=f"approval-request:{item.id}:{item.round}:{status.value}",
         commit=False,
     )
-    db.session.commit()
     if stored is not None:
         _mail([Outgoing(applicant, title, body, link)])
+    db.session.commit()
 
 
 def _deciding_step(item: ApprovalRequest, status: RequestStatus) -> ApprovalStep | None:
@@ -279,7 +279,8 @@ def _deciding_step(item: ApprovalRequest, status: RequestStatus) -> ApprovalStep
 
 
 def _mail(outgoing: list[Outgoing]) -> None:
-    """Build and send the e-mails of the notifications just stored (after their commit)."""
+    """Build the e-mails of the notifications just stored and put them in the outbox, in the
+    same transaction (the caller commits; they are sent after that)."""
     if not mail.mail_enabled():
         return
     messages = []
@@ -295,8 +296,7 @@ def _mail(outgoing: list[Outgoing]) -> None:
                 actions.append((decision, absolute(app_path("notifications.confirm", token=raw))))
         with force_locale(_locale(item.user)):
             messages.append(_message(item, actions, expires_at))
-    db.session.commit()  # the links exist before anyone can click them
-    mail.send(messages)
+    mail.queue(messages)
 
 
 # The mail's button colour per decision (inline: mail clients ignore style sheets).
