@@ -53,9 +53,7 @@ def record(name: str, args: tuple[Any, ...], max_attempts: int) -> int:
 
 
 def _update(job_id: int, **values: Any) -> None:
-    db.session.execute(
-        sa.update(Job).where(Job.id == job_id).values(updated_at=utcnow(), **values)
-    )
+    db.session.execute(sa.update(Job).where(Job.id == job_id).values(updated_at=utcnow(), **values))
     db.session.commit()
 
 
