@@ -38,8 +38,13 @@ def on_step_opened(sender: ApprovalRequest, step: ApprovalStep | None = None, **
     _safely(_step_opened, sender, step)
 
 
-def on_request_closed(sender: ApprovalRequest, status=None, actor=None, **_extra) -> None:
-    _safely(_request_closed, sender, status, actor)
+def on_request_closed(
+    sender: ApprovalRequest, status=None, actor=None, steps=(), **_extra
+) -> None:
+    if (status or sender.status) is RequestStatus.WITHDRAWN:
+        _safely(_withdrawn, sender, list(steps))
+    else:
+        _safely(_request_closed, sender, status, actor)
 
 
 def on_credit_deadline_near(
@@ -223,7 +228,7 @@ def _request_closed(
 ) -> None:
     status = status or item.status
     if status not in (RequestStatus.APPROVED, RequestStatus.REJECTED, RequestStatus.RETURNED):
-        return  # a withdrawal is the applicant's own act
+        return  # a withdrawal: its approvers hear it (`_withdrawn`), the applicant did it
     deciding = _deciding_step(item, status)
     decider = deciding.decided_by if deciding and deciding.decided_by else actor
     name = decider.full_name if decider else "—"
@@ -262,6 +267,39 @@ def _request_closed(
     )
     if stored is not None:
         _mail([Outgoing(applicant, title, body, link)])
+    db.session.commit()
+
+
+def _withdrawn(item: ApprovalRequest, step_ids: list[int]) -> None:
+    """The approvers of the step(s) that were waiting hear the applicant withdrew it: a bell
+    and, with mail, an e-mail (no decision links: nothing is left to decide)."""
+    link = app_path("approvals.detail", request_id=item.id)
+    outgoing: list[Outgoing] = []
+    for step in (db.session.get(ApprovalStep, step_id) for step_id in step_ids):
+        if step is None:
+            continue
+        for person in approvals.approvers_of(step):
+            with force_locale(_locale(person)):
+                title = _("%(number)s was withdrawn", number=item.number)
+                body = _(
+                    "%(applicant)s withdrew %(title)s for %(account)s; nothing is left for you "
+                    "to decide.",
+                    applicant=item.applicant.full_name,
+                    title=item.title,
+                    account=item.account.name,
+                )
+            stored = notify(
+                person,
+                title,
+                body,
+                link,
+                kind="approval.withdrawn",
+                key=f"approval-step:{step.id}:withdrawn",
+                commit=False,
+            )
+            if stored is not None:
+                outgoing.append(Outgoing(person, title, body, link))
+    _mail(outgoing)
     db.session.commit()
 
 
