@@ -38,9 +38,7 @@ def on_step_opened(sender: ApprovalRequest, step: ApprovalStep | None = None, **
     _safely(_step_opened, sender, step)
 
 
-def on_request_closed(
-    sender: ApprovalRequest, status=None, actor=None, steps=(), **_extra
-) -> None:
+def on_request_closed(sender: ApprovalRequest, status=None, actor=None, steps=(), **_extra) -> None:
     if (status or sender.status) is RequestStatus.WITHDRAWN:
         _safely(_withdrawn, sender, list(steps))
     else:
