@@ -15,7 +15,7 @@ from webapp.notifications import mail
 from webapp.notifications.models import Notification, OutboxMail
 
 
-def test_withdrawing_tells_the_waiting_approvers_by_bell_and_mail(app, mail_world):
+def test_withdrawing_tells_the_waiting_approvers_by_bell_and_mail(app, mail_world):  # noqa: F811
     world, inbox = mail_world
     with app.test_request_context():
         item = approvals.file_request(world.owner, world.account.id, RequestType.SUPPORT, SUPPORT)
@@ -46,7 +46,12 @@ def test_withdrawing_without_mail_still_rings_the_bell(app, world):
     assert "approval.withdrawn" in kinds
 
 
-def test_withdrawing_a_contract_in_approval_tells_the_approvers(app, world, login, make_contract):
+def test_withdrawing_a_contract_in_approval_tells_the_approvers(
+    app,
+    world,
+    login,
+    make_contract,  # noqa: F811
+):
     contract_id = make_contract("in_approval")
     response = login(world.owner).post(f"/contracts/{contract_id}/withdraw")
     assert response.status_code == 303
