@@ -27,7 +27,7 @@ def upgrade():
         sa.Column('args', sa.JSON(), nullable=False),
         sa.Column('subject', sa.String(length=200), nullable=False),
         sa.Column('user_id', sa.Integer(), nullable=True),
-        sa.Column('state', sa.Enum('QUEUED', 'RUNNING', 'RETRYING', 'DONE', 'FAILED', name='jobstate', native_enum=False, create_constraint=False, length=8), nullable=False),
+        sa.Column('state', sa.Enum('queued', 'running', 'retrying', 'done', 'failed', name='jobstate', native_enum=False, create_constraint=False, length=32), nullable=False),
         sa.Column('enqueued', sa.Boolean(), nullable=False),
         sa.Column('attempts', sa.Integer(), nullable=False),
         sa.Column('max_attempts', sa.Integer(), nullable=False),
