@@ -35,6 +35,7 @@ def upgrade():
         sa.Column('progress', sa.String(length=200), nullable=True),
         sa.Column('created_at', webapp.common.types.UTCDateTime(), nullable=False),
         sa.Column('updated_at', webapp.common.types.UTCDateTime(), nullable=False),
+        sa.Column('started_at', webapp.common.types.UTCDateTime(), nullable=True),
         sa.Column('finished_at', webapp.common.types.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id'),

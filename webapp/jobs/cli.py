@@ -17,8 +17,14 @@ from flask.cli import with_appcontext
     show_default=True,
     help="Also run the periodic jobs (on one machine only).",
 )
+@click.option(
+    "--max-delay",
+    default=0.5,
+    show_default=True,
+    help="Longest pause (s) between polls of an idle SQLite queue (Redis blocks instead).",
+)
 @with_appcontext
-def worker_command(workers: int, periodic: bool) -> None:
+def worker_command(workers: int, periodic: bool, max_delay: float) -> None:
     """Run background jobs: imports, e-mail, periodic jobs. Stops on Ctrl-C / SIGTERM."""
     from webapp.jobs import runner, sweep
     from webapp.jobs.queue import HueyRunner
@@ -34,7 +40,13 @@ def worker_command(workers: int, periodic: bool) -> None:
     except Exception as error:  # the queue may be down: the periodic sweep retries
         click.echo(f"worker: sweep failed ({error})")
     consumer = found.huey.create_consumer(
-        workers=workers, periodic=periodic, worker_type="thread", check_worker_health=True
+        workers=workers,
+        periodic=periodic,
+        worker_type="thread",
+        check_worker_health=True,
+        initial_delay=0.02,
+        backoff=1.3,
+        max_delay=max_delay,
     )
     consumer.run()
 

@@ -56,6 +56,7 @@ class Job(db.Model):
     progress: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last attempt's
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property

@@ -67,7 +67,13 @@ def execute(job_id: int, fn: Callable[..., Any], args: tuple[Any, ...], retries_
     job = db.session.get(Job, job_id)
     if job is not None and job.state is JobState.DONE:
         return None  # handed out twice (a sweep after a slow start): the first run did it
-    _update(job_id, state=JobState.RUNNING, attempts=Job.attempts + 1, enqueued=True)
+    _update(
+        job_id,
+        state=JobState.RUNNING,
+        attempts=Job.attempts + 1,
+        enqueued=True,
+        started_at=utcnow(),
+    )
     try:
         result = fn(*args)
     except Exception as error:
