@@ -80,10 +80,14 @@ def claim(limit: int = BATCH) -> list[int]:
     )
     candidates = sa.select(OutboxMail.id).where(free).order_by(OutboxMail.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # lock the chosen rows until this commit; rows another sender holds are skipped (an
+        # IN (subquery … LIMIT … SKIP LOCKED) may be rescanned by the planner and take more)
+        chosen = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
+    else:
+        chosen = candidates.scalar_subquery()  # one UPDATE: atomic under SQLite's write lock
     db.session.execute(
         sa.update(OutboxMail)
-        .where(OutboxMail.id.in_(candidates.scalar_subquery()), free)
+        .where(OutboxMail.id.in_(chosen), free)
         .values(claimed_at=now, claim=token, attempts=OutboxMail.attempts + 1)
         .execution_options(synchronize_session=False)
     )
