@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from tests.queue.conftest import count, wait_for
 from tests.web.test_mail import SUPPORT, Inbox, free_port
@@ -74,3 +75,34 @@ def test_a_worker_killed_mid_send_leaves_each_mail_sent_once(app, world, sink, w
     assert len(ids) == 4 and len(set(ids)) == 4
     assert sorted(r[0] for r, _m in sink.messages) == [f"p{n}@example.com" for n in range(4)]
     assert count(OutboxMail, OutboxMail.sent_at.is_(None)) == 0
+
+
+def test_a_failing_job_is_retried_with_backoff_and_its_state_shows(app, world, workers):
+    """The mail server is down: the send job fails, says so (retrying, the error), and a
+    later attempt (1 s, then 2 s…) delivers once the server is up."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SYNC=False)
+    with app.test_request_context():
+        mail.send([mail.build_message("a@example.com", None, "Hello", "text", "<p>x</p>")])
+    workers.start()
+    retrying = sa.select(Job).where(Job.name == "mail.send", Job.state == JobState.RETRYING)
+    wait_for(lambda: scalar_row(retrying), what="a retrying job", workers=workers)
+    job = scalar_row(retrying)
+    assert job.attempts >= 1 and "Connection refused" in job.last_error
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        wait_for(lambda: len(inbox.messages) == 1, what="the retried mail", workers=workers)
+        done = sa.select(Job).where(Job.name == "mail.send", Job.state == JobState.DONE)
+        wait_for(lambda: scalar_row(done), what="the job done")
+        assert scalar_row(done).attempts >= 2
+    finally:
+        controller.stop()
+
+
+def scalar_row(query):
+    db.session.rollback()  # a fresh snapshot
+    return db.session.scalars(query).first()
