@@ -130,3 +130,9 @@ def test_a_rolled_back_event_leaves_no_mail(app):
     outbox.queue([message])
     db.session.rollback()
     assert outbox.unsent_count() == 0
+
+
+def test_a_job_from_another_database_is_skipped(app):
+    calls = []
+    assert service.execute(987654, lambda: calls.append(1), (), 0) is None
+    assert calls == []

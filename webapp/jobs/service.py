@@ -65,7 +65,10 @@ def execute(job_id: int, fn: Callable[..., Any], args: tuple[Any, ...], retries_
     """Run `fn(*args)` as job `job_id` (inside an app context): the row says running, then
     done, or retrying/failed with the error; the exception goes on to the queue (which retries)."""
     job = db.session.get(Job, job_id)
-    if job is not None and job.state is JobState.DONE:
+    if job is None:  # a message from another database's queue (a shared queue file or name)
+        log.warning("job %s is not in this database; skipped", job_id)
+        return None
+    if job.state is JobState.DONE:
         return None  # handed out twice (a sweep after a slow start): the first run did it
     _update(
         job_id,
@@ -99,14 +102,6 @@ def latest(name: str, *args: Any) -> Job | None:
         .order_by(Job.id.desc())
         .limit(1)
     ).first()
-
-
-def jobs_of(user_id: int, limit: int = 20) -> list[Job]:
-    return list(
-        db.session.scalars(
-            sa.select(Job).where(Job.user_id == user_id).order_by(Job.id.desc()).limit(limit)
-        )
-    )
 
 
 def stranded(now=None) -> list[Job]:
