@@ -75,11 +75,12 @@ class Workers:
         env.update({k: str(v) for k, v in extra.items()})
         return env
 
-    def start(self, **extra) -> subprocess.Popen:
+    def start(self, periodic: bool = True, **extra) -> subprocess.Popen:
         log = open(self.tmp_path / f"worker-{len(self.running)}.log", "w")  # noqa: SIM115
         self.files.append(log)
         process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "webapp", "worker", "-w", "2"],
+            [sys.executable, "-m", "flask", "--app", "webapp", "worker", "-w", "2"]
+            + ([] if periodic else ["--no-periodic"]),
             cwd=ROOT,
             env=self.env(**extra),
             stdout=log,

@@ -45,7 +45,7 @@ def test_an_import_runs_on_the_worker(world, login, workers):
 
 def test_a_worker_killed_mid_import_is_finished_once_by_the_next(world, login, workers):
     finance, batch_id = upload_and_check(world, login, workers)
-    slow = workers.start(KEYDESK_TEST_IMPORT_DELAY=60)  # rows written, commit held back
+    slow = workers.start(periodic=False, KEYDESK_TEST_IMPORT_DELAY=60)  # commit held back
     wait_for(lambda: batch_status(batch_id) is BatchStatus.CHECKED, what="dry run", workers=workers)
     finance.post(f"/sales/imports/{batch_id}/confirm")
     wait_for(lambda: batch_status(batch_id) is BatchStatus.IMPORTING, what="import started")

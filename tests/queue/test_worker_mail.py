@@ -59,7 +59,7 @@ def test_a_worker_killed_mid_send_leaves_each_mail_sent_once(app, world, sink, w
             for n in range(4)
         ]
         mail.send(messages)  # four outbox rows, one commit
-    slow = workers.start(KEYDESK_TEST_MAIL_DELAY=30)
+    slow = workers.start(periodic=False, KEYDESK_TEST_MAIL_DELAY=30)
     wait_for(lambda: len(sink.messages) >= 1, what="the first mail", workers=workers)
     # killed between two mails: the first is accepted and marked, three wait. (Between the
     # server's "250" and that mark, milliseconds, a kill would repeat the mail, with the same
@@ -86,7 +86,7 @@ def test_a_failing_job_is_retried_with_backoff_and_its_state_shows(app, world, w
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SYNC=False)
     with app.test_request_context():
         mail.send([mail.build_message("a@example.com", None, "Hello", "text", "<p>x</p>")])
-    workers.start()
+    workers.start(periodic=False)  # only the job's own retries (no sweep racing it)
     retrying = sa.select(Job).where(Job.name == "mail.send", Job.state == JobState.RETRYING)
     wait_for(lambda: scalar_row(retrying), what="a retrying job", workers=workers)
     job = scalar_row(retrying)
