@@ -1,7 +1,7 @@
 # KeyDesk (大客户工作台): the two commands of the README, plus lint and benchmarks.
 #
 #   make run    system packages, .venv, translations, database, demo data, then the intranet
-#               at http://127.0.0.1:5000
+#               at http://127.0.0.1:5000 and its background worker (scripts/dev_run.py)
 #   make test   the same plus Chromium and the test tools, then the whole test suite
 #               (make test PYTEST_ARGS="tests/browser -x" passes arguments to pytest)
 #   make lint   ruff check + ruff format --check
@@ -111,8 +111,8 @@ run: system-run $(VENV)/.installed-app
 	@echo "==> Database"
 	$(BIN)/flask --app webapp db upgrade
 	$(BIN)/flask --app webapp demo-data --if-empty
-	@echo "==> KeyDesk at http://$(HOST):$(PORT)  (Ctrl-C stops it)"
-	exec $(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
+	@echo "==> KeyDesk at http://$(HOST):$(PORT) with a background worker  (Ctrl-C stops both)"
+	exec $(BIN)/python scripts/dev_run.py $(HOST) $(PORT)
 
 test: system-test $(VENV)/.installed-dev
 	@$(MAKE) --no-print-directory translations

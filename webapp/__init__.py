@@ -25,6 +25,7 @@ from webapp import (
     documents,
     evaluations,
     filters,
+    jobs,
     main,
     notifications,
     plans,
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     filters.init_app(app)  # money, dates in Asia/Shanghai, labels
     security.init_app(app)  # headers, id bounds, control characters, database outages
+    jobs.init_app(app)  # the task queue behind common.background, job records, `worker`
 
     # the areas, lower first: each may use those above it in this list, never those below
     auth.init_app(app)  # sign-in, users, `create-user`

@@ -106,6 +106,35 @@ def environment_config(instance_path: Path, given: dict) -> dict:
         if os.environ.get(variable, "").strip():
             values[name] = int(os.environ[variable])
     values.update(_mail_config())
+    values.update(_queue_config())
+    return values
+
+
+def _queue_config() -> dict:
+    """Background jobs (webapp/jobs): KEYDESK_QUEUE `huey` (default) or `thread`; REDIS_URL
+    selects Redis storage shared by several servers, else an embedded SQLite file
+    (KEYDESK_QUEUE_PATH, default instance/queue.sqlite3). The test hooks slow an import or a
+    mail down so a test can kill a worker in the middle."""
+    values: dict = {}
+    for name, variable in (
+        ("QUEUE", "KEYDESK_QUEUE"),
+        ("REDIS_URL", "REDIS_URL"),
+        ("QUEUE_NAME", "KEYDESK_QUEUE_NAME"),
+        ("QUEUE_PATH", "KEYDESK_QUEUE_PATH"),
+    ):
+        if os.environ.get(variable, "").strip():
+            values[name] = os.environ[variable].strip()
+    for name, variable in (
+        ("JOB_STALE_SECONDS", "KEYDESK_JOB_STALE_SECONDS"),
+        ("JOB_RETRIES", "KEYDESK_JOB_RETRIES"),
+        ("JOB_RETRY_DELAY", "KEYDESK_JOB_RETRY_DELAY"),
+        ("IMPORT_STALE_SECONDS", "KEYDESK_IMPORT_STALE_SECONDS"),
+        ("OUTBOX_LEASE_SECONDS", "KEYDESK_OUTBOX_LEASE_SECONDS"),
+        ("TEST_IMPORT_DELAY", "KEYDESK_TEST_IMPORT_DELAY"),
+        ("TEST_MAIL_DELAY", "KEYDESK_TEST_MAIL_DELAY"),
+    ):
+        if os.environ.get(variable, "").strip():
+            values[name] = float(os.environ[variable])
     return values
 
 

@@ -184,6 +184,7 @@ def live_server(request, tmp_path):
     app = create_app(
         {
             "TESTING": False,  # errors go through the real error pages, as users see them
+            "QUEUE": "thread",  # background work in this process: no worker to start
             "SECRET_KEY": "browser-test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SESSION_COOKIE_SECURE": False,

@@ -38,8 +38,11 @@ def on_step_opened(sender: ApprovalRequest, step: ApprovalStep | None = None, **
     _safely(_step_opened, sender, step)
 
 
-def on_request_closed(sender: ApprovalRequest, status=None, actor=None, **_extra) -> None:
-    _safely(_request_closed, sender, status, actor)
+def on_request_closed(sender: ApprovalRequest, status=None, actor=None, steps=(), **_extra) -> None:
+    if (status or sender.status) is RequestStatus.WITHDRAWN:
+        _safely(_withdrawn, sender, list(steps))
+    else:
+        _safely(_request_closed, sender, status, actor)
 
 
 def on_credit_deadline_near(
@@ -214,8 +217,8 @@ def _step_opened(item: ApprovalRequest, step: ApprovalStep | None) -> None:
         )
         if stored is not None:
             outgoing.append(Outgoing(applicant, title, body, link))
-    db.session.commit()
     _mail(outgoing)
+    db.session.commit()  # the bell, the links and the outbox rows together
 
 
 def _request_closed(
@@ -223,7 +226,7 @@ def _request_closed(
 ) -> None:
     status = status or item.status
     if status not in (RequestStatus.APPROVED, RequestStatus.REJECTED, RequestStatus.RETURNED):
-        return  # a withdrawal is the applicant's own act
+        return  # a withdrawal: its approvers hear it (`_withdrawn`), the applicant did it
     deciding = _deciding_step(item, status)
     decider = deciding.decided_by if deciding and deciding.decided_by else actor
     name = decider.full_name if decider else "—"
@@ -260,9 +263,42 @@ def _request_closed(
         key=f"approval-request:{item.id}:{item.round}:{status.value}",
         commit=False,
     )
-    db.session.commit()
     if stored is not None:
         _mail([Outgoing(applicant, title, body, link)])
+    db.session.commit()
+
+
+def _withdrawn(item: ApprovalRequest, step_ids: list[int]) -> None:
+    """The approvers of the step(s) that were waiting hear the applicant withdrew it: a bell
+    and, with mail, an e-mail (no decision links: nothing is left to decide)."""
+    link = app_path("approvals.detail", request_id=item.id)
+    outgoing: list[Outgoing] = []
+    for step in (db.session.get(ApprovalStep, step_id) for step_id in step_ids):
+        if step is None:
+            continue
+        for person in approvals.approvers_of(step):
+            with force_locale(_locale(person)):
+                title = _("%(number)s was withdrawn", number=item.number)
+                body = _(
+                    "%(applicant)s withdrew %(title)s for %(account)s; nothing is left for you "
+                    "to decide.",
+                    applicant=item.applicant.full_name,
+                    title=item.title,
+                    account=item.account.name,
+                )
+            stored = notify(
+                person,
+                title,
+                body,
+                link,
+                kind="approval.withdrawn",
+                key=f"approval-step:{step.id}:withdrawn",
+                commit=False,
+            )
+            if stored is not None:
+                outgoing.append(Outgoing(person, title, body, link))
+    _mail(outgoing)
+    db.session.commit()
 
 
 def _deciding_step(item: ApprovalRequest, status: RequestStatus) -> ApprovalStep | None:
@@ -279,7 +315,8 @@ def _deciding_step(item: ApprovalRequest, status: RequestStatus) -> ApprovalStep
 
 
 def _mail(outgoing: list[Outgoing]) -> None:
-    """Build and send the e-mails of the notifications just stored (after their commit)."""
+    """Build the e-mails of the notifications just stored and put them in the outbox, in the
+    same transaction (the caller commits; they are sent after that)."""
     if not mail.mail_enabled():
         return
     messages = []
@@ -295,8 +332,7 @@ def _mail(outgoing: list[Outgoing]) -> None:
                 actions.append((decision, absolute(app_path("notifications.confirm", token=raw))))
         with force_locale(_locale(item.user)):
             messages.append(_message(item, actions, expires_at))
-    db.session.commit()  # the links exist before anyone can click them
-    mail.send(messages)
+    mail.queue(messages)
 
 
 # The mail's button colour per decision (inline: mail clients ignore style sheets).

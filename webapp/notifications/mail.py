@@ -1,11 +1,10 @@
 """E-mail through SMTP (smtplib), when MAIL_SERVER is configured.
 
 Messages are built in the request (they need the database, translations and templates) and
-handed to a daemon thread that only talks SMTP, so a slow or unreachable mail server never
-holds a request and never fails one: errors are logged. Nothing is kept on the app server but
-that thread; a message lost with a crashing process is lost (the in-app notification remains).
-With MAIL_SYNC the messages go out before the call returns (tests, CLI); `wait_for_mail` joins
-the threads still sending.
+written to the outbox (`outbox.py`) in the same transaction as what they tell of; a background
+job sends them after the commit, so a slow or unreachable mail server never holds or fails a
+request, and a crash loses nothing. With MAIL_SYNC they go out right after the commit, in this
+process (tests, CLI); `wait_for_mail` waits for the outbox to empty.
 """
 
 from __future__ import annotations
@@ -13,16 +12,16 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-import threading
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 from flask import current_app
 
+from webapp.extensions import db
+
 log = logging.getLogger(__name__)
-_sending: set[threading.Thread] = set()
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -65,49 +64,56 @@ def build_message(to: str, to_name: str | None, subject: str, text: str, html: s
     return message
 
 
-def send(messages: list[EmailMessage]) -> None:
-    """Send `messages` after the caller's commit: in a daemon thread, or now with MAIL_SYNC.
-    Does nothing when no MAIL_SERVER is configured."""
+def queue(messages: list[EmailMessage]) -> None:
+    """Put `messages` in the outbox, in the caller's transaction (sent after its commit)."""
     if not messages or not mail_enabled():
         return
-    settings = _settings()
-    if current_app.config.get("MAIL_SYNC"):
-        deliver(settings, messages)
+    from webapp.notifications import outbox
+
+    outbox.queue(messages)
+
+
+def send(messages: list[EmailMessage]) -> None:
+    """Put `messages` in the outbox and commit: for callers whose event is already committed.
+    With MAIL_SYNC they are sent before this returns. Does nothing without MAIL_SERVER."""
+    if not messages or not mail_enabled():
         return
-    thread = threading.Thread(
-        target=_deliver_and_forget, args=(settings, messages), name="keydesk-mail", daemon=True
-    )
-    with _lock:
-        _sending.add(thread)
-    thread.start()
+    queue(messages)
+    db.session.commit()
 
 
-def _deliver_and_forget(settings: SmtpSettings, messages: list[EmailMessage]) -> None:
+def smtp_settings() -> SmtpSettings:
+    return _settings()
+
+
+def open_smtp(settings: SmtpSettings) -> smtplib.SMTP:
+    """An SMTP connection, signed in, ready to send (use it in a `with`)."""
+    if settings.use_ssl:
+        smtp = smtplib.SMTP_SSL(
+            settings.server,
+            settings.port,
+            timeout=settings.timeout,
+            context=ssl.create_default_context(),
+        )
+    else:
+        smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
     try:
-        deliver(settings, messages)
-    finally:
-        with _lock:
-            _sending.discard(threading.current_thread())
+        if settings.use_tls and not settings.use_ssl:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.username:
+            smtp.login(settings.username, settings.password or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
 
 
 def deliver(settings: SmtpSettings, messages: list[EmailMessage]) -> int:
-    """Send over one SMTP connection; returns how many were accepted. Never raises."""
+    """Send over one SMTP connection now, bypassing the outbox (diagnostics); returns how many
+    were accepted. Never raises."""
     sent = 0
     try:
-        if settings.use_ssl:
-            smtp = smtplib.SMTP_SSL(
-                settings.server,
-                settings.port,
-                timeout=settings.timeout,
-                context=ssl.create_default_context(),
-            )
-        else:
-            smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
-        with smtp:
-            if settings.use_tls and not settings.use_ssl:
-                smtp.starttls(context=ssl.create_default_context())
-            if settings.username:
-                smtp.login(settings.username, settings.password or "")
+        with open_smtp(settings) as smtp:
             for message in messages:
                 try:
                     smtp.send_message(message)
@@ -116,15 +122,16 @@ def deliver(settings: SmtpSettings, messages: list[EmailMessage]) -> int:
                     log.exception("mail to %s refused", message["To"])
     except (OSError, smtplib.SMTPException):
         log.exception("mail server %s:%s unavailable", settings.server, settings.port)
-    if sent:
-        log.info("sent %d of %d mail(s)", sent, len(messages))
     return sent
 
 
 def wait_for_mail(timeout: float = 10.0) -> bool:
-    """Join the threads still sending; True when none is left (tests, a clean shutdown)."""
-    with _lock:
-        threads = list(_sending)
-    for thread in threads:
-        thread.join(timeout)
-    return not any(t.is_alive() for t in threads)
+    """Wait until the outbox has nothing unsent; True when so (tests, a clean shutdown)."""
+    from webapp.notifications import outbox
+
+    deadline = time.monotonic() + timeout
+    while outbox.unsent_count():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

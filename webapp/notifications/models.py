@@ -61,3 +61,25 @@ class MailActionToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxMail(db.Model):
+    """One e-mail to send, written in the same transaction as what it tells of. A sender claims
+    rows (a lease: `claimed_at`), sends, and marks each `sent_at` right after the SMTP server
+    accepted it; `message_id` is fixed when the row is written, so a resend after a crash in
+    that instant carries the same Message-ID."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index("ix_outbox_unsent", "sent_at", "claimed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(sa.String(320))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    raw: Mapped[bytes] = mapped_column(sa.LargeBinary)  # the whole message, as sent
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim: Mapped[str | None] = mapped_column(sa.String(40))
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

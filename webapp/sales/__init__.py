@@ -16,10 +16,10 @@ def init_app(app: Flask) -> None:
     from webapp.common.background import register_task
     from webapp.contracts.service import register_arrears_provider
     from webapp.sales import cli, service, views
-    from webapp.sales.importer.batches import process_batch
+    from webapp.sales.importer.batches import work_on
 
     app.register_blueprint(views.bp)
-    register_task(app, "sales.import", process_batch)
+    register_task(app, "sales.import", work_on)
     register_tab(app, "records", _l("Sales records"), "sales.account_records", 45)
     register_arrears_provider(app, service.account_arrears, many=service.arrears_by_account)
     app.cli.add_command(cli.import_group)

@@ -22,6 +22,7 @@ from webapp.common.errors import ValidationFailed
 from webapp.common.forms import apply_errors
 from webapp.common.rendering import render_page
 from webapp.extensions import db
+from webapp.jobs import service as jobs
 from webapp.sales import service
 from webapp.sales.forms import ImportForm
 from webapp.sales.importer import guide
@@ -123,6 +124,7 @@ def batch(batch_id: int):
         verdict=service.dry_run_verdict(found) if found.is_checked else None,
         outcome=outcome,
         outcomes=list(RowOutcome),
+        job=jobs.latest("sales.import", batch_id),
     )
 
 

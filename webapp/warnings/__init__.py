@@ -10,10 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     """Warning rules, the account's Warnings tab (warnings and major events), the warnings'
-    history terms and `flask warnings run`."""
+    history terms, `flask warnings run` and its daily periodic job."""
     from webapp.accounts.history import DATE, LONG_TEXT, register_history_terms
     from webapp.accounts.tabs import register_tab
-    from webapp.warnings import cli, views
+    from webapp.jobs.queue import register_periodic
+    from webapp.warnings import cli, service, views
     from webapp.warnings.models import EventKind, RuleKey, WarningStatus
 
     app.register_blueprint(views.bp)
@@ -37,3 +38,6 @@ def init_app(app: Flask) -> None:
         },
     )
     app.cli.add_command(cli.warnings_group)
+    # daily at 02:00 Asia/Shanghai (18:00 UTC) in the periodic worker; its `job_ran` runs the
+    # development pool rule and the daily-lead check too (their areas listen)
+    register_periodic(app, "warnings.run", service.evaluate, hour="18", minute="0")

@@ -85,9 +85,11 @@ def on_contract_withdrawn(contract: Contract, user: User, **_extra) -> None:
     )
     if request is None:
         return
+    waiting = current_step(request)
     finish(request, RequestStatus.WITHDRAWN, user, utcnow())
     record_event(request, user, "withdraw")
-    after_commit(request_closed, request, status=request.status, actor=user)
+    steps = [waiting.id] if waiting is not None else []  # its approvers hear of it
+    after_commit(request_closed, request, status=request.status, actor=user, steps=steps)
 
 
 def request_for_contract(contract_id: int) -> ApprovalRequest | None:

@@ -13,6 +13,7 @@ from webapp.approvals.models import (
     ApprovalRequest,
     RequestStatus,
     RequestType,
+    StepStatus,
     SupportKind,
 )
 from webapp.approvals.service.attack import apply_attack_fields
@@ -149,9 +150,11 @@ def withdraw(user: User, request_id: int) -> ApprovalRequest:
     request = get_request(user, request_id)
     if (refusal := _withdraw_refusal(user, request)) is not None:
         raise refusal
+    waiting = [s.id for s in request.steps if s.current and s.status is StepStatus.WAITING]
     finish(request, RequestStatus.WITHDRAWN, user, utcnow())
     record_event(request, user, "withdraw")
-    after_commit(request_closed, request, status=request.status, actor=user)
+    # the approvers of the step that was waiting hear it was withdrawn (notifications)
+    after_commit(request_closed, request, status=request.status, actor=user, steps=waiting)
     db.session.commit()
     return request
 

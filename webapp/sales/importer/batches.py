@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from webapp.auth.models import User
 from webapp.common.timeutil import utcnow
@@ -67,6 +69,14 @@ def recover_stale(batch_id: int, max_age: timedelta = timedelta(minutes=2)) -> b
         ).rowcount
     db.session.commit()
     return bool(recovered)
+
+
+def work_on(batch_id: int) -> None:
+    """The background task: first take back a batch whose worker died (its heartbeat older than
+    IMPORT_STALE_SECONDS; its uncommitted import rolled back with it), then run it."""
+    age = float(current_app.config.get("IMPORT_STALE_SECONDS", 120))
+    recover_stale(batch_id, max_age=timedelta(seconds=age))
+    process_batch(batch_id)
 
 
 def process_batch(batch_id: int) -> None:
@@ -181,6 +191,9 @@ def store_result(batch_id: int, result: Result, write_rows: bool) -> None:
             **({"imported_at": now} if write_rows else {"checked_at": now}),
         )
     )
+    delay = float(current_app.config.get("TEST_IMPORT_DELAY") or 0)
+    if write_rows and delay:  # a test hook: the rows are written, not committed; kill me now
+        time.sleep(delay)
     db.session.commit()
 
 
