@@ -27,6 +27,7 @@ from webapp import (
     filters,
     main,
     notifications,
+    ops,
     proposals,
     sales,
     security,
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     filters.init_app(app)  # money, dates in Asia/Shanghai, labels
     security.init_app(app)  # headers, id bounds, control characters, database outages
+    ops.init_app(app)  # production refusal, proxies, request ids and JSON logs, /healthz, backup
 
     # the areas, lower first: each may use those above it in this list, never those below
     auth.init_app(app)  # sign-in, users, `create-user`

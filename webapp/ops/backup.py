@@ -1,0 +1,5 @@
+"""placeholder"""
+
+
+def register_commands(app):
+    pass
