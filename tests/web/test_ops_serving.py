@@ -42,7 +42,7 @@ def test_readyz_answers_503_with_the_failing_check(app, client):
     response = client.get("/readyz")
     assert response.status_code == 503
     checks = response.json["checks"]
-    assert checks["queue"] == {"ok": False, "detail": "redis unreachable", "ms": checks["queue"]["ms"]}
+    assert (checks["queue"]["ok"], checks["queue"]["detail"]) == (False, "redis unreachable")
     assert checks["broken"]["ok"] is False and "ZeroDivisionError" in checks["broken"]["detail"]
     assert checks["database"]["ok"] is True
 

@@ -77,6 +77,7 @@ def _worker_config(app: Flask) -> dict:
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": app.config["SECRET_KEY"],
         "DOCUMENT_DIR": app.config["DOCUMENT_DIR"],
+        "DOCUMENT_STORAGE": app.config["DOCUMENT_STORAGE"],
         "TESTING": app.testing,
     }
 

@@ -51,6 +51,5 @@ def refuse_unsafe(app: Flask) -> None:
     found = problems(app)
     if found:
         raise UnsafeConfiguration(
-            "KeyDesk refuses to start in production (KEYDESK_ENV=production): "
-            + "; ".join(found)
+            "KeyDesk refuses to start in production (KEYDESK_ENV=production): " + "; ".join(found)
         )
