@@ -66,7 +66,7 @@ def test_one_report_takes_a_period_too(runner, world, tmp_path):
 @pytest.mark.parametrize(
     ("kind", "period", "words"),
     [
-        ("evaluation", "2026-13:2026-02", "first month"),
+        ("evaluation", "2026-13:2026-02", "YYYY-MM"),
         ("evaluation", "2026-01", "YYYY-MM:YYYY-MM"),
         ("contract", "2026-01:2026-02", "no period"),
     ],
