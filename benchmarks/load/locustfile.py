@@ -10,6 +10,8 @@ own name, not as an error. The complete contract form comes from run.py (contrac
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import random
@@ -29,9 +31,11 @@ SEARCHES = ["上海", "杭州", "广州", "深圳", "北京", "天津", "钢", "
 TABS = ["profile", "contacts", "activities", "contracts", "requests", "history", "records"]
 WORK = Path(os.environ.get("KEYDESK_LOAD_WORK", Path(__file__).parent / ".work"))
 CONTRACT_FORM = json.loads((WORK / "contract_form.json").read_text())
+IMPORT = CONTRACT_FORM.pop("_import")  # the purchase file's header and accounts to name
 ACCOUNT_LINK = re.compile(r'href="/accounts/(\d+)"')
 CONTRACT_LINK = re.compile(r'href="/contracts/(\d+)"')
 DECIDE = re.compile(r'action="(/approvals/\d+/steps/\d+)"')
+CONFIRM = re.compile(r'action="(/sales/imports/\d+/confirm)"')
 
 
 class Forms(HTMLParser):
@@ -222,3 +226,36 @@ class Approver(Person):
                 response.request_meta["name"] = "approvals.decide (already decided)"
             elif response.status_code >= 400:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
+
+
+class Importer(Person):
+    """Finance imports a small purchase file now and then and confirms it."""
+
+    fixed_count = 1
+    usernames = ["chenjing"]
+
+    @task
+    def import_small_file(self):
+        page = self.client.get("/sales/imports", name="sales.imports")
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(IMPORT["header"])
+        for tax, name in random.sample(IMPORT["accounts"], 5):
+            doc = f"LOAD-{random.randrange(10**9)}"
+            writer.writerow([tax, name, "2026-11-20", doc, "钢材", "Q235", 10, 4500, 0])
+        files = {"file": ("purchases.csv", out.getvalue().encode("utf-8"), "text/csv")}
+        data = {"csrf_token": self.csrf(page.text), "kind": ""}
+        with self.client.post(
+            "/sales/imports", data=data, files=files, name="sales.upload",
+            allow_redirects=False, catch_response=True,
+        ) as response:  # fmt: skip
+            if response.status_code != 303:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+                return
+            batch_url = response.headers["Location"]
+        batch = self.client.get(batch_url, name="sales.batch")
+        found = CONFIRM.search(batch.text)
+        if found:
+            self.client.post(
+                found.group(1), data={"csrf_token": self.csrf(batch.text)}, name="sales.confirm"
+            )

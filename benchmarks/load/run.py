@@ -65,10 +65,17 @@ def prepare(env: dict, database: str, accounts: int) -> dict:
     script = (
         "import json, sys\n"
         "from webapp import create_app\n"
+        "import sqlalchemy as sa\n"
         "from tests.web.contract_data import contract_form\n"
+        "from tests.unit.test_import import PURCHASE_HEADER\n"
+        "from webapp.accounts.models import Account\n"
+        "from webapp.extensions import db\n"
         "app = create_app()\n"
         "with app.app_context():\n"
         "    form = contract_form(action='submit')\n"
+        "    rows = db.session.execute(sa.select(Account.tax_number, Account.name)"
+        ".where(Account.tax_number.is_not(None)).limit(20)).all()\n"
+        "    form['_import'] = {'header': PURCHASE_HEADER, 'accounts': [list(r) for r in rows]}\n"
         "form.pop('action')\n"
         "json.dump(form, sys.stdout, ensure_ascii=False)\n"
     )

@@ -65,7 +65,7 @@ def row_counts() -> dict[str, int]:
     """Rows per table of the connected database (every table, alembic_version too)."""
     inspector = sa.inspect(db.engine)
     counts = {}
-    with db.engine.connect() as conn:
+    with db.engine.begin() as conn:
         for name in sorted(inspector.get_table_names()):
             quoted = db.engine.dialect.identifier_preparer.quote(name)
             counts[name] = conn.execute(sa.text(f"SELECT count(*) FROM {quoted}")).scalar_one()
@@ -118,8 +118,8 @@ def _run(command: list[str]) -> None:
 def _dump_database(folder: Path, backend: str) -> Path:
     if backend == "sqlite":
         target = folder / SQLITE_FILE
-        source = sqlite3.connect(_sqlite_path())
-        copy = sqlite3.connect(target)
+        source = sqlite3.Connection(_sqlite_path())
+        copy = sqlite3.Connection(target)
         try:
             with copy:
                 source.backup(copy)
@@ -133,7 +133,7 @@ def _dump_database(folder: Path, backend: str) -> Path:
 
 
 def _revision() -> str | None:
-    with db.engine.connect() as conn:
+    with db.engine.begin() as conn:
         if not sa.inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
@@ -200,8 +200,8 @@ def _restore_database(database_file: Path, backend: str) -> None:
     if backend == "sqlite":
         target = _sqlite_path()
         target.parent.mkdir(parents=True, exist_ok=True)
-        source = sqlite3.connect(database_file)
-        restored = sqlite3.connect(target)
+        source = sqlite3.Connection(database_file)
+        restored = sqlite3.Connection(target)
         try:
             with restored:
                 source.backup(restored)
