@@ -260,6 +260,7 @@ def main() -> int:
     locust = locust_binary(args.locust)
     data = prepare(env, database, args.accounts)
     server = serve(env, args.port)
+    load_before = tuple(round(x, 1) for x in os.getloadavg())
     started = datetime.now(UTC)
     try:
         sh(
@@ -272,6 +273,7 @@ def main() -> int:
         pass  # locust exits 1 when any request failed; the report says which
     finally:
         stop(server)
+    load_after = tuple(round(x, 1) for x in os.getloadavg())
     stats = read_stats()
     total = next(r for r in stats if r["name"] == "Aggregated")
     actions = [r for r in stats if r["name"] != "Aggregated"]
@@ -296,7 +298,7 @@ def main() -> int:
         (
             "contract numbers gap-free",
             not checks["contract_number_gaps"] and not checks["contract_number_duplicates"],
-            "",
+            f"{checks['contract_numbers']} numbers",
         ),
         (
             "every step decided exactly once",
@@ -310,6 +312,8 @@ def main() -> int:
         "conditions": (
             f"{args.users} users for {args.seconds} s, loopback, gunicorn.conf.py "
             f"(workers {2 * (os.cpu_count() or 1) + 1}, gthread 2 threads), PostgreSQL. "
+            + f"Machine load average (1/5/15 min) before the run {load_before}, after {load_after}"
+            + " (other work on the machine shares its cores). "
             + args.conditions
         ),
         "data": data,
