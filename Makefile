@@ -61,13 +61,15 @@ if ! command -v dpkg >/dev/null 2>&1; then \
 	fi
 endef
 
-.PHONY: help run test lint bench system-run system-test translations venv
+.PHONY: help run prod test lint bench load system-run system-test translations venv
 
 help:
 	@echo "make run    start KeyDesk with demo data at http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite (PYTEST_ARGS=... passes arguments to pytest)"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make bench  run benchmarks/*.py"
+	@echo "make prod   production: migrations, then gunicorn (gunicorn.conf.py) on DATABASE_URL"
+	@echo "make load   the load test (benchmarks/load/run.sh: PostgreSQL, gunicorn, locust, minutes)"
 
 system-run:
 	@$(call ensure_packages,$(RUN_PACKAGES))
@@ -113,6 +115,19 @@ run: system-run $(VENV)/.installed-app
 	$(BIN)/flask --app webapp demo-data --if-empty
 	@echo "==> KeyDesk at http://$(HOST):$(PORT) with a background worker  (Ctrl-C stops both)"
 	exec $(BIN)/python scripts/dev_run.py $(HOST) $(PORT)
+
+# Production on this machine: DATABASE_URL (PostgreSQL) and SECRET_KEY from the environment
+# (README "Production"); migrations are applied first, then gunicorn serves on KEYDESK_BIND.
+prod: export KEYDESK_ENV = production
+prod: system-run $(VENV)/.installed-app
+	@test -n "$${DATABASE_URL:-}" || { echo "make prod: set DATABASE_URL=postgresql://..."; exit 1; }
+	@$(MAKE) --no-print-directory translations
+	$(BIN)/flask --app webapp db upgrade
+	exec $(BIN)/gunicorn -c gunicorn.conf.py webapp.wsgi:app
+
+load: system-run $(VENV)/.installed-app
+	@$(MAKE) --no-print-directory translations
+	benchmarks/load/run.sh
 
 test: system-test $(VENV)/.installed-dev
 	@$(MAKE) --no-print-directory translations

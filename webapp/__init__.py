@@ -28,6 +28,7 @@ from webapp import (
     jobs,
     main,
     notifications,
+    ops,
     plans,
     proposals,
     relationships,
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     filters.init_app(app)  # money, dates in Asia/Shanghai, labels
     security.init_app(app)  # headers, id bounds, control characters, database outages
+    ops.init_app(app)  # production refusal, proxies, request ids and JSON logs, /healthz, backup
     jobs.init_app(app)  # the task queue behind common.background, job records, `worker`
 
     # the areas, lower first: each may use those above it in this list, never those below

@@ -1,4 +1,5 @@
-"""WSGI entry point for production servers: `gunicorn -w 4 -b 0.0.0.0:8000 webapp.wsgi:app`."""
+"""WSGI entry point for production servers: `gunicorn -c gunicorn.conf.py webapp.wsgi:app`
+(`make prod`; gunicorn.conf.py says why workers, threads and restarts are what they are)."""
 
 import gc
 

@@ -2,7 +2,7 @@
 error, progress) and `outbox` (mail written with its event, sent once by a worker)
 
 Revision ID: q18_01_jobs_outbox
-Revises: i14_03_board_index
+Revises: plan15_01_plans
 Create Date: 2026-12-03 20:30:00
 
 """
@@ -14,7 +14,7 @@ import webapp.common.types
 
 # revision identifiers, used by Alembic.
 revision = 'q18_01_jobs_outbox'
-down_revision = 'i14_03_board_index'
+down_revision = 'plan15_01_plans'
 branch_labels = None
 depends_on = None
 
@@ -33,6 +33,7 @@ def upgrade():
         sa.Column('max_attempts', sa.Integer(), nullable=False),
         sa.Column('last_error', sa.Text(), nullable=True),
         sa.Column('progress', sa.String(length=200), nullable=True),
+        sa.Column('request_id', sa.String(length=64), nullable=True),
         sa.Column('created_at', webapp.common.types.UTCDateTime(), nullable=False),
         sa.Column('updated_at', webapp.common.types.UTCDateTime(), nullable=False),
         sa.Column('started_at', webapp.common.types.UTCDateTime(), nullable=True),

@@ -21,8 +21,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The document store folder (KEYDESK_DOCUMENT_DIR), the download routes, `flask render`
     and `flask doctor`. The document types come from the areas that own the records."""
-    from webapp.documents import cli, storage, views
+    from webapp.documents import cli, fonts, keys, storage, views
+    from webapp.ops.health import register_readiness_check
 
     storage.configure(app)
     app.register_blueprint(views.bp)
     cli.register_document_commands(app)
+    register_readiness_check(app, "fonts", fonts.ready)
+    register_readiness_check(app, "catalogues", keys.catalogues_ready)

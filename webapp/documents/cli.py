@@ -51,19 +51,23 @@ def _init_forked_worker() -> None:
     _worker_app = _parent_app
 
 
-def _render_one(kind: str, source_id: int, fmt: str, folder: str) -> tuple[int, str, str | None]:
+def _render_one(
+    kind: str, source_id: int, fmt: str, folder: str, period: str | None = None
+) -> tuple[int, str, str | None]:
     """In a worker: generate (or reuse) one document and copy it into `folder`."""
     assert _worker_app is not None
     with _worker_app.app_context():
-        return _render_into(kind, source_id, fmt, Path(folder))
+        return _render_into(kind, source_id, fmt, Path(folder), period)
 
 
-def _render_into(kind: str, source_id: int, fmt: str, folder: Path) -> tuple[int, str, str | None]:
+def _render_into(
+    kind: str, source_id: int, fmt: str, folder: Path, period: str | None = None
+) -> tuple[int, str, str | None]:
     from webapp.documents import service
     from webapp.extensions import db
 
     try:
-        row = service.generate_unchecked(kind, source_id, fmt)
+        row = service.generate_unchecked(kind, source_id, fmt, period)
         data = service.read_bytes(row)
     except DomainError as error:
         db.session.rollback()
@@ -77,17 +81,20 @@ def _worker_config(app: Flask) -> dict:
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": app.config["SECRET_KEY"],
         "DOCUMENT_DIR": app.config["DOCUMENT_DIR"],
+        "DOCUMENT_STORAGE": app.config["DOCUMENT_STORAGE"],
         "TESTING": app.testing,
     }
 
 
-def _batch(kind: str, ids: list[int], fmt: str, folder: Path, jobs: int) -> list[str]:
+def _batch(
+    kind: str, ids: list[int], fmt: str, folder: Path, jobs: int, period: str | None = None
+) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
     with click.progressbar(length=len(ids), label=f"{kind} → {folder}") as bar:
         if jobs <= 1:
             for source_id in ids:
-                _id, _name, error = _render_into(kind, source_id, fmt, folder)
+                _id, _name, error = _render_into(kind, source_id, fmt, folder, period)
                 if error:
                     failures.append(f"{kind} {source_id}: {error}")
                 bar.update(1)
@@ -114,7 +121,7 @@ def _batch(kind: str, ids: list[int], fmt: str, folder: Path, jobs: int) -> list
                 initargs=(_worker_config(app),),
             )
         with pool:
-            futures = [pool.submit(_render_one, kind, i, fmt, str(folder)) for i in ids]
+            futures = [pool.submit(_render_one, kind, i, fmt, str(folder), period) for i in ids]
             for future in as_completed(futures):
                 source_id, _name, error = future.result()
                 if error:
@@ -143,7 +150,13 @@ def register_document_commands(app: Flask) -> None:
         show_default="all cores",
         help="Worker processes for --all.",
     )
-    def render_command(kind, source_id, render_all, fmt, output, jobs):
+    @click.option(
+        "--period",
+        default=None,
+        metavar="YYYY-MM:YYYY-MM",
+        help="The months a report covers (evaluation; default: the last 12 full months).",
+    )
+    def render_command(kind, source_id, render_all, fmt, output, jobs, period):
         """Render document KIND (contract, proposal, …) for SOURCE_ID, or --all of them."""
         from webapp.documents.registry import document_type, document_types
 
@@ -153,9 +166,18 @@ def register_document_commands(app: Flask) -> None:
             raise click.BadParameter(f"unknown document kind {kind!r}; known: {known}")
         if render_all == (source_id is not None):
             raise click.UsageError("give either a SOURCE_ID or --all")
+        if period is not None:
+            if doc_type.check_period is None:
+                raise click.BadParameter(
+                    f"document kind {kind} takes no period", param_hint="--period"
+                )
+            try:
+                doc_type.check_period(period)
+            except DomainError as error:
+                raise click.BadParameter(error.message, param_hint="--period") from None
         if render_all:
             ids = list(doc_type.all_ids())
-            failures = _batch(kind, ids, fmt, output or Path("."), jobs)
+            failures = _batch(kind, ids, fmt, output or Path("."), jobs, period)
             for failure in failures:
                 click.echo(failure, err=True)
             click.echo(f"{len(ids) - len(failures)} of {len(ids)} {kind} documents rendered")
@@ -165,7 +187,7 @@ def register_document_commands(app: Flask) -> None:
         from webapp.documents import service
 
         try:
-            row = service.generate_unchecked(kind, source_id, fmt)
+            row = service.generate_unchecked(kind, source_id, fmt, period)
             data = service.read_bytes(row)
         except DomainError as error:
             raise click.ClickException(error.message) from None

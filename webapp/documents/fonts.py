@@ -172,3 +172,10 @@ def missing_fonts() -> list[str]:
     """Faces documents cannot print without (empty when all is well). The Extension B–G face
     is checked by `flask doctor` only: without it a PDF still prints, rare characters aside."""
     return [c.name.removeprefix("font ") for c in check_fonts() if not c.ok]
+
+
+def ready() -> tuple[bool, str]:
+    """The readiness check `/readyz` runs: the faces documents cannot print without (fontconfig
+    answers once per process, so this is cheap)."""
+    missing = missing_fonts()
+    return (not missing, "missing: " + ", ".join(missing) if missing else "installed")

@@ -126,3 +126,10 @@ def check_catalogues() -> list[fonts.Check]:
             fonts.Check("catalogues", False, "no translations/*/LC_MESSAGES/*.po found", fix)
         )
     return checks
+
+
+def catalogues_ready() -> tuple[bool, str]:
+    """The readiness check `/readyz` runs: every catalogue compiled and current."""
+    checks = check_catalogues()
+    failed = [f"{c.name}: {c.detail}" for c in checks if not c.ok]
+    return (not failed, "; ".join(failed) if failed else f"{len(checks)} compiled")

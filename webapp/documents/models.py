@@ -66,3 +66,16 @@ class GeneratedDocument(db.Model):
     @property
     def mime(self) -> str:
         return MIME_TYPES[self.fmt]
+
+
+class StoredFile(db.Model):
+    """The bytes of a stored file when DOCUMENT_STORAGE=database (storage.py): generated
+    documents and attachments, addressed by the same key as in the folder, written once."""
+
+    __tablename__ = "stored_files"
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

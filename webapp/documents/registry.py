@@ -83,6 +83,9 @@ class DocumentType:
     # record -> its data as a JSON-able dict, embedded in its PDF/A-3b as an associated file
     # (AFRelationship /Data) so another system reads the archived document without OCR
     archive_data: Callable[[Any], dict] | None = None
+    # `flask render --period …`: checks the text given (raises DomainError when wrong); the
+    # command line then calls get_any(source_id, period=text). None: the type takes no period
+    check_period: Callable[[str], Any] | None = None
 
 
 _KEY = "keydesk.document_types"

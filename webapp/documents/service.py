@@ -234,11 +234,18 @@ def generate(user: User, kind: str, source_id: int, fmt: str) -> GeneratedDocume
     return _generate(doc_type, record, source_id, fmt, user)
 
 
-def generate_unchecked(kind: str, source_id: int, fmt: str) -> GeneratedDocument:
-    """`generate` for the command line, which has no user (the operator is trusted)."""
+def generate_unchecked(
+    kind: str, source_id: int, fmt: str, period: str | None = None
+) -> GeneratedDocument:
+    """`generate` for the command line, which has no user (the operator is trusted); `period`
+    for a type that takes one (`DocumentType.check_period`)."""
     doc_type = _type(kind)
     fmt = _format(fmt)
-    record = doc_type.get_any(source_id)
+    record = (
+        doc_type.get_any(source_id)
+        if period is None
+        else doc_type.get_any(source_id, period=period)
+    )
     if record is None:
         raise NotFound(_("There is no %(kind)s %(id)s.", kind=kind, id=source_id))
     return _generate(doc_type, record, source_id, fmt, None)

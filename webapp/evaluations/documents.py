@@ -4,7 +4,9 @@ docs_templates/evaluation/evaluation.xml, source id = the account's id.
 The stored report covers the default period (the last 12 full months, see service.py); its
 source version is a digest of every figure it shows, so new records, a delivered support task,
 a closed complaint or changed weights give the next document version, and an unchanged account
-reuses its stored file. `flask render evaluation --all` renders every signed account.
+reuses its stored file; an edit of the account that the report does not show (address, phone,
+notes) reuses it too. `flask render evaluation --all [--period YYYY-MM:YYYY-MM]` renders every
+signed account, for the default period or the one given.
 The report is a Chinese company document whatever the reader's UI language.
 """
 
@@ -15,12 +17,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import Account, BuyingRole, CreditGrade
 from webapp.accounts.service import get_account
 from webapp.approvals.models import SupportKind
 from webapp.auth.models import User
+from webapp.common.errors import ValidationFailed
 from webapp.complaints.models import ComplaintStatus
 from webapp.contracts.models import Lifecycle
 from webapp.documents.registry import DocumentType
@@ -48,9 +52,20 @@ def report_for_user(user: User, account_id: int) -> Report:
     return Report(get_account(user, account_id), service.default_period())
 
 
-def report_for_id(account_id: int) -> Report | None:
+def period_from_text(text: str) -> service.Period:
+    """`YYYY-MM:YYYY-MM` (the command line's --period) as a period; ValidationFailed when
+    wrong, with the words of the evaluation tab's form."""
+    start, colon, end = text.partition(":")
+    if not colon:
+        raise ValidationFailed({"period": _("Give the period as YYYY-MM:YYYY-MM.")})
+    return service.parse_period(start, end)
+
+
+def report_for_id(account_id: int, period: str | None = None) -> Report | None:
     account = db.session.get(Account, account_id)
-    return None if account is None else Report(account, service.default_period())
+    if account is None:
+        return None
+    return Report(account, service.default_period() if period is None else period_from_text(period))
 
 
 def chart_png(item: service.Evaluation, labels: dict[str, str]) -> bytes:
@@ -130,10 +145,25 @@ def report_context(report: Report) -> dict:
     }
 
 
+def shown_account_fields(account: Account) -> tuple:
+    """What the report shows of the account itself (the figures aside): an edit of anything
+    else (address, phone, notes…) changes the account's version, not the report."""
+    return (
+        account.name,
+        account.short_name,
+        account.tax_number,
+        account.kind.value,
+        account.stage.value,
+        account.credit_grade.value,
+        account.department.name,
+    )
+
+
 def source_version(report: Report) -> str:
-    """A digest of the figures, the account's own version (its name, credit…) and who signs."""
+    """A digest of the figures, the account fields the report shows and who signs."""
     manager, head = service.signatories(report.account)
-    plain = f"{report.account.version}|{manager}|{head}|{report.evaluation.fingerprint()}"
+    shown = "|".join(str(value) for value in shown_account_fields(report.account))
+    plain = f"{shown}|{manager}|{head}|{report.evaluation.fingerprint()}"
     return hashlib.sha1(plain.encode("utf-8")).hexdigest()
 
 
@@ -154,4 +184,5 @@ EVALUATION = DocumentType(
     context=report_context,
     filename=filename,
     all_ids=service.signed_account_ids,
+    check_period=period_from_text,
 )

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     sweep that re-queues stranded jobs (each minute) and the worker commands."""
     from webapp.common.background import set_runner
     from webapp.jobs import cli, queue
+    from webapp.ops.health import register_readiness_check
 
     kind = app.config.get("QUEUE") or ("thread" if app.config.get("TESTING") else "huey")
     if kind == "huey":
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     else:
         raise RuntimeError(f"KEYDESK_QUEUE must be 'huey' or 'thread', not {kind!r}")
     queue.register_periodic(app, "jobs.sweep", sweep, minute="*")
+    register_readiness_check(app, "queue", _queue_check)
     app.cli.add_command(cli.worker_command)
     app.cli.add_command(cli.jobs_group)
 
@@ -37,6 +39,12 @@ def queue_reachable() -> bool:
     """True when the queue answers (always for the thread runner): for `/readyz`."""
     found = runner()
     return bool(found is None or found.reachable())
+
+
+def _queue_check() -> tuple[bool, str]:
+    if queue_reachable():
+        return True, "ok"
+    return False, "the task queue does not answer; jobs wait in the database until it does"
 
 
 def sweep() -> int:

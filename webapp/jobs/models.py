@@ -54,10 +54,19 @@ class Job(db.Model):
     max_attempts: Mapped[int] = mapped_column(default=1)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     progress: Mapped[str | None] = mapped_column(sa.String(200))
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))  # the request that started it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last attempt's
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def error_summary(self) -> str | None:
+        """What the page shows: the kind of failure, not its text (which may name hosts or SQL;
+        the log has it under `request_id`)."""
+        if not self.last_error:
+            return None
+        return self.last_error.split(":", 1)[0]
 
     @property
     def is_failed(self) -> bool:

@@ -21,6 +21,7 @@ from flask import current_app, has_request_context
 from webapp.common.timeutil import utcnow
 from webapp.extensions import db
 from webapp.jobs.models import Job, JobState
+from webapp.ops.logs import carry_request_id, current_request_id
 
 log = logging.getLogger(__name__)
 ERROR_LIMIT = 2000
@@ -46,6 +47,7 @@ def record(name: str, args: tuple[Any, ...], max_attempts: int) -> int:
         subject=subject_of(args),
         user_id=_starter_id(),
         max_attempts=max_attempts,
+        request_id=current_request_id(),
     )
     db.session.add(job)
     db.session.commit()
@@ -78,8 +80,10 @@ def execute(job_id: int, fn: Callable[..., Any], args: tuple[Any, ...], retries_
         started_at=utcnow(),
     )
     try:
-        result = fn(*args)
+        with carry_request_id(job.request_id):
+            result = fn(*args)
     except Exception as error:
+        log.exception("job %s (%s) failed [request %s]", job_id, job.name, job.request_id)
         db.session.rollback()
         state = JobState.RETRYING if retries_left > 0 else JobState.FAILED
         text = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]

@@ -18,8 +18,12 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     # the account plan document (relationships) shows the plans due and the approved attack plan
-    register_account_plan_section(app, "service_plans", "角色服务计划", 40, sections.service_plans_section)
-    register_account_plan_section(app, "attack_plan", "项目攻关方案", 50, sections.attack_plan_section)
+    register_account_plan_section(
+        app, "service_plans", "角色服务计划", 40, sections.service_plans_section
+    )
+    register_account_plan_section(
+        app, "attack_plan", "项目攻关方案", 50, sections.attack_plan_section
+    )
     register_tab(app, "plans", _l("Plans"), "plans.account_plans", 35)
     register_history_terms(
         app,

@@ -1,0 +1,331 @@
+"""The load test of issue 18, start to finish, on this machine's loopback only:
+
+1. a fresh PostgreSQL database (KEYDESK_LOAD_DB, default keydesk_load), migrations, the demo
+   data with 2,000 accounts;
+2. gunicorn with the repository's gunicorn.conf.py on 127.0.0.1 (production mode);
+3. locust headless: 50 users for 120 s (the mix in locustfile.py), stopping by itself;
+4. benchmarks/load/REPORT.md and report.json: throughput, p50/p95/p99 per action, errors;
+5. the invariants afterwards: contract numbers gap-free per year, every approval step decided
+   at most once and every successful decision a decided step; e-mail counted by an aiosmtpd sink
+   once the outbox lands (`mail_sent_once` below is the hook).
+
+    .venv/bin/python benchmarks/load/run.py [--users 50] [--seconds 120] [--accounts 2000]
+
+Not part of `make test`: it runs for minutes. Locust lives in its own virtualenv
+(benchmarks/load/.venv, made here from requirements.txt when missing; --locust PATH to use
+another). Exit status 1 when a target or an invariant fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+WORK = HERE / ".work"
+PG = os.environ.get("KEYDESK_LOAD_PG", "postgresql://postgres@127.0.0.1:5432")
+PAGE_P95_MS = 200
+PDF_P95_MS = 1000
+WARM_UP_SECONDS = 20
+
+
+def sh(*command: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(command, check=True, env=env, cwd=ROOT, **kw)
+
+
+def locust_binary(given: str | None) -> str:
+    if given:
+        return given
+    venv = HERE / ".venv"
+    if not (venv / "bin" / "locust").exists():
+        sh(sys.executable, "-m", "venv", str(venv))
+        sh(str(venv / "bin" / "pip"), "install", "-q", "-r", str(HERE / "requirements.txt"))
+    return str(venv / "bin" / "locust")
+
+
+def prepare(env: dict, database: str, accounts: int) -> dict:
+    """A fresh database with the demo data and `accounts` accounts; the contract form."""
+    sh("dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", database)
+    sh("createdb", "-h", "127.0.0.1", "-U", "postgres", database)
+    flask = str(Path(sys.executable).parent / "flask")
+    sh(flask, "--app", "webapp", "db", "upgrade", env=env, capture_output=True)
+    sh(flask, "--app", "webapp", "demo-data", "--accounts", str(accounts), env=env)
+    script = (
+        "import json, sys\n"
+        "from webapp import create_app\n"
+        "import sqlalchemy as sa\n"
+        "from tests.web.contract_data import contract_form\n"
+        "from tests.unit.test_import import PURCHASE_HEADER\n"
+        "from webapp.accounts.models import Account\n"
+        "from webapp.extensions import db\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    form = contract_form(action='submit')\n"
+        "    rows = db.session.execute(sa.select(Account.tax_number, Account.name)"
+        ".where(Account.tax_number.is_not(None)).limit(20)).all()\n"
+        "    form['_import'] = {'header': PURCHASE_HEADER, 'accounts': [list(r) for r in rows]}\n"
+        "form.pop('action')\n"
+        "json.dump(form, sys.stdout, ensure_ascii=False)\n"
+    )
+    form = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True,
+        text=True,
+    ).stdout  # fmt: skip
+    (WORK / "contract_form.json").write_text(form)
+    return counts(env)
+
+
+def sql(env: dict, query: str) -> list[tuple]:
+    script = (
+        "import json, sys\nimport sqlalchemy as sa\nfrom webapp import create_app\n"
+        "from webapp.extensions import db\napp = create_app()\nwith app.app_context():\n"
+        "    rows = db.session.execute(sa.text(sys.argv[1])).all()\n"
+        "print(json.dumps([list(r) for r in rows], default=str))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, query], env=env, cwd=ROOT, check=True,
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return [tuple(row) for row in json.loads(out.strip().splitlines()[-1])]
+
+
+def counts(env: dict) -> dict:
+    tables = ("accounts", "users", "contracts", "approval_requests", "approval_steps", "visits")
+    union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in tables)
+    return dict(sql(env, union))
+
+
+def serve(env: dict, port: int) -> subprocess.Popen:
+    log = (WORK / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
+         "webapp.wsgi:app"],
+        env={**env, "KEYDESK_BIND": f"127.0.0.1:{port}"}, cwd=ROOT, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as r:
+                if r.status == 200:
+                    # every worker warms its renderers on start (webapp/wsgi.py): let them
+                    # finish before the users come, as a server started minutes earlier has
+                    time.sleep(WARM_UP_SECONDS)
+                    return server
+        except OSError:
+            time.sleep(1)
+    server.terminate()
+    raise SystemExit(
+        "gunicorn did not become ready in 120 s; see benchmarks/load/.work/gunicorn.log"
+    )
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)  # the arbiter stops its own workers
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def read_stats() -> list[dict]:
+    rows = []
+    with (WORK / "locust_stats.csv").open() as handle:
+        for row in csv.DictReader(handle):
+            rows.append(
+                {
+                    "name": row["Name"],
+                    "method": row["Type"],
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "rps": round(float(row["Requests/s"]), 2),
+                    "p50_ms": float(row["50%"] or 0),
+                    "p95_ms": float(row["95%"] or 0),
+                    "p99_ms": float(row["99%"] or 0),
+                    "max_ms": round(float(row["Max Response Time"] or 0), 1),
+                    "avg_bytes": int(float(row["Average Content Size"] or 0)),
+                }
+            )
+    return rows
+
+
+def invariants(env: dict, started: datetime, stats: list[dict]) -> dict:
+    numbers = sql(env, "SELECT number FROM contracts WHERE number IS NOT NULL ORDER BY number")
+    by_year: dict[str, list[int]] = {}
+    for (number,) in numbers:
+        _ht, year, serial = number.split("-")
+        by_year.setdefault(year, []).append(int(serial))
+    gaps = {y: sorted(set(range(1, max(s) + 1)) - set(s)) for y, s in by_year.items()}
+    duplicates = len(numbers) - len({n for (n,) in numbers})
+    since = started.isoformat()
+    # per request: the steps decided during the run and the decisions its history records
+    per_request = sql(
+        env,
+        "SELECT r.id, (SELECT count(*) FROM approval_steps s WHERE s.request_id = r.id"
+        f" AND s.decided_at >= '{since}'), (SELECT count(*) FROM audit_entries a"
+        " WHERE a.entity_type = 'request' AND a.entity_id = r.id AND a.field IS NULL"
+        " AND a.action IN ('request.approve', 'request.reject', 'request.return')"
+        f" AND a.at >= '{since}') FROM approval_requests r",
+    )
+    decided = sum(steps for _id, steps, _audits in per_request)
+    mismatched = [rid for rid, steps, audits in per_request if steps != audits]
+    half = sql(
+        env,
+        "SELECT count(*) FROM approval_steps WHERE (decided_at IS NULL) <> (decided_by_id IS NULL)",
+    )[0][0]
+    ok_decisions = sum(
+        r["requests"] - r["failures"] for r in stats if r["name"] == "approvals.decide"
+    )
+    return {
+        "contract_numbers": len(numbers),
+        "contract_number_gaps": {y: g for y, g in gaps.items() if g},
+        "contract_number_duplicates": duplicates,
+        "steps_decided_during_run": decided,
+        # locust does not record a request still running when the time is up, so this may be
+        # below the steps decided; it can never be above
+        "successful_decision_posts_recorded": ok_decisions,
+        "requests_whose_decisions_differ_from_their_steps": mismatched,
+        "steps_half_decided": half,
+        "decided_exactly_once": not mismatched and half == 0 and ok_decisions <= decided,
+        # The e-mail outbox (queue branch) adds an aiosmtpd sink here: every outbox row sent
+        # exactly once (count of messages received == rows marked sent, no duplicates).
+        "mail_sent_once": None,
+    }
+
+
+def write_report(result: dict) -> None:
+    (HERE / "report.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    lines = [
+        "# Load test report (issue 18)",
+        "",
+        f"Run {result['started']} on {result['machine']}; {result['conditions']}",
+        "",
+        f"Data: {result['data']}",
+        "",
+        f"**Total: {result['total']['requests']} requests, {result['total']['rps']} req/s, "
+        f"{result['total']['failures']} errors; p50 {result['total']['p50_ms']} ms, "
+        f"p95 {result['total']['p95_ms']} ms, p99 {result['total']['p99_ms']} ms.**",
+        "",
+        "| action | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms | bytes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in result["actions"]:
+        lines.append(
+            f"| {r['method']} {r['name']} | {r['requests']} | {r['failures']} | {r['rps']} | "
+            f"{r['p50_ms']:g} | {r['p95_ms']:g} | {r['p99_ms']:g} | {r['max_ms']:g} | "
+            f"{r['avg_bytes']} |"
+        )
+    lines += ["", "## Targets", ""]
+    lines += [
+        f"- {name}: {'met' if ok else 'MISSED'} ({why})" for name, ok, why in result["targets"]
+    ]
+    lines += ["", "## Invariants", "", "```", json.dumps(result["invariants"], indent=2), "```", ""]
+    (HERE / "REPORT.md").write_text("\n".join(lines))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--accounts", type=int, default=2000)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--locust", default=None, help="the locust program (default: own venv)")
+    parser.add_argument("--conditions", default="", help="what else ran on the machine")
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    database = os.environ.get("KEYDESK_LOAD_DB", "keydesk_load")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{database}",
+        "SECRET_KEY": secrets.token_hex(32),
+        "KEYDESK_ENV": "production",
+        "KEYDESK_SECURE_COOKIES": "0",  # plain http on loopback
+        "KEYDESK_DOCUMENT_DIR": str(WORK / "documents"),
+        "KEYDESK_LOG_FORMAT": "json",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("FLASK_DEBUG", None)
+    locust = locust_binary(args.locust)
+    data = prepare(env, database, args.accounts)
+    server = serve(env, args.port)
+    load_before = tuple(round(x, 1) for x in os.getloadavg())
+    started = datetime.now(UTC)
+    try:
+        sh(
+            locust, "-f", str(HERE / "locustfile.py"), "--headless", "-u", str(args.users),
+            "-r", "10", "-t", f"{args.seconds}s", "--stop-timeout", "10",
+            "--host", f"http://127.0.0.1:{args.port}", "--csv", str(WORK / "locust"),
+            "--only-summary", env={**env, "KEYDESK_LOAD_WORK": str(WORK)},
+        )  # fmt: skip
+    except subprocess.CalledProcessError:
+        pass  # locust exits 1 when any request failed; the report says which
+    finally:
+        stop(server)
+    load_after = tuple(round(x, 1) for x in os.getloadavg())
+    stats = read_stats()
+    total = next(r for r in stats if r["name"] == "Aggregated")
+    actions = [r for r in stats if r["name"] != "Aggregated"]
+    pages = [r for r in actions if "pdf" not in r["name"] and r["method"] == "GET"]
+    pdfs = [r for r in actions if "pdf" in r["name"]]
+    worst_page = max(pages, key=lambda r: r["p95_ms"], default=None)
+    worst_pdf = max(pdfs, key=lambda r: r["p95_ms"], default=None)
+    checks = invariants(env, started, stats)
+    targets = [
+        ("zero errors", total["failures"] == 0, f"{total['failures']} errors"),
+        (
+            f"pages p95 < {PAGE_P95_MS} ms",
+            bool(worst_page) and worst_page["p95_ms"] < PAGE_P95_MS,
+            "slowest page p95: "
+            + (f"{worst_page['name']} {worst_page['p95_ms']} ms" if worst_page else "none"),
+        ),
+        (
+            f"PDFs p95 < {PDF_P95_MS} ms",
+            bool(worst_pdf) and worst_pdf["p95_ms"] < PDF_P95_MS,
+            f"contract PDF p95 {worst_pdf['p95_ms']} ms" if worst_pdf else "no PDF requested",
+        ),
+        (
+            "contract numbers gap-free",
+            not checks["contract_number_gaps"] and not checks["contract_number_duplicates"],
+            f"{checks['contract_numbers']} numbers",
+        ),
+        (
+            "every step decided exactly once",
+            checks["decided_exactly_once"],
+            f"{checks['steps_decided_during_run']} steps decided during the run",
+        ),
+    ]
+    result = {
+        "started": started.isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} ({os.cpu_count()} cores, {platform.python_version()})",
+        "conditions": (
+            f"{args.users} users for {args.seconds} s, loopback, gunicorn.conf.py "
+            f"(workers {2 * (os.cpu_count() or 1) + 1}, gthread 2 threads), PostgreSQL. "
+            + f"Machine load average (1/5/15 min) before the run {load_before}, after {load_after}"
+            + " (other work on the machine shares its cores). "
+            + args.conditions
+        ),
+        "data": data,
+        "total": total,
+        "actions": actions,
+        "targets": targets,
+        "invariants": checks,
+    }
+    write_report(result)
+    print((HERE / "REPORT.md").read_text())
+    return 0 if all(ok for _name, ok, _why in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
