@@ -147,6 +147,12 @@ def upgrade():
 
     with op.batch_alter_table('approval_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attack_executive_threshold', webapp.common.types.Money(), nullable=True))
+    # settings saved before attack plans existed take the default threshold (¥50,000 in fen), so
+    # a plan filed under them still reaches the executive above it
+    op.execute(
+        "UPDATE approval_settings SET attack_executive_threshold = 5000000"
+        " WHERE attack_executive_threshold IS NULL"
+    )
 
     # ### end Alembic commands ###
 
