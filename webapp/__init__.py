@@ -25,6 +25,7 @@ from webapp import (
     documents,
     evaluations,
     filters,
+    lists,
     main,
     notifications,
     proposals,
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # the areas, lower first: each may use those above it in this list, never those below
     auth.init_app(app)  # sign-in, users, `create-user`
+    lists.init_app(app)  # every list's exports (jobs in the background) and saved views
     accounts.init_app(app)  # accounts, contacts, visits; the tab and history registries
     documents.init_app(app)  # the generator, file store, downloads, `render`, `doctor`
     attachments.init_app(app)  # files on requests and visits; the visit target
