@@ -130,3 +130,30 @@ def test_export_cells_of_dates_are_dates():
     assert typed(Decimal("-5.00"), Kind.MONEY) == Decimal("-5.00")
     assert typed("-5", Kind.MONEY) == "-5"
     assert typed("@SUM(A1)", Kind.TEXT) == "'@SUM(A1)"
+
+
+@pytest.mark.parametrize(
+    ("address", "header"),
+    [
+        ("/contracts/?export=xlsx", "合同编号"),
+        ("/approvals/?box=filed&export=xlsx", "申请人"),
+        ("/open-warnings?scope=team&export=xlsx", "规则"),
+        ("/accounts/{id}/records?export=xlsx", "单据号"),
+        ("/accounts/{id}/contacts?export=xlsx", "姓名"),
+    ],
+)
+def test_every_list_exports_with_chinese_headers(team, login, address, header):
+    manager, _colleague, mine, _theirs = team
+    response = login(manager, lang="zh_CN").get(address.format(id=mine.id))
+    rows = list(_book(response).active.iter_rows(values_only=True))
+    assert header in rows[1]
+    assert "筛选" in rows[0][0]
+
+
+def test_list_pages_offer_the_export(team, login):
+    manager, _colleague, mine, _theirs = team
+    client = login(manager, lang="zh_CN")
+    for address in ("/accounts/?stage=closing", "/contracts/", "/approvals/", "/open-warnings"):
+        page = client.get(address).get_data(as_text=True)
+        assert "export=xlsx" in page and "导出" in page, address
+    assert "stage=closing" in client.get("/accounts/?stage=closing").get_data(as_text=True)

@@ -6,7 +6,6 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 
-
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 

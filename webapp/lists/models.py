@@ -43,9 +43,7 @@ class ExportJob(db.Model):
     list_key: Mapped[str] = mapped_column(sa.String(40))
     args: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     fmt: Mapped[str] = mapped_column(sa.String(4))
-    state: Mapped[ExportState] = mapped_column(
-        enum_column(ExportState), default=ExportState.QUEUED
-    )
+    state: Mapped[ExportState] = mapped_column(enum_column(ExportState), default=ExportState.QUEUED)
     rows_total: Mapped[int] = mapped_column(default=0)
     rows_done: Mapped[int] = mapped_column(default=0)
     filename: Mapped[str] = mapped_column(sa.String(120))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
@@ -45,13 +45,15 @@ class ListSpec:
     title: Any  # lazy gettext: the sheet's and the file's name
     endpoint: str  # the list's page
     columns: tuple[Column, ...]
-    query: Callable[[User, Mapping[str, str]], Any]  # a Select in the user's scope
     normalize: Callable[[Mapping[str, str]], dict[str, str]]
+    # a Select in the user's scope, read in chunks …
+    query: Callable[[User, Mapping[str, str]], Any] | None = None
+    # … or, for a list its page builds in one go (the inbox), those rows
+    rows: Callable[[User, Mapping[str, str]], list] | None = None
     # (label, value) pairs that say the filter in words, for the sheet's top line
     describe: Callable[[Mapping[str, str]], list[tuple[str, str]]] = lambda args: []
     # turns a chunk of queried records into the rows the columns read (default: as they are)
     prepare: Callable[[User, list], Iterable[Any]] | None = None
-    url_args: Callable[[Mapping[str, Any]], dict[str, Any]] = field(default=lambda args: {})
 
 
 def register_list(app: Flask, spec: ListSpec) -> None:

@@ -63,7 +63,9 @@ def save_view(user: User, list_key: str, name: str, args: Mapping[str, str]) -> 
     name = _clean_name(user, name)
     count = db.session.scalar(sa.select(sa.func.count()).where(SavedView.user_id == user.id))
     if count >= MAX_VIEWS:
-        raise ValidationFailed({"name": _("You have %(n)d saved views; delete one first.", n=count)})
+        raise ValidationFailed(
+            {"name": _("You have %(n)d saved views; delete one first.", n=count)}
+        )
     view = SavedView(user_id=user.id, list_key=list_key, name=name, args=clean)
     db.session.add(view)
     db.session.commit()

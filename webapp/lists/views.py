@@ -21,7 +21,9 @@ bp = Blueprint("lists", __name__)
 
 def _send(file: exports.ExportFile):
     return send_file(
-        io.BytesIO(file.content), mimetype=file.mimetype, as_attachment=True,
+        io.BytesIO(file.content),
+        mimetype=file.mimetype,
+        as_attachment=True,
         download_name=file.filename,
     )
 
@@ -58,10 +60,16 @@ def _views_page(status: int = 200, save_form=None, rename_forms=None):
     return render_page(
         "lists/views.html",
         status=status,
-        views=[(v, forms.get(v.id) or RenameViewForm(name=v.name, prefix=f"v{v.id}")) for v in views],
+        views=[
+            (v, forms.get(v.id) or RenameViewForm(name=v.name, prefix=f"v{v.id}")) for v in views
+        ],
         save_form=save_form,
         delete_form=DeleteViewForm(),
     )
+
+
+def _rename_form(view) -> RenameViewForm:
+    return RenameViewForm(formdata=None, name=view.name, prefix=f"v{view.id}")
 
 
 @bp.get("/views")
@@ -93,8 +101,13 @@ def _flash_then(message: str, view_id: int):
 def open_view(view_id: int):
     opened = saved.open_view(current_user, view_id)
     if opened.dropped:
-        flash(_("Part of this view's filter no longer applies and was left out: %(names)s.",
-                names=", ".join(opened.dropped)), "warning")
+        flash(
+            _(
+                "Part of this view's filter no longer applies and was left out: %(names)s.",
+                names=", ".join(opened.dropped),
+            ),
+            "warning",
+        )
     return redirect(opened.url, code=303)
 
 

@@ -77,10 +77,8 @@ def write_xlsx(
         cell.font = bold
         headers.append(cell)
     sheet.append(headers)
-    done = 0
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         sheet.append([_cell(sheet, typed(c.value(row), c.kind), c.kind) for c in columns])
-        done += 1
         if progress is not None and done % 500 == 0:
             progress(done)
     out = io.BytesIO()
@@ -111,10 +109,8 @@ def write_csv(
     writer = csv.writer(out)
     writer.writerow([neutralise(filter_line)])
     writer.writerow([neutralise(str(c.header)) for c in columns])
-    done = 0
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         writer.writerow([_text(typed(c.value(row), c.kind)) for c in columns])
-        done += 1
         if progress is not None and done % 500 == 0:
             progress(done)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
