@@ -30,6 +30,7 @@ from webapp import (
     notifications,
     proposals,
     sales,
+    search,
     security,
     warnings,
 )
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     warnings.init_app(app)  # early warnings, major events, `warnings run`
     evaluations.init_app(app)  # cooperation evaluation tab, weights, report type
     development.init_app(app)  # leads, qualification, assessment, tiers, pipeline, pool
+    search.init_app(app)  # the top bar's search over accounts, contacts, contracts, requests
     main.init_app(app)  # home page, error pages
     cli.init_app(app)  # `demo-data`, which fills every area
     return app

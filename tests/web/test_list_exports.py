@@ -39,8 +39,11 @@ def team(make_user, make_account, make_department):
     manager = make_user(Role.ACCOUNT_MANAGER, full_name="张伟")
     colleague = make_user(Role.ACCOUNT_MANAGER, full_name="李四")
     mine = make_account(
-        manager, name="=HYPERLINK(\"http://x\")集团", short_name="-2+3",
-        credit_limit=Decimal("1234.5"), stage=Stage.CLOSING,
+        manager,
+        name='=HYPERLINK("http://x")集团',
+        short_name="-2+3",
+        credit_limit=Decimal("1234.5"),
+        stage=Stage.CLOSING,
     )
     theirs = make_account(colleague, name="李四的客户有限公司")
     return manager, colleague, mine, theirs
@@ -61,7 +64,9 @@ def test_account_export_has_typed_cells_and_no_formulas(team, login):
     assert by_header["授信额度"].number_format == "#,##0.00"
     assert by_header["标准名称"].value.startswith("'=")
     assert by_header["简称"].value == "'-2+3"
-    assert isinstance(by_header["创建时间"].value, datetime)  # a date cell (openpyxl reads dates as datetimes)
+    assert isinstance(
+        by_header["创建时间"].value, datetime
+    )  # a date cell (openpyxl reads dates as datetimes)
     assert by_header["创建时间"].is_date
 
 
