@@ -162,3 +162,18 @@ def test_list_pages_offer_the_export(team, login):
         page = client.get(address).get_data(as_text=True)
         assert "export=xlsx" in page and "导出" in page, address
     assert "stage=closing" in client.get("/accounts/?stage=closing").get_data(as_text=True)
+
+
+def test_a_job_whose_list_is_gone_fails_visibly(app, team, login):
+    from webapp.lists.exports import build_export
+
+    manager, *_ = team
+    job = ExportJob(user_id=manager.id, list_key="gone", args={}, fmt="xlsx", filename="x.xlsx")
+    db.session.add(job)
+    db.session.commit()
+    build_export(job.id)
+    db.session.refresh(job)
+    assert job.state is ExportState.FAILED
+    page = login(manager, lang="zh_CN").get(f"/exports/{job.id}").get_data(as_text=True)
+    assert "导出失败" in page
+    assert login(manager).get(f"/exports/{job.id}/download").status_code == 404
