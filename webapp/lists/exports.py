@@ -134,12 +134,12 @@ def build_export(job_id: int) -> None:
     except Exception:
         db.session.rollback()
         current_app.logger.exception("export %s failed", job_id)
-        _finish(job_id, ExportState.FAILED, None, None)
+        _finish(job_id, ExportState.FAILED, None)
         return
-    _finish(job_id, ExportState.DONE, built.content, None)
+    _finish(job_id, ExportState.DONE, built.content)
 
 
-def _finish(job_id: int, state: ExportState, content: bytes | None, _note) -> None:
+def _finish(job_id: int, state: ExportState, content: bytes | None) -> None:
     values = {"state": state, "finished_at": utcnow(), "content": content}
     if state is ExportState.DONE:
         values["rows_done"] = ExportJob.rows_total
