@@ -26,6 +26,7 @@ from webapp.proposals.service import proposal_scope
 MAX_QUERY = 60
 MIN_KEY = 2  # one pinyin letter matches nearly everything
 DROPDOWN_LIMIT = 5
+MATCHED_ACCOUNTS = 500
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,25 @@ def _key_match(key: str, column) -> list[sa.ColumnElement[bool]]:
 
 
 def _account_match(text: str, key: str) -> sa.ColumnElement[bool]:
+    """Chinese text against the names; Latin letters and digits against the pinyin key (which
+    holds the names' own letters and digits too), the credit code and the phone."""
+    if not text.isascii():
+        return sa.or_(*_text_match(text, Account.name, Account.short_name))
     return sa.or_(
-        *_text_match(text, Account.name, Account.short_name, Account.tax_number, Account.phone),
         *_key_match(key, Account.search_key),
+        *_text_match(text, Account.tax_number, *([Account.phone] if _has_digit(text) else [])),
     )
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isascii() and ch.isdigit() for ch in text)
+
+
+def _matching_account_ids(text: str, key: str) -> list[int]:
+    """Ids of the accounts the query names (at most MATCHED_ACCOUNTS), read once per search:
+    contracts, requests and proposals are found through them as well as by their own fields."""
+    stmt = sa.select(Account.id).where(_account_match(text, key)).limit(MATCHED_ACCOUNTS)
+    return list(db.session.scalars(stmt))
 
 
 def _rows(stmt, limit: int) -> tuple[list, bool]:
@@ -100,17 +116,20 @@ def _accounts(user: User, text: str, key: str, limit: int) -> Group:
     return Group("accounts", str(_l("Key accounts")), hits, more)
 
 
+def _contact_match(text: str, key: str) -> sa.ColumnElement[bool]:
+    if not text.isascii():
+        return sa.or_(*_text_match(text, Contact.name))
+    columns = [Contact.email] + ([Contact.phone] if _has_digit(text) else [])
+    return sa.or_(*_key_match(key, Contact.search_key), *_text_match(text, *columns))
+
+
 def _contacts(user: User, text: str, key: str, limit: int) -> Group:
     visible = sa.select(Account.id).where(account_scope(user))
     stmt = (
         sa.select(Contact)
-        .join(Account, Contact.account_id == Account.id)
         .where(
             Contact.account_id.in_(visible),
-            sa.or_(
-                *_text_match(text, Contact.name, Contact.phone, Contact.email),
-                *_key_match(key, Contact.search_key),
-            ),
+            _contact_match(text, key),
         )
         .order_by(Contact.name, Contact.id)
     )
@@ -126,18 +145,18 @@ def _contacts(user: User, text: str, key: str, limit: int) -> Group:
     return Group("contacts", str(_l("Contacts")), hits, more)
 
 
-def _on_matching_account(column, text: str, key: str):
-    return column.in_(sa.select(Account.id).where(_account_match(text, key)))
+def _on_matching_account(column, ids: list[int]):
+    return column.in_(ids) if ids else sa.false()
 
 
-def _contracts(user: User, text: str, key: str, limit: int) -> Group:
+def _contracts(user: User, text: str, key: str, limit: int, ids: list[int]) -> Group:
     stmt = (
         sa.select(Contract)
         .where(
             contract_scope(user),
             sa.or_(
                 *_text_match(text, Contract.number, Contract.title),
-                _on_matching_account(Contract.account_id, text, key),
+                _on_matching_account(Contract.account_id, ids),
             ),
         )
         .order_by(Contract.updated_at.desc(), Contract.id.desc())
@@ -150,14 +169,14 @@ def _contracts(user: User, text: str, key: str, limit: int) -> Group:
     return Group("contracts", str(_l("Contracts")), hits, more)
 
 
-def _requests(user: User, text: str, key: str, limit: int) -> Group:
+def _requests(user: User, text: str, key: str, limit: int, ids: list[int]) -> Group:
     stmt = (
         sa.select(ApprovalRequest)
         .where(
             request_scope(user),
             sa.or_(
                 *_text_match(text, ApprovalRequest.number, ApprovalRequest.title),
-                _on_matching_account(ApprovalRequest.account_id, text, key),
+                _on_matching_account(ApprovalRequest.account_id, ids),
             ),
         )
         .order_by(ApprovalRequest.filed_at.desc(), ApprovalRequest.id.desc())
@@ -174,14 +193,14 @@ def _requests(user: User, text: str, key: str, limit: int) -> Group:
     return Group("requests", str(_l("Requests")), hits, more)
 
 
-def _proposals(user: User, text: str, key: str, limit: int) -> Group:
+def _proposals(user: User, text: str, key: str, limit: int, ids: list[int]) -> Group:
     stmt = (
         sa.select(Proposal)
         .where(
             proposal_scope(user),
             sa.or_(
                 *_text_match(text, Proposal.title),
-                _on_matching_account(Proposal.account_id, text, key),
+                _on_matching_account(Proposal.account_id, ids),
             ),
         )
         .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
@@ -193,7 +212,8 @@ def _proposals(user: User, text: str, key: str, limit: int) -> Group:
     return Group("proposals", str(_l("Proposals")), hits, more)
 
 
-KINDS = (_accounts, _contacts, _contracts, _requests, _proposals)
+KINDS = (_accounts, _contacts)
+BY_ACCOUNT = (_contracts, _requests, _proposals)
 
 
 def search(user: User, raw: str | None, limit: int = 5) -> Results:
@@ -203,5 +223,8 @@ def search(user: User, raw: str | None, limit: int = 5) -> Results:
     if not text:
         return Results(q="")
     key = query_key(text)
-    groups = [group for kind in KINDS if (group := kind(user, text, key, limit)).hits]
+    found = [kind(user, text, key, limit) for kind in KINDS]
+    ids = _matching_account_ids(text, key)
+    found += [kind(user, text, key, limit, ids) for kind in BY_ACCOUNT]
+    groups = [group for group in found if group.hits]
     return Results(q=text, groups=groups)
