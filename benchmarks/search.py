@@ -2,7 +2,7 @@
 proposals from the demo data) on SQLite, and the 10,000-row account export.
 Prints one JSON line per figure (server time measured around the WSGI call).
 
-    .venv/bin/python benchmarks/search.py [--accounts 10000] [--n 200]
+    .venv/bin/python benchmarks/search.py [--accounts 10000] [--n 200] [--db PATH]
 
 Queries mix pinyin initials (`hdjt`-style, 4 letters), full pinyin, Chinese name fragments,
 USCC fragments and phone fragments, as the top bar's htmx active search sends them (5 hits per
@@ -85,13 +85,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=10000)
     parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--db", help="a database the demo data was loaded into before (reused)")
     args = parser.parse_args()
     rng = random.Random(16)
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
             {
                 "SECRET_KEY": "bench",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.db or tmp + '/bench.sqlite3'}",
                 "WTF_CSRF_ENABLED": False,
                 "SESSION_COOKIE_SECURE": False,
                 "EXPORT_BACKGROUND_ROWS": 100_000,
@@ -99,7 +100,7 @@ def main() -> None:
         )
         with app.app_context():
             db.create_all()
-            demo.load(n_accounts=args.accounts, seed=1, if_empty=False, echo=lambda _m: None)
+            demo.load(n_accounts=args.accounts, seed=1, if_empty=True, echo=lambda _m: None)
             data = {
                 "accounts": db.session.scalar(sa.select(sa.func.count()).select_from(Account)),
                 "contacts": db.session.scalar(sa.select(sa.func.count()).select_from(Contact)),

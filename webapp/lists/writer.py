@@ -49,13 +49,18 @@ def typed(value: object, kind: Kind) -> object:
 
 
 def _cell(sheet, value: object, kind: Kind):
-    cell = WriteOnlyCell(sheet, value=value)
+    """A plain value, or a styled cell where a number format is needed (a styled cell costs
+    an object per cell: only money and dates get one)."""
     if isinstance(value, Decimal | int | float) and kind is Kind.MONEY:
-        cell.number_format = MONEY_FORMAT
+        number_format = MONEY_FORMAT
     elif isinstance(value, datetime):
-        cell.number_format = DATETIME_FORMAT
+        number_format = DATETIME_FORMAT
     elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
+        number_format = DATE_FORMAT
+    else:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
     return cell
 
 
