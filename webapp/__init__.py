@@ -26,6 +26,7 @@ from webapp import (
     evaluations,
     filters,
     jobs,
+    lists,
     main,
     notifications,
     ops,
@@ -33,6 +34,7 @@ from webapp import (
     proposals,
     relationships,
     sales,
+    search,
     security,
     warnings,
 )
@@ -73,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # the areas, lower first: each may use those above it in this list, never those below
     auth.init_app(app)  # sign-in, users, `create-user`
+    lists.init_app(app)  # every list's exports (jobs in the background) and saved views
     accounts.init_app(app)  # accounts, contacts, visits; the tab and history registries
     documents.init_app(app)  # the generator, file store, downloads, `render`, `doctor`
     attachments.init_app(app)  # files on requests and visits; the visit target
@@ -87,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     development.init_app(app)  # leads, qualification, assessment, tiers, pipeline, pool
     relationships.init_app(app)  # role map, coverage, competitors, whitespace, account plan
     plans.init_app(app)  # service plans, monthly reviews, calendar feed, attack plan pages
+    search.init_app(app)  # the top bar's search over accounts, contacts, contracts, requests
     main.init_app(app)  # home page, error pages
     cli.init_app(app)  # `demo-data`, which fills every area
     return app

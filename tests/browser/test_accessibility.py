@@ -14,7 +14,7 @@ GATED = ("critical", "serious")
 
 
 def _main_pages(world, extra: Extra) -> list[tuple[str, str]]:
-    """(name, path) of the ten main pages; the client's page is opened signed out."""
+    """(name, path) of the main pages; the client's page is opened signed out."""
     return [
         ("home", "/"),
         ("account list", "/accounts/"),
@@ -24,6 +24,8 @@ def _main_pages(world, extra: Extra) -> list[tuple[str, str]]:
         ("inbox", "/approvals/"),
         ("request", f"/approvals/{extra.request_id}"),
         ("notifications", "/notifications/"),
+        ("search results", "/search?q=pjjm"),  # 浦江精密 by pinyin initials
+        ("my views", "/views"),
         ("proposal", f"/proposals/{extra.proposal_id}"),
         ("client proposal", extra.client_path),
     ]

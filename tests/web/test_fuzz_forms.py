@@ -40,7 +40,13 @@ BUDGET_SECONDS = float(os.environ.get("FUZZ_SECONDS", "15"))
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "400"))
 
 # Pages not worth fetching for forms: generated files, the client's public pages, sign-out.
-NOT_FETCHED = ("documents.", "proposals.public", "contracts.scan", "evaluations.period_report")
+NOT_FETCHED = (
+    "documents.",
+    "proposals.public",
+    "contracts.scan",
+    "evaluations.period_report",
+    "lists.export_download",
+)
 # Forms not fuzzed: signing out (it ends the session the fuzzer uses) and the language switch.
 NOT_FUZZED = ("/logout", "/language/")
 # Between them these see every form: the account team's, a decider's, finance's, the admin's.

@@ -9,8 +9,8 @@ import pytest
 
 from webapp.auth.models import Role
 
-WORK = ["Home", "Key accounts", "Pipeline", "Customer pool", "Contracts", "Approvals"]
-READ_ONLY = ["Home", "Key accounts", "Pipeline", "Contracts", "Approvals"]
+WORK = ["Home", "Key accounts", "Pipeline", "Customer pool", "Contracts", "Approvals", "My views"]
+READ_ONLY = ["Home", "Key accounts", "Pipeline", "Contracts", "Approvals", "My views"]
 SETTINGS = [
     "Users",
     "Departments",

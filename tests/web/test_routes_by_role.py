@@ -270,6 +270,17 @@ EXPECTED_ROWS = {
     ("documents.current", "GET"):            (302, 200,  404, 200, 200, 200, 200, 200, 403),
     ("documents.download", "GET"):           (302, 200,  404, 200, 200, 200, 200, 200, 403),
     ("documents.versions", "GET"):           (302, 200,  404, 200, 200, 200, 200, 200, 403),
+    # lists: a saved view and a finished export of the account manager's; only the owner sees
+    # them (others: 404, like missing ones); an empty save or rename is refused inside (422)
+    ("lists.saved_views", "GET"):            (302, 200,  200, 200, 200, 200, 200, 200, 200),
+    ("lists.save_view", "POST"):             (302, 422,  422, 422, 422, 422, 422, 422, 422),
+    ("lists.open_view", "GET"):              (302, 303,  404, 404, 404, 404, 404, 404, 404),
+    ("lists.rename_view", "POST"):           (302, 422,  404, 404, 404, 404, 404, 404, 404),
+    ("lists.delete_view", "POST"):           (302, 303,  404, 404, 404, 404, 404, 404, 404),
+    ("lists.export_status", "GET"):          (302, 200,  404, 404, 404, 404, 404, 404, 404),
+    ("lists.export_download", "GET"):        (302, 200,  404, 404, 404, 404, 404, 404, 404),
+    # the global search: every account reader (each kind in its own scope)
+    ("search.index", "GET"):                 (302, 200,  200, 200, 200, 200, 200, 200, 403),
 }
 # fmt: on
 
@@ -432,7 +443,32 @@ def _reset(world) -> dict[str, int]:
         **_documents(contract_ids["contract_id"]),
         **_attachments(world, filed.id),
         **_plans(world),
+        **_lists(world),
     }
+
+
+def _lists(world) -> dict:
+    """A saved view and a finished export, both the account manager's."""
+    from webapp.lists.models import ExportJob, ExportState, SavedView
+
+    view = db.session.scalar(sa.select(SavedView).where(SavedView.user_id == world.owner.id))
+    if view is None:
+        view = SavedView(user_id=world.owner.id, list_key="accounts", name="路由视图", args={})
+        db.session.add(view)
+    job = db.session.scalar(sa.select(ExportJob).where(ExportJob.user_id == world.owner.id))
+    if job is None:
+        job = ExportJob(
+            user_id=world.owner.id,
+            list_key="accounts",
+            args={},
+            fmt="csv",
+            filename="a.csv",
+            state=ExportState.DONE,
+            content=b"\xef\xbb\xbfa",
+        )
+        db.session.add(job)
+    db.session.commit()
+    return {"view_id": view.id, "export_id": job.id}
 
 
 def _attachments(world, request_id: int) -> dict:

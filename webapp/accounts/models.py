@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.auth.models import Department, User
 from webapp.common.enums import LabelledEnum, set_labels
+from webapp.common.pinyin import KEY_LENGTH, pinyin_key
 from webapp.common.timeutil import utcnow
 from webapp.common.types import Money, UTCDateTime, enum_column
 from webapp.extensions import db
@@ -250,6 +251,8 @@ class Account(db.Model):
     credit_limit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
 
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    # pinyin of name and short name, full and initials (global search: `hdjt` finds 华东集团)
+    search_key: Mapped[str] = mapped_column(sa.String(KEY_LENGTH), default="", index=True)
 
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
@@ -267,6 +270,12 @@ class Account(db.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    @validates("name", "short_name")
+    def _refresh_search_key(self, field: str, value: str | None) -> str | None:
+        texts = {"name": self.name, "short_name": self.short_name, field: value}
+        self.search_key = pinyin_key(texts["name"], texts["short_name"])
+        return value
 
 
 class AccountMember(db.Model):
@@ -332,6 +341,7 @@ class Contact(db.Model):
     tenure: Mapped[str | None] = mapped_column(sa.String(60))
     authority: Mapped[str | None] = mapped_column(sa.String(200))
     personal_notes: Mapped[str | None] = mapped_column(sa.Text)
+    search_key: Mapped[str] = mapped_column(sa.String(200), default="", index=True)  # pinyin
 
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -340,6 +350,11 @@ class Contact(db.Model):
     reports_to: Mapped[Contact | None] = relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("name")
+    def _refresh_search_key(self, field: str, value: str | None) -> str | None:
+        self.search_key = pinyin_key(value)[:200]
+        return value
 
 
 PERSONAL_FIELDS = frozenset(

@@ -198,6 +198,13 @@ class AccountQuery:
 
 
 def list_accounts(user: User, query: AccountQuery, per_page: int = 25):
+    stmt = accounts_statement(user, query)
+    return db.paginate(stmt, page=query.page, per_page=per_page, error_out=False, count=True)
+
+
+def accounts_statement(user: User, query: AccountQuery) -> sa.Select:
+    """The account list's query: the user's scope, the search, the filters and the sort (the
+    page and its export read the same rows)."""
     stmt = sa.select(Account).where(account_scope(user)).options(joinedload(Account.owner))
     if query.q:
         like = f"%{query.q}%"
@@ -214,8 +221,7 @@ def list_accounts(user: User, query: AccountQuery, per_page: int = 25):
             stmt = stmt.where(getattr(Account, name) == value)
     if query.owner_id is not None:
         stmt = stmt.where(Account.owner_id == query.owner_id)
-    stmt = stmt.order_by(SORTS[query.sort], Account.id)
-    return db.paginate(stmt, page=query.page, per_page=per_page, error_out=False, count=True)
+    return stmt.order_by(SORTS[query.sort], Account.id)
 
 
 def owner_choices(user: User) -> list[User]:

@@ -23,6 +23,8 @@ from webapp.auth.permissions import ACCOUNT_EDITORS, ACCOUNT_READERS, roles_requ
 from webapp.common.errors import ValidationFailed
 from webapp.common.forms import handle_form, select_stored
 from webapp.common.rendering import render_page, wants_fragment
+from webapp.lists.tools import list_tools
+from webapp.lists.views import export_answer
 from webapp.submissions import Once
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -33,6 +35,8 @@ editors = roles_required(*ACCOUNT_EDITORS)
 @bp.get("/")
 @readers
 def index():
+    if (exported := export_answer("accounts")) is not None:
+        return exported
     query = service.AccountQuery.from_args(request.args)
     page = service.list_accounts(current_user, query, current_app.config["PAGE_SIZE"])
     return render_page(
@@ -47,6 +51,7 @@ def index():
         tiers=SalesTier,
         grades=CreditGrade,
         can_create=service.can_create(current_user),
+        tools=list_tools("accounts", query.url_args()),
     )
 
 
@@ -160,12 +165,16 @@ def profile(account_id: int):
 @bp.get("/<int:account_id>/contacts")
 @readers
 def contacts(account_id: int):
+    service.get_account(current_user, account_id)  # 404 for an account out of scope
+    if (exported := export_answer("contacts")) is not None:
+        return exported
     return _tab(
         account_id,
         "contacts",
         "accounts/_contacts.html",
         load_contacts=lambda a: service.contacts(current_user, a),
         form=None,
+        tools=list_tools("contacts", {"account_id": str(account_id)}),
     )
 
 

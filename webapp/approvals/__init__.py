@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     from webapp.accounts.history import DATE, LONG_TEXT, MONEY, register_history_terms
     from webapp.accounts.models import CreditGrade
     from webapp.accounts.tabs import register_tab
-    from webapp.approvals import cli, documents, service, views
+    from webapp.approvals import cli, documents, lists, service, views
     from webapp.approvals.models import SupportKind
     from webapp.approvals.signals import request_finished
     from webapp.approvals.workflow import EVENT_LABELS
@@ -22,8 +22,10 @@ def init_app(app: Flask) -> None:
     from webapp.contracts.service import register_approval_lookup
     from webapp.contracts.signals import contract_submitted, contract_withdrawn
     from webapp.documents.registry import register_document_type
+    from webapp.lists.registry import register_list
 
     app.register_blueprint(views.bp)
+    register_list(app, lists.INBOX)
     app.cli.add_command(cli.approvals_group)
     register_tab(app, "requests", _l("Requests"), "approvals.account_requests", 50)
     register_document_type(app, documents.REQUEST_FORM)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from webapp.accounts import service as accounts
 from webapp.accounts.tabs import render_tab
-from webapp.approvals import service
+from webapp.approvals import lists, service
 from webapp.approvals.credit_hints import (
     deviations_of,
     prefill_credit_form,
@@ -41,6 +41,8 @@ from webapp.contracts.service import (
     clause_views,
     open_contract_amount,
 )
+from webapp.lists.tools import list_tools
+from webapp.lists.views import export_answer
 from webapp.submissions import Once
 
 bp = Blueprint("approvals", __name__)
@@ -48,8 +50,7 @@ readers = roles_required(*ACCOUNT_READERS)
 editors = roles_required(*ACCOUNT_EDITORS)
 
 FORMS = {RequestType.SUPPORT: SupportForm, RequestType.CREDIT: CreditForm}
-BOXES = ("waiting", "filed", "decided", "overdue_below")
-INBOX_LIMIT = 50  # the most urgent (waiting) or newest (filed, decided) first
+INBOX_LIMIT = lists.INBOX_LIMIT
 FIELD_LABELS = {
     "title": _l("Title"),
     "content": _l("Content"),
@@ -66,16 +67,12 @@ FIELD_LABELS = {
 @bp.get("/approvals/")
 @login_required
 def inbox():
-    box = request.args.get("box") if request.args.get("box") in BOXES else "waiting"
-    raw = request.args.get("type") or ""
-    type_ = RequestType(raw) if raw in {t.value for t in RequestType} else None
-    overdue_only = request.args.get("overdue") == "1"
-    if box == "overdue_below":
-        rows = service.overdue_below(current_user, INBOX_LIMIT)
-    else:
-        rows = service.inbox_rows(
-            current_user, box, type_, limit=INBOX_LIMIT, overdue_only=overdue_only
-        )
+    if (exported := export_answer("requests")) is not None:
+        return exported
+    clean = lists.normalize(request.args)
+    box, raw = clean["box"], clean.get("type")
+    type_, overdue_only = (RequestType(raw) if raw else None), "overdue" in clean
+    rows = lists.inbox_rows(current_user, clean, INBOX_LIMIT)
     return render_page(
         "approvals/inbox.html",
         block="inbox_rows",
@@ -90,6 +87,7 @@ def inbox():
         arrears=service.arrears_for(rows),
         action_labels=ACTION_LABELS,
         labels=row_labels(),
+        tools=list_tools("requests", clean),
     )
 
 

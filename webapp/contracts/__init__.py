@@ -11,12 +11,14 @@ def init_app(app: Flask) -> None:
     account's Contracts tab, the contract's history terms and its document type (标准合同)."""
     from webapp.accounts.history import register_history_terms
     from webapp.accounts.tabs import register_tab
-    from webapp.contracts import admin_views, documents, views
+    from webapp.contracts import admin_views, documents, lists, views
     from webapp.contracts import history as contract_history
     from webapp.documents.registry import register_document_type
+    from webapp.lists.registry import register_list
 
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
     register_tab(app, "contracts", _l("Contracts"), "contracts.account_contracts", 40)
     register_history_terms(app, **contract_history.history_terms())
     register_document_type(app, documents.CONTRACT)
+    register_list(app, lists.CONTRACTS)

@@ -683,6 +683,12 @@ class ContractQuery:
 def list_contracts(
     user: User, query: ContractQuery, account_id: int | None = None, per_page: int = 25
 ):
+    stmt = contracts_statement(user, query, account_id)
+    return db.paginate(stmt, page=query.page, per_page=per_page, error_out=False, count=True)
+
+
+def contracts_statement(user: User, query: ContractQuery, account_id: int | None = None):
+    """The contract list's rows (its page and its export): scope, filters, newest first."""
     today = local_today()
     stmt = (
         sa.select(Contract)
@@ -714,8 +720,7 @@ def list_contracts(
         stmt = stmt.where(Contract.total >= query.min_total)
     if query.max_total is not None:
         stmt = stmt.where(Contract.total <= query.max_total)
-    stmt = stmt.order_by(Contract.updated_at.desc(), Contract.id.desc())
-    return db.paginate(stmt, page=query.page, per_page=per_page, error_out=False, count=True)
+    return stmt.order_by(Contract.updated_at.desc(), Contract.id.desc())
 
 
 def expiring_for(user: User, window: int | None = None) -> list[Contract]:

@@ -25,6 +25,8 @@ from webapp.contracts.forms import (
     TerminateForm,
 )
 from webapp.contracts.models import EVENT_LABELS, ClauseKey, Contract, ContractStatus, Lifecycle
+from webapp.lists.tools import list_tools
+from webapp.lists.views import export_answer
 from webapp.submissions import Once
 
 bp = Blueprint("contracts", __name__)
@@ -38,6 +40,8 @@ editors = roles_required(*ACCOUNT_EDITORS)
 @bp.get("/contracts/")
 @readers
 def index():
+    if (exported := export_answer("contracts")) is not None:
+        return exported
     query = service.ContractQuery.from_args(request.args)
     page = service.list_contracts(current_user, query, per_page=current_app.config["PAGE_SIZE"])
     return render_page(
@@ -50,6 +54,7 @@ def index():
         stage_of=service.stages_of(page.items),
         expiring=service.expiring_for(current_user),
         window=service.expiry_window(),
+        tools=list_tools("contracts", query.args),
     )
 
 

@@ -26,6 +26,7 @@ from webapp.accounts.models import (
 )
 from webapp.accounts.uscc import make_uscc
 from webapp.auth.models import Role, User
+from webapp.common.pinyin import pinyin_key
 from webapp.demo.common import insert_rows, person_name
 from webapp.demo.people import DEPARTMENTS
 from webapp.extensions import db
@@ -159,6 +160,7 @@ def _account(rng: random.Random, n: int, owner: User, used_names: set, now: date
     return dict(
         name=name,
         short_name=short,
+        search_key=pinyin_key(name, short),  # bulk inserts skip the model's own upkeep
         tax_number=make_uscc(rng.choice(REGION_CODES) + f"{n:09d}"),
         legal_representative=person_name(rng),
         address=f"{city}市{rng.choice(('高新区', '经开区', '工业园区'))}"

@@ -19,6 +19,7 @@ from webapp.accounts.models import (
     Visit,
     VisitKind,
 )
+from webapp.common.pinyin import pinyin_key
 from webapp.demo.common import insert_rows, person_name
 from webapp.extensions import db
 
@@ -100,10 +101,12 @@ def _contacts(
         ]
         for role in roles:
             decides = role is BuyingRole.DECISION_MAKER
+            name = person_name(rng)
             contacts.append(
                 dict(
                     account_id=account_id,
-                    name=person_name(rng),
+                    name=name,
+                    search_key=pinyin_key(name)[:200],  # bulk inserts skip the model's upkeep
                     title=rng.choice(TITLES[role]),
                     phone=f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
                     buying_role=role,

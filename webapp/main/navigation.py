@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_READERS, SALES_OPERATORS
 from webapp.development.pool import POOL_ROLES
+from webapp.lists.saved import view_links
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class NavItem:
     current: bool  # the page shown belongs to this link (aria-current="page")
     badge_id: str | None = None  # an element inside the link that loads a count …
     badge_url: str | None = None  # … from this address
+    children: tuple[tuple[str, str], ...] = ()  # (label, address) of a menu under the link
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class _Link:
     roles: frozenset[Role]
     is_current: Callable[[str, str | None], bool]  # (endpoint, blueprint) of the page shown
     badge: tuple[str, str] | None = None  # (element id, endpoint of the count)
+    children: Callable[[Any], list[tuple[str, str]]] | None = None  # the menu under it
 
 
 def _on_endpoint(name: str) -> Callable[[str, str | None], bool]:
@@ -77,6 +80,13 @@ LINKS = (
         ACCOUNT_READERS,
         _in_blueprint("approvals"),
         badge=("approvals-badge", "approvals.badge"),
+    ),
+    _Link(
+        "lists.saved_views",
+        _l("My views"),
+        ACCOUNT_READERS,
+        _in_blueprint("lists"),
+        children=view_links,
     ),
     _Link("sales.imports", _l("Import records"), SALES_OPERATORS, _importing),
     _Link("admin.users", _l("Users"), ADMIN, _users_pages),
@@ -134,6 +144,7 @@ def nav_items(user, endpoint: str | None, blueprint: str | None) -> list[NavItem
             current=link.is_current(endpoint, blueprint),
             badge_id=link.badge[0] if link.badge else None,
             badge_url=url_for(link.badge[1]) if link.badge else None,
+            children=tuple(link.children(user)) if link.children else (),
         )
         for link in LINKS
         if user.role in link.roles

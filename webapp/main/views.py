@@ -16,6 +16,8 @@ from flask_login import current_user, login_required
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_READERS, roles_required
 from webapp.common.rendering import render_page
+from webapp.lists.tools import list_tools
+from webapp.lists.views import export_answer
 from webapp.main import worklists
 from webapp.main.home import home_for
 from webapp.main.navigation import nav_items
@@ -73,6 +75,8 @@ def next_steps():
 @readers
 def warnings():
     """The full list behind the home page's warning boxes: mine, or on the accounts I see."""
+    if (exported := export_answer("warnings")) is not None:
+        return exported
     scope = request.args.get("scope", "mine")
     scope = scope if scope in worklists.WARNING_SCOPES else "mine"
     rule = request.args.get("rule") or None
@@ -80,4 +84,11 @@ def warnings():
         current_user, scope, rule, worklists.page_number(request.args.get("page"))
     )
     rule_key = RuleKey(rule) if rule in RuleKey._value2member_map_ else None
-    return render_page("main/warnings.html", block="results", page=page, scope=scope, rule=rule_key)
+    return render_page(
+        "main/warnings.html",
+        block="results",
+        page=page,
+        scope=scope,
+        rule=rule_key,
+        tools=list_tools("warnings", request.args),
+    )

@@ -63,11 +63,15 @@ def next_steps_page(user: User, when: str, page: int) -> Page:
 def warnings_page(user: User, scope: str, rule: str | None, page: int) -> Page:
     """Open warnings routed to `user` (mine) or on the accounts they see (team), newest first;
     optionally of one rule."""
+    warnings, total, page, pages = _paginate(warnings_statement(user, scope, rule), page)
+    rows: list[WarningRow] = warning_rows(user, warnings)
+    return Page(rows, total, page, pages)
+
+
+def warnings_statement(user: User, scope: str | None, rule: str | None):
+    """The open warnings of the list (and its export), newest first."""
     rule_key = RuleKey(rule) if rule in RuleKey._value2member_map_ else None
     stmt = open_for(user) if scope == "mine" else team_warnings_query(user)
     if rule_key is not None:
         stmt = stmt.where(EarlyWarning.rule == rule_key)
-    stmt = stmt.order_by(EarlyWarning.raised_at.desc(), EarlyWarning.id.desc())
-    warnings, total, page, pages = _paginate(stmt, page)
-    rows: list[WarningRow] = warning_rows(user, warnings)
-    return Page(rows, total, page, pages)
+    return stmt.order_by(EarlyWarning.raised_at.desc(), EarlyWarning.id.desc())

@@ -15,11 +15,13 @@ def init_app(app: Flask) -> None:
     from webapp.accounts.tabs import register_tab
     from webapp.common.background import register_task
     from webapp.contracts.service import register_arrears_provider
-    from webapp.sales import cli, service, views
+    from webapp.lists.registry import register_list
+    from webapp.sales import cli, lists, service, views
     from webapp.sales.importer.batches import work_on
 
     app.register_blueprint(views.bp)
     register_task(app, "sales.import", work_on)
+    register_list(app, lists.PURCHASES)
     register_tab(app, "records", _l("Sales records"), "sales.account_records", 45)
     register_arrears_provider(app, service.account_arrears, many=service.arrears_by_account)
     app.cli.add_command(cli.import_group)

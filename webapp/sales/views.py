@@ -23,6 +23,8 @@ from webapp.common.forms import apply_errors
 from webapp.common.rendering import render_page
 from webapp.extensions import db
 from webapp.jobs import service as jobs
+from webapp.lists.tools import list_tools
+from webapp.lists.views import export_answer
 from webapp.sales import service
 from webapp.sales.forms import ImportForm
 from webapp.sales.importer import guide
@@ -38,12 +40,15 @@ operators = roles_required(*SALES_OPERATORS)
 @readers
 def account_records(account_id: int):
     account = accounts.get_account(current_user, account_id)
+    if (exported := export_answer("sales_records")) is not None:
+        return exported
     return render_tab(
         "records",
         "sales/_records.html",
         account=account,
         records=service.account_records(current_user, account),
         can_import=service.can_import(current_user),
+        tools=list_tools("sales_records", {"account_id": str(account.id)}),
     )
 
 
