@@ -20,6 +20,7 @@ from webapp import (
     cli,
     complaints,
     contracts,
+    dashboard,
     database,
     development,
     documents,
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     warnings.init_app(app)  # early warnings, major events, `warnings run`
     evaluations.init_app(app)  # cooperation evaluation tab, weights, report type
     development.init_app(app)  # leads, qualification, assessment, tiers, pipeline, pool
+    dashboard.init_app(app)  # figures for those who run the department; the monthly report
     main.init_app(app)  # home page, error pages
     cli.init_app(app)  # `demo-data`, which fills every area
     return app

@@ -83,6 +83,9 @@ class DocumentType:
     # record -> its data as a JSON-able dict, embedded in its PDF/A-3b as an associated file
     # (AFRelationship /Data) so another system reads the archived document without OCR
     archive_data: Callable[[Any], dict] | None = None
+    # (month "YYYY-MM", department name or None) -> source ids, for a type whose records are
+    # made on demand (`flask render monthly-report --month 2026-11 [--department NAME]`)
+    resolve: Callable[[str, str | None], list[int]] | None = None
 
 
 _KEY = "keydesk.document_types"
