@@ -105,6 +105,7 @@ def test_each_app_has_its_own_registrations(tmp_path):
     assert sorted(first.extensions["keydesk.document_types"]) == [
         "contract",
         "evaluation",
+        "monthly-report",
         "proposal",
         "request",
         "weekly",

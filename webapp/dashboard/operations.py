@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import gettext as _
 
 from webapp.accounts.models import Account
@@ -18,9 +19,11 @@ from webapp.approvals.service.reading import request_scope
 from webapp.auth.models import Department, Role, User
 from webapp.common.timeutil import to_local, utcnow
 from webapp.complaints.models import Complaint, ComplaintStatus
+from webapp.contracts.models import Contract, ContractStatus, Lifecycle, SignedScan
+from webapp.contracts.service import contract_scope
 from webapp.dashboard import svg
 from webapp.dashboard.period import Period
-from webapp.dashboard.tables import Figure, Row, drill_url, fen, percent, yuan
+from webapp.dashboard.tables import Figure, Row, drill_url, fen, percent, text, yuan
 from webapp.extensions import db
 from webapp.sales.models import Payment, Purchase
 
@@ -307,3 +310,59 @@ def closed_in_period(user: User, period: Period) -> list[tuple[int, int]]:
         if period.first <= closed_on < period.after:
             result.append((complaint_id, max((closed_on - received).days, 0)))
     return result
+
+
+# --- the custodian's archive -----------------------------------------------------------------
+
+
+def archive_completeness(user: User) -> Figure:
+    """Contracts past approval and whether their signed copy is archived (seed 004: 合同必须由专人
+    保管): approved ones wait for the scan; a signed or terminated one should have it."""
+    has_scan = sa.exists().where(SignedScan.contract_id == Contract.id)
+    stmt = (
+        sa.select(Contract.status, has_scan, sa.func.count())
+        .where(
+            contract_scope(user),
+            Contract.status.in_(
+                [ContractStatus.APPROVED, ContractStatus.SIGNED, ContractStatus.TERMINATED]
+            ),
+        )
+        .group_by(Contract.status, has_scan)
+    )
+    counts = {(status, bool(scanned)): n for status, scanned, n in db.session.execute(stmt)}
+    waiting = counts.get((ContractStatus.APPROVED, False), 0) + counts.get(
+        (ContractStatus.APPROVED, True), 0
+    )
+    archived = sum(
+        n for (s, scanned), n in counts.items() if scanned and s is not ContractStatus.APPROVED
+    )
+    missing = sum(
+        n for (s, scanned), n in counts.items() if not scanned and s is not ContractStatus.APPROVED
+    )
+    whole = waiting + archived + missing
+    rows = [
+        Row(
+            [_("Approved, signed copy not archived"), waiting, percent(waiting, whole)],
+            url_for("contracts.index", stage=Lifecycle.APPROVED.value),
+        ),
+        Row(
+            [_("Signed, copy archived"), archived, percent(archived, whole)],
+            url_for("contracts.index", stage=Lifecycle.SIGNED.value),
+        ),
+        Row([_("Signed without an archived copy"), missing, percent(missing, whole)], None),
+    ]
+    return Figure(
+        key="archive",
+        title=_("Archive completeness"),
+        headers=[_("Contracts"), _("Count"), _("Share")],
+        rows=rows,
+        chart=svg.bar_chart(
+            _("Archive completeness"),
+            _("Contracts past approval by whether their signed copy is archived."),
+            [svg.Bar(r.texts[0], [r.values[1]], [r.texts[1]], r.url) for r in rows],
+        ),
+        note=_(
+            "%(share)s of contracts past approval have their signed copy archived.",
+            share=text(percent(archived, whole)) if whole else "—",
+        ),
+    )

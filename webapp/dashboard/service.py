@@ -13,13 +13,20 @@ from datetime import date
 from flask_babel import gettext as _
 
 from webapp.auth.models import Role, User
-from webapp.common.errors import NotFound
+from webapp.common.errors import Forbidden, NotFound
 from webapp.common.timeutil import local_today
 from webapp.dashboard import drill, figures, operations
 from webapp.dashboard.period import PeriodChoice, parse_period
 from webapp.dashboard.tables import DrillList, Figure
 
 DASHBOARD_ROLES = frozenset({Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
+# finance sees receivables ageing on its home page, so it opens the lists behind it too
+LIST_ROLES = DASHBOARD_ROLES | {Role.FINANCE}
+FINANCE_LISTS = frozenset({"ageing"})
+
+
+def can_open_list(user: User, key: str) -> bool:
+    return user.role in DASHBOARD_ROLES or (user.role is Role.FINANCE and key in FINANCE_LISTS)
 
 
 @dataclass
@@ -69,6 +76,7 @@ class DrillPage:
     listing: DrillList | None
     key: str
     own_args: dict[str, str] = field(default_factory=dict)
+    show_dashboard_link: bool = True
 
 
 def drill_list(user: User, key: str, args, today: date | None = None) -> DrillPage:
@@ -78,8 +86,11 @@ def drill_list(user: User, key: str, args, today: date | None = None) -> DrillPa
     build = drill.LISTS.get(key)
     if build is None:
         raise NotFound(_("No such list."))
+    if not can_open_list(user, key):
+        raise Forbidden(_("This list belongs to the dashboard of those who run the department."))
     own = {k: v for k, v in args.items() if k not in ("from", "to")}  # the list's own filter
     choice = parse_period({k: args.get(k) for k in ("from", "to") if args.get(k)}, today)
     if choice.error:
-        return DrillPage(choice, None, key, own)
-    return DrillPage(choice, build(user, choice.period, own, today), key, own)
+        return DrillPage(choice, None, key, own, user.role in DASHBOARD_ROLES)
+    listing = build(user, choice.period, own, today)
+    return DrillPage(choice, listing, key, own, user.role in DASHBOARD_ROLES)

@@ -28,7 +28,7 @@ def index():
 
 
 @bp.get("/dashboard/list/<key>")
-@leaders
+@roles_required(*service.LIST_ROLES)
 def drill(key: str):
     page = service.drill_list(current_user, key, request.args)
     return render_page(
