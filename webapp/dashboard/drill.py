@@ -164,7 +164,7 @@ def pareto(user: User, period: Period, args, today: date) -> DrillList:
         )
     chosen = {"top": rows[:cutoff], "rest": rows[cutoff:], "all": rows}[part]
     label = {
-        "top": _("The clients that make 80% of revenue"),
+        "top": _("The clients that make up 80%"),
         "rest": _("The other clients"),
         "all": _("All clients with purchases"),
     }[part]

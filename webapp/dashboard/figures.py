@@ -233,9 +233,7 @@ def pareto(user: User, period: Period) -> Figure:
     url = drill_url("pareto", period.args())
     note = _("%(k)s of %(n)s clients make 80%%", k=cutoff, n=len(clients))
     rows = [
-        Row(
-            [_("Clients that make 80% of revenue"), cutoff, top, percent(cutoff, len(clients))], url
-        ),
+        Row([_("Clients that make up 80%"), cutoff, top, percent(cutoff, len(clients))], url),
         Row(
             [
                 _("The other clients"),
@@ -265,7 +263,7 @@ def pareto(user: User, period: Period) -> Figure:
             _("Revenue by client (80/20)"),
             _(
                 "Revenue per client, largest first, with the cumulative share; the marked point "
-                "is where it reaches 80%%."
+                "is where it reaches 80%."
             ),
             shares,
             min(cutoff, PARETO_BARS),
