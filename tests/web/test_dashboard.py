@@ -134,10 +134,10 @@ def test_complaints_open_and_time_to_close(world):
 @pytest.mark.parametrize(
     "args, message",
     [
-        ({"from": "2026-01", "to": "2026-12"}, "future"),
+        ({"from": "2026-01", "to": "2026-12"}, "未来"),
         ({"from": "2023-01", "to": "2026-11"}, "36"),
         ({"from": "2026-１１", "to": "2026-11"}, "YYYY-MM"),
-        ({"from": "2026-11", "to": "2026-01"}, "starts after"),
+        ({"from": "2026-11", "to": "2026-01"}, "开始晚于"),
         ({"from": "2026-13"}, "YYYY-MM"),
     ],
 )

@@ -99,7 +99,7 @@ def pareto_chart(
     height = 220
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     n = len(shares)
-    step = plot_w / n if n else plot_w
+    step = min(plot_w / n, 40) if n else plot_w  # a few clients: narrow bars, not slabs
     biggest = max(shares + [0.0]) or 1.0
     bars, points, cumulative = [], [], 0.0
     for i, share in enumerate(shares):
