@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from webapp.accounts.models import Account
 from webapp.accounts.service import account_scope
 from webapp.approvals.models import ApprovalRequest, ApprovalStep, RequestStatus, StepStatus
-from webapp.approvals.service.reading import request_scope
 from webapp.auth.models import Department, Role, User
 from webapp.common.timeutil import to_local, utcnow
+from webapp.common.types import UTCDateTime
 from webapp.complaints.models import Complaint, ComplaintStatus
 from webapp.contracts.models import Contract, ContractStatus, Lifecycle, SignedScan
 from webapp.contracts.service import contract_scope
@@ -157,7 +157,16 @@ class WaitingGroup:
     who: str  # key: "u<id>" for an assigned step, "r<role>-<department id or 0>" otherwise
     label: str
     step: str
-    ages: list[int] = field(default_factory=list)
+    count: int
+    oldest: int  # days
+    mean: Decimal  # days
+
+
+def _dashboard_requests(user: User) -> sa.ColumnElement[bool]:
+    """Requests on the accounts the user sees: the department's for a supervisor or head, the
+    company's for an executive (the account half of `approvals.request_scope`; its other halves
+    — requests one filed or decided oneself — are a person's inbox, not the department's)."""
+    return ApprovalRequest.account_id.in_(sa.select(Account.id).where(account_scope(user)))
 
 
 def waiting_steps(user: User) -> sa.Select:
@@ -165,7 +174,7 @@ def waiting_steps(user: User) -> sa.Select:
         sa.select(ApprovalRequest, ApprovalStep)
         .join(ApprovalStep, ApprovalStep.request_id == ApprovalRequest.id)
         .where(
-            request_scope(user),
+            _dashboard_requests(user),
             ApprovalRequest.status == RequestStatus.PENDING,
             ApprovalStep.current.is_(True),
             ApprovalStep.status == StepStatus.WAITING,
@@ -183,53 +192,76 @@ def age_days(filed_at: datetime, now: datetime) -> int:
     return max((to_local(now).date() - to_local(filed_at).date()).days, 0)
 
 
+def _days_number(column) -> sa.ColumnElement:
+    """A timestamp as a number of days, for an average in SQL (SQLite: julianday; PostgreSQL:
+    the epoch in days)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return sa.func.julianday(column)
+    return sa.extract("epoch", column) / 86400.0
+
+
 def waiting_groups(user: User) -> list[WaitingGroup]:
+    """Waiting steps grouped in SQL by approver and step: count, oldest and mean age."""
+    keys = (
+        ApprovalStep.assignee_id,
+        ApprovalStep.role,
+        ApprovalStep.department_id,
+        ApprovalStep.action_name,
+    )
     stmt = (
         sa.select(
-            ApprovalStep.assignee_id,
-            ApprovalStep.role,
-            ApprovalStep.department_id,
-            ApprovalStep.action_name,
-            ApprovalRequest.filed_at,
+            *keys,
+            sa.func.count(),
+            sa.func.min(ApprovalRequest.filed_at),
+            sa.func.avg(_days_number(ApprovalRequest.filed_at)),
         )
         .join(ApprovalRequest, ApprovalStep.request_id == ApprovalRequest.id)
         .where(
-            request_scope(user),
+            _dashboard_requests(user),
             ApprovalRequest.status == RequestStatus.PENDING,
             ApprovalStep.current.is_(True),
             ApprovalStep.status == StepStatus.WAITING,
         )
+        .group_by(*keys)
     )
     rows = db.session.execute(stmt).all()
-    users = {
-        u.id: u.full_name
-        for u in db.session.scalars(
-            sa.select(User).where(User.id.in_({r[0] for r in rows if r[0] is not None}))
-        )
-    }
+    users = dict(
+        db.session.execute(
+            sa.select(User.id, User.full_name).where(
+                User.id.in_({r[0] for r in rows if r[0] is not None})
+            )
+        ).all()
+    )
     departments = dict(db.session.execute(sa.select(Department.id, Department.name)).all())
     now = utcnow()
-    groups: dict[tuple[str, str], WaitingGroup] = {}
-    for assignee_id, role, department_id, action, filed_at in rows:
-        key = who_key(assignee_id, role, department_id)
+    now_days = db.session.scalar(sa.select(_days_number(sa.literal(now, UTCDateTime()))))
+    groups = []
+    for assignee_id, role, department_id, action, count, oldest, mean_day in rows:
         if assignee_id is not None:
             label = users.get(assignee_id, "—")
         else:
-            label = role.label + (
-                f" · {departments[department_id]}" if department_id in departments else ""
+            place = departments.get(department_id)
+            label = role.label + (f" · {place}" if place else "")
+        mean = Decimal(str(max(float(now_days) - float(mean_day), 0))).quantize(Decimal("0.1"))
+        groups.append(
+            WaitingGroup(
+                who_key(assignee_id, role, department_id),
+                label,
+                action,
+                count,
+                age_days(oldest, now),
+                mean,
             )
-        group = groups.setdefault((key, action), WaitingGroup(key, label, action))
-        group.ages.append(age_days(filed_at, now))
-    return sorted(groups.values(), key=lambda g: (-max(g.ages), g.label, g.step))
+        )
+    return sorted(groups, key=lambda g: (-g.oldest, g.label, g.step))
 
 
 def approvals_waiting(user: User, period: Period) -> Figure:
     rows = []
     for group in waiting_groups(user):
-        mean = (Decimal(sum(group.ages)) / len(group.ages)).quantize(Decimal("0.1"))
         rows.append(
             Row(
-                [group.label, group.step, len(group.ages), max(group.ages), str(mean)],
+                [group.label, group.step, group.count, group.oldest, str(group.mean)],
                 drill_url("approvals", period.args(), who=group.who, step=group.step),
             )
         )
