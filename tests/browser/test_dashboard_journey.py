@@ -63,7 +63,7 @@ def test_head_follows_the_80_percent_point_to_the_client_list(
     assert fits(page)
     screenshot(page, f"dashboard-{width}")
 
-    pareto.locator("a.pareto-point").click()
+    pareto.locator("a.pareto-point circle").click()
     expect(page).to_have_url(live_server("/dashboard/list/pareto") + "?" + page.url.split("?")[1])
     rows = page.locator("#drill-list tbody tr")
     expect(rows).to_have_count(1)
