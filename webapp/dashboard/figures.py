@@ -19,7 +19,7 @@ from webapp.accounts.service import account_scope
 from webapp.auth.models import User
 from webapp.dashboard import svg
 from webapp.dashboard.period import Period
-from webapp.dashboard.tables import Figure, Row, drill_url, fen_sum, percent, yuan
+from webapp.dashboard.tables import Figure, Row, drill_url, fen_sum, percent, scoped, yuan
 from webapp.development.models import DevelopmentProfile
 from webapp.extensions import db
 from webapp.sales.models import Purchase, SalesPlan
@@ -364,13 +364,8 @@ def churn_accounts(user: User, period: Period) -> dict[str, list[tuple[int, Deci
     prev_sum = sa.func.sum(sa.case((in_prev, amount), else_=0))
     now_sum = sa.func.sum(sa.case((in_now, amount), else_=0))
     stmt = (
-        sa.select(Purchase.account_id, prev_sum, now_sum)
-        .join(Account, Account.id == Purchase.account_id)
-        .where(
-            account_scope(user),
-            Purchase.purchased_on >= previous.first,
-            Purchase.purchased_on < period.after,
-        )
+        scoped(sa.select(Purchase.account_id, prev_sum, now_sum), user, Purchase.account_id)
+        .where(Purchase.purchased_on >= previous.first, Purchase.purchased_on < period.after)
         .group_by(Purchase.account_id)
     )
     found: dict[str, list] = {"stopped": [], "fell": []}

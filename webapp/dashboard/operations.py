@@ -23,7 +23,7 @@ from webapp.contracts.models import Contract, ContractStatus, Lifecycle, SignedS
 from webapp.contracts.service import contract_scope
 from webapp.dashboard import svg
 from webapp.dashboard.period import Period
-from webapp.dashboard.tables import Figure, Row, drill_url, fen, percent, text, yuan
+from webapp.dashboard.tables import Figure, Row, drill_url, fen, percent, scoped, text, yuan
 from webapp.extensions import db
 from webapp.sales.models import Payment, Purchase
 
@@ -66,20 +66,16 @@ def ageing_by_account(user: User, today: date) -> dict[int, Ageing]:
         (Purchase.purchased_on >= today - timedelta(days=90), 2),
         else_=3,
     ).label("band")
+    owed = sa.select(
+        Purchase.account_id, age, sa.func.sum(fen(Purchase.amount) - fen(Purchase.settled))
+    ).where(fen(Purchase.amount) > fen(Purchase.settled))
     unsettled = db.session.execute(
-        sa.select(
-            Purchase.account_id, age, sa.func.sum(fen(Purchase.amount) - fen(Purchase.settled))
-        )
-        .join(Account, Account.id == Purchase.account_id)
-        .where(account_scope(user), fen(Purchase.amount) > fen(Purchase.settled))
-        .group_by(Purchase.account_id, age)
+        scoped(owed, user, Purchase.account_id).group_by(Purchase.account_id, age)
     ).all()
+    payments = sa.select(Payment.account_id, sa.func.sum(fen(Payment.amount)))
     paid = dict(
         db.session.execute(
-            sa.select(Payment.account_id, sa.func.sum(fen(Payment.amount)))
-            .join(Account, Account.id == Payment.account_id)
-            .where(account_scope(user))
-            .group_by(Payment.account_id)
+            scoped(payments, user, Payment.account_id).group_by(Payment.account_id)
         ).all()
     )
     by_account: dict[int, list[int]] = {}

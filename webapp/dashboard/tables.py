@@ -34,6 +34,18 @@ def fen_sum(column) -> sa.ColumnElement:
     return sa.cast(sa.func.coalesce(sa.func.sum(fen(column)), 0), sa.BigInteger)
 
 
+def scoped(stmt: sa.Select, user, account_id_column) -> sa.Select:
+    """`stmt` limited to the accounts `user` sees; a company-wide reader needs no join (the
+    executive's figures read the records alone, as main/home.py does for warnings)."""
+    from webapp.accounts.models import Account
+    from webapp.accounts.service import account_scope
+
+    scope = account_scope(user)
+    if isinstance(scope, sa.sql.elements.True_):
+        return stmt
+    return stmt.join(Account, Account.id == account_id_column).where(scope)
+
+
 def percent(part, whole, places: str = "0.1") -> Percent | None:
     if not whole:
         return None
