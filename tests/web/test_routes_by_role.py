@@ -374,7 +374,7 @@ def _reset(world) -> dict[str, int]:
         "request_id": filed.id,
         "step_id": filed.steps[0].id,
         "kind": "support",
-        "key": "pareto",  # the list behind a dashboard figure
+        "figure": "pareto",  # the list behind a dashboard figure
         "import_kind": "purchase",
         "task_id": task.id,
         "delegation_id": delegation.id,

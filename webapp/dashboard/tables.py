@@ -111,4 +111,4 @@ def drill_url(key: str, period_args: dict, **params) -> str | None:
     if not has_request_context():
         return None
     args = {k: v for k, v in params.items() if v is not None}
-    return url_for("dashboard.drill", key=key, **period_args, **args)
+    return url_for("dashboard.drill", figure=key, **period_args, **args)

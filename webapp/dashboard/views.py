@@ -27,10 +27,10 @@ def index():
     )
 
 
-@bp.get("/dashboard/list/<key>")
+@bp.get("/dashboard/list/<figure>")
 @roles_required(*service.LIST_ROLES)
-def drill(key: str):
-    page = service.drill_list(current_user, key, request.args)
+def drill(figure: str):
+    page = service.drill_list(current_user, figure, request.args)
     return render_page(
         "dashboard/list.html",
         status=400 if page.choice.error else 200,
