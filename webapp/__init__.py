@@ -20,6 +20,7 @@ from webapp import (
     cli,
     complaints,
     contracts,
+    dashboard,
     database,
     development,
     documents,
@@ -91,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     relationships.init_app(app)  # role map, coverage, competitors, whitespace, account plan
     plans.init_app(app)  # service plans, monthly reviews, calendar feed, attack plan pages
     search.init_app(app)  # the top bar's search over accounts, contacts, contracts, requests
+    dashboard.init_app(app)  # figures for those who run the department; the monthly report
     main.init_app(app)  # home page, error pages
     cli.init_app(app)  # `demo-data`, which fills every area
     return app

@@ -110,6 +110,7 @@ def test_each_app_has_its_own_registrations(tmp_path):
         "account-plan",
         "contract",
         "evaluation",
+        "monthly-report",
         "proposal",
         "request",
         "weekly",

@@ -10,6 +10,8 @@ import pytest
 from webapp.auth.models import Role
 
 WORK = ["Home", "Key accounts", "Pipeline", "Customer pool", "Contracts", "Approvals", "My views"]
+# those who run the department also see the dashboard, right after their home page
+LEADING = ["Home", "Dashboard", *WORK[1:]]
 READ_ONLY = ["Home", "Key accounts", "Pipeline", "Contracts", "Approvals", "My views"]
 SETTINGS = [
     "Users",
@@ -24,9 +26,9 @@ SETTINGS = [
 ]
 EXPECTED = {
     Role.ACCOUNT_MANAGER: WORK,
-    Role.SUPERVISOR: [*WORK, "Import records"],
-    Role.DEPARTMENT_HEAD: [*WORK, "Import records"],
-    Role.EXECUTIVE: WORK,
+    Role.SUPERVISOR: [*LEADING, "Import records"],
+    Role.DEPARTMENT_HEAD: [*LEADING, "Import records"],
+    Role.EXECUTIVE: LEADING,
     Role.FINANCE: [*READ_ONLY, "Import records"],
     Role.CUSTODIAN: READ_ONLY,
     Role.ADMIN: SETTINGS,

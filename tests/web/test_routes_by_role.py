@@ -212,6 +212,9 @@ EXPECTED_ROWS = {
     # qualification, assessment, move or reason is refused inside, 422; an empty forecast or a
     # checklist tick changes nothing, 303); the pool for managers, leaders and executives (claiming
     # an account not in the pool is refused with a message, 303); settings for the administrator
+    # the dashboard and the lists behind its figures: those who run the department
+    ("dashboard.index", "GET"):              (302, 403,  403, 200, 200, 200, 403, 403, 403),
+    ("dashboard.drill", "GET"):              (302, 403,  403, 200, 200, 200, 403, 403, 403),
     ("development.board", "GET"):            (302, 200,  200, 200, 200, 200, 200, 200, 403),
     ("development.new_lead", "GET"):         (302, 200,  200, 200, 200, 403, 403, 403, 403),
     ("development.new_lead", "POST"):        (302, 422,  422, 422, 422, 403, 403, 403, 403),
@@ -417,6 +420,7 @@ def _reset(world) -> dict[str, int]:
         "request_id": filed.id,
         "step_id": filed.steps[0].id,
         "kind": "support",
+        "figure": "pareto",  # the list behind a dashboard figure
         "import_kind": "purchase",
         "task_id": task.id,
         "delegation_id": delegation.id,

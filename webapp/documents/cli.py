@@ -130,6 +130,26 @@ def _batch(
     return failures
 
 
+def _render_resolved(doc_type, month, department, fmt: str, output: Path | None) -> None:
+    """`--month [--department]`: the type finds (or makes) its records; each is rendered."""
+    if doc_type.resolve is None or month is None:
+        raise click.UsageError(f"{doc_type.kind} takes a SOURCE_ID, not --month/--department")
+    try:
+        ids = doc_type.resolve(month, department)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    folder = output or Path(".")
+    if len(ids) == 1 and output is not None and not output.is_dir():
+        _id, name, error = _render_into(doc_type.kind, ids[0], fmt, output.parent)
+        if not error:
+            (output.parent / name).replace(output)
+            click.echo(f"{output}")
+    else:
+        for source_id in ids:
+            _id, name, error = _render_into(doc_type.kind, source_id, fmt, folder)
+            click.echo(error or f"{folder / name}", err=bool(error))
+
+
 def register_document_commands(app: Flask) -> None:
     @app.cli.command("render")
     @click.argument("kind")
@@ -156,14 +176,20 @@ def register_document_commands(app: Flask) -> None:
         metavar="YYYY-MM:YYYY-MM",
         help="The months a report covers (evaluation; default: the last 12 full months).",
     )
-    def render_command(kind, source_id, render_all, fmt, output, jobs, period):
-        """Render document KIND (contract, proposal, …) for SOURCE_ID, or --all of them."""
+    @click.option("--month", default=None, help="YYYY-MM, for a monthly kind (monthly-report).")
+    @click.option("--department", default=None, help="A department's name, with --month.")
+    def render_command(kind, source_id, render_all, fmt, output, jobs, period, month, department):
+        """Render document KIND (contract, proposal, …) for SOURCE_ID, or --all of them; a
+        monthly kind takes --month YYYY-MM [--department NAME] instead."""
         from webapp.documents.registry import document_type, document_types
 
         doc_type = document_type(kind)
         if doc_type is None:
             known = ", ".join(t.kind for t in document_types())
             raise click.BadParameter(f"unknown document kind {kind!r}; known: {known}")
+        if month is not None or department is not None:
+            _render_resolved(doc_type, month, department, fmt, output)
+            return
         if render_all == (source_id is not None):
             raise click.UsageError("give either a SOURCE_ID or --all")
         if period is not None:

@@ -86,6 +86,9 @@ class DocumentType:
     # `flask render --period …`: checks the text given (raises DomainError when wrong); the
     # command line then calls get_any(source_id, period=text). None: the type takes no period
     check_period: Callable[[str], Any] | None = None
+    # (month "YYYY-MM", department name or None) -> source ids, for a type whose records are
+    # made on demand (`flask render monthly-report --month 2026-11 [--department NAME]`)
+    resolve: Callable[[str, str | None], list[int]] | None = None
 
 
 _KEY = "keydesk.document_types"

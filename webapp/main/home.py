@@ -34,6 +34,9 @@ from webapp.auth.models import Role, User
 from webapp.common.timeutil import local_today, utcnow
 from webapp.contracts.models import Contract, ContractStatus, Lifecycle
 from webapp.contracts.service import contract_scope, expiry_window, lifecycle_clause
+from webapp.dashboard import operations as dashboard
+from webapp.dashboard.period import default_period
+from webapp.dashboard.tables import Figure
 from webapp.extensions import db
 from webapp.filters import local_date, money
 from webapp.plans import attack as attack_plans
@@ -85,6 +88,9 @@ class Home:
 
     boxes: list[Box]
     pipeline: list[tuple[Stage, int]] = field(default_factory=list)
+    # dashboard figures of the role's duty (finance: receivables ageing; the custodian: archive
+    # completeness), drawn with their tables as on /dashboard
+    figures: list[Figure] = field(default_factory=list)
 
 
 # --- building blocks -----------------------------------------------------------------------
@@ -578,12 +584,16 @@ def _finance(user: User) -> Home:
                 _("Early warnings for you"),
                 except_rule=RuleKey.ARREARS_OVER_LIMIT,  # the box above has them
             ),
-        ]
+        ],
+        figures=[dashboard.ageing(user, default_period(), local_today())],
     )
 
 
 def _custodian(user: User) -> Home:
-    return Home(boxes=[_to_archive_box(user), _expiring_box(user, own=False)])
+    return Home(
+        boxes=[_to_archive_box(user), _expiring_box(user, own=False)],
+        figures=[dashboard.archive_completeness(user)],
+    )
 
 
 HOMES: dict[Role, Callable[[User], Home]] = {

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.auth.models import Role
 from webapp.auth.permissions import ACCOUNT_READERS, SALES_OPERATORS
+from webapp.dashboard.service import DASHBOARD_ROLES
 from webapp.development.pool import POOL_ROLES
 from webapp.lists.saved import view_links
 
@@ -65,6 +66,7 @@ def _importing(endpoint: str, blueprint: str | None) -> bool:
 ADMIN = frozenset({Role.ADMIN})
 LINKS = (
     _Link("main.home", _l("Home"), ACCOUNT_READERS, _on_endpoint("main.home")),
+    _Link("dashboard.index", _l("Dashboard"), DASHBOARD_ROLES, _in_blueprint("dashboard")),
     _Link("accounts.index", _l("Key accounts"), ACCOUNT_READERS, _in_blueprint("accounts")),
     _Link("development.board", _l("Pipeline"), ACCOUNT_READERS, _on_endpoint("development.board")),
     _Link(

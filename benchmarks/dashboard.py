@@ -1,0 +1,199 @@
+"""Dashboard speed with 10,000 accounts, 100,000 purchases and 50,000 requests on SQLite
+(issue 16: /dashboard p95 < 150 ms for a head and for an executive; the monthly report PDF
+p50 < 1.5 s warm). Prints one JSON line per figure; server time measured around the WSGI call
+(wall clock and this process's CPU, SQLite running inside it).
+
+    .venv/bin/python benchmarks/dashboard.py [--accounts 10000] [--purchases 100000]
+        [--requests 50000] [--n 30] [--db FILE]
+
+The demo data set is loaded, then purchases and requests are bulk-inserted (executemany in
+batches of 5,000) up to the sizes asked. Each figure is one grouped SQL query over the indexes
+the areas already keep (purchases by account and date, plans by account and month, open steps
+by status/current/role); nothing is pre-aggregated, so an import that changes records needs
+nothing kept in step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from webapp import create_app, demo  # noqa: E402
+from webapp.accounts.models import Account  # noqa: E402
+from webapp.approvals.models import ApprovalRequest  # noqa: E402
+from webapp.auth.models import Department  # noqa: E402
+from webapp.common.timeutil import local_today  # noqa: E402
+from webapp.dashboard import reports  # noqa: E402
+from webapp.documents import service as documents  # noqa: E402
+from webapp.extensions import db  # noqa: E402
+from webapp.sales.models import Purchase  # noqa: E402
+
+PRODUCTS = ("PVC 管材", "PE 管材", "PP 粒料", "钢板", "铝型材", "铜线")
+
+
+def _approvals_fill():
+    spec = importlib.util.spec_from_file_location(
+        "bench_approvals", ROOT / "benchmarks/approvals.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.fill
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def fill_purchases(target: int, rng: random.Random) -> None:
+    have = count(Purchase)
+    ids = list(db.session.scalars(sa.select(Account.id)))
+    today = local_today()
+    rows = []
+    for n in range(max(target - have, 0)):
+        amount = rng.randint(1_000_00, 500_000_00)
+        rows.append(
+            dict(
+                account_id=rng.choice(ids),
+                purchased_on=today - timedelta(days=rng.randint(0, 1000)),
+                product=rng.choice(PRODUCTS),
+                spec="",
+                quantity=Decimal(rng.randint(1, 50)),
+                amount=Decimal(amount) / 100,
+                settled=Decimal(rng.choice((amount, amount, 0, amount // 2))) / 100,
+                natural_key=f"bench-purchase-{have + n}",
+            )
+        )
+    for start in range(0, len(rows), 5000):
+        db.session.execute(sa.insert(Purchase), rows[start : start + 5000])
+    db.session.commit()
+
+
+def emit(name, role, data, timings, cpu, target_ms, key="p95_ms", **extra):
+    print(
+        json.dumps(
+            {
+                "benchmark": name,
+                "role": role,
+                **data,
+                "n": len(timings),
+                "p50_ms": round(statistics.median(timings), 2),
+                "p95_ms": round(percentile(timings, 95), 2),
+                "max_ms": round(max(timings), 2),
+                "cpu_p50_ms": round(statistics.median(cpu), 2),
+                "cpu_p95_ms": round(percentile(cpu, 95), 2),
+                f"target_{key}": target_ms,
+                **extra,
+            },
+            ensure_ascii=False,
+        ),
+        flush=True,
+    )
+
+
+def timed(fn, n):
+    timings, cpu = [], []
+    for _ in range(n):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        timings.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return timings, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--accounts", type=int, default=10000)
+    parser.add_argument("--purchases", type=int, default=100000)
+    parser.add_argument("--requests", type=int, default=50000)
+    parser.add_argument("--n", type=int, default=30)
+    parser.add_argument("--reports", type=int, default=5)
+    parser.add_argument("--db", default=None, help="keep the data set in this SQLite file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(args.db) if args.db else Path(tmp) / "bench.sqlite3"
+        seeded = path.exists()
+        app = create_app(
+            {
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                "WTF_CSRF_ENABLED": False,
+                "SESSION_COOKIE_SECURE": False,
+                "DOCUMENT_DIR": f"{tmp}/documents",
+            }
+        )
+        with app.app_context():
+            started = time.perf_counter()
+            if not seeded:
+                db.create_all()
+                demo.load(n_accounts=args.accounts, seed=1, if_empty=False, echo=lambda _m: None)
+            rng = random.Random(16)
+            fill_purchases(args.purchases, rng)
+            _approvals_fill()(args.requests, rng)
+            data = {
+                "accounts": count(Account),
+                "purchases": count(Purchase),
+                "requests": count(ApprovalRequest),
+                "seed_s": round(time.perf_counter() - started, 1),
+            }
+        gc.collect()
+        gc.freeze()
+        for username, role in (("wangqiang", "department_head"), ("zhaomin", "executive")):
+            client = app.test_client()
+            client.post("/login", data={"username": username, "password": demo.PASSWORD})
+
+            def page(url="/dashboard", client=client):
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+
+            page()  # warm
+            timings, cpu = timed(page, args.n)
+            emit("dashboard.page", role, data, timings, cpu, 150)
+            timings, cpu = timed(lambda page=page: page("/dashboard/list/pareto"), args.n)
+            emit("dashboard.pareto_list", role, data, timings, cpu, 150)
+        with app.app_context():
+            department = db.session.scalars(sa.select(Department).order_by(Department.id)).first()
+            month = date.today().replace(day=1) - timedelta(days=1)
+            report = reports.subject_for(month.replace(day=1), department)
+            db.session.commit()
+            from webapp.documents.registry import document_type
+
+            doc_type = document_type("monthly-report")
+            documents.render_bytes("monthly-report", doc_type.context(report), "pdf")  # warm
+
+            def render():
+                documents.render_bytes("monthly-report", doc_type.context(report), "pdf")
+
+            timings, cpu = timed(render, args.reports)
+            emit(
+                "dashboard.monthly_report_pdf",
+                "department_head",
+                data,
+                timings,
+                cpu,
+                1500,
+                key="p50_ms",
+            )
+
+
+if __name__ == "__main__":
+    main()
