@@ -3,9 +3,11 @@ scope per role, the period's refusals and the lists behind the figures."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -197,6 +199,33 @@ def test_pareto_list_shows_the_clients_that_make_80_percent(world, client, auth)
     a1, a2 = world.accounts[0], world.accounts[1]
     assert a1.short_name in html and a2.short_name in html
     assert world.accounts[2].short_name not in html and world.other.short_name not in html
+
+
+def test_the_pareto_list_exports_to_xlsx_with_typed_cells_and_only_what_the_head_sees(
+    world, client, auth
+):
+    auth.login(world.head)
+    response = client.get("/dashboard/list/pareto?from=2026-06&to=2026-11&export=xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "2026-06 — 2026-11" in rows[0][0]  # the filter and the period on the first line
+    assert rows[1][:3] == ("排名", "客户", "销售额")
+    names = [row[1] for row in rows[2:]]
+    a1, a2 = world.accounts[0], world.accounts[1]
+    assert a1.short_name in str(names) and a2.short_name in str(names)
+    assert world.other.short_name not in str(rows)  # another department's client is absent
+    money = [c for c in sheet.iter_rows(min_row=3) for c in c if c.number_format == "#,##0.00"]
+    assert money and all(isinstance(c.value, int | float) for c in money)
+
+
+def test_a_list_export_in_an_unknown_format_is_404_and_csv_has_a_bom(world, client, auth):
+    auth.login(world.head)
+    url = "/dashboard/list/pareto?from=2026-06&to=2026-11&export="
+    assert client.get(url + "pdf").status_code == 404
+    csv = client.get(url + "csv")
+    assert csv.status_code == 200 and csv.data.startswith("\ufeff".encode())
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ def _names(ids) -> dict[int, tuple[str, str]]:
 
 
 def _listing(title: str, headers: list[str], rows: list[Row], filter_text: str) -> DrillList:
-    return DrillList(title, headers, rows[:LIMIT], len(rows), filter_text, LIMIT)
+    return DrillList(title, headers, rows[:LIMIT], len(rows), filter_text, LIMIT, every=rows)
 
 
 def _deal_rows(user: User, where: list) -> list[Row]:

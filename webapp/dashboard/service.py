@@ -18,6 +18,7 @@ from webapp.common.timeutil import local_today
 from webapp.dashboard import drill, figures, operations
 from webapp.dashboard.period import PeriodChoice, parse_period
 from webapp.dashboard.tables import DrillList, Figure
+from webapp.lists.exports import ExportFile, table_file
 
 DASHBOARD_ROLES = frozenset({Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
 # finance sees receivables ageing on its home page, so it opens the lists behind it too
@@ -78,6 +79,11 @@ class DrillPage:
     own_args: dict[str, str] = field(default_factory=dict)
     show_dashboard_link: bool = True
 
+    @property
+    def list_args(self) -> dict[str, str]:
+        """The list's own filter and its period: what its export links carry."""
+        return {**self.own_args, **(self.choice.period.args() if self.choice.period else {})}
+
 
 def drill_list(user: User, key: str, args, today: date | None = None) -> DrillPage:
     """The list behind one figure: its own arguments (stage, month, bucket…) plus the period;
@@ -88,9 +94,26 @@ def drill_list(user: User, key: str, args, today: date | None = None) -> DrillPa
         raise NotFound(_("No such list."))
     if not can_open_list(user, key):
         raise Forbidden(_("This list belongs to the dashboard of those who run the department."))
-    own = {k: v for k, v in args.items() if k not in ("from", "to")}  # the list's own filter
+    # the list's own filter (the period and the export format are not part of it)
+    own = {k: v for k, v in args.items() if k not in ("from", "to", "export")}
     choice = parse_period({k: args.get(k) for k in ("from", "to") if args.get(k)}, today)
     if choice.error:
         return DrillPage(choice, None, key, own, user.role in DASHBOARD_ROLES)
     listing = build(user, choice.period, own, today)
     return DrillPage(choice, listing, key, own, user.role in DASHBOARD_ROLES)
+
+
+def drill_file(page: DrillPage, fmt: str) -> ExportFile:
+    """The whole list behind a figure (not only the rows the page shows) as .xlsx or .csv, with
+    its filter and period on the first line; a list refused for its period answers 404."""
+    listing = page.listing
+    if listing is None:
+        raise NotFound(_("No such list."))
+    return table_file(
+        f"dashboard-{page.key}",
+        listing.title,
+        " · ".join(t for t in (listing.filter_text, page.choice.period.label) if t),
+        listing.headers,
+        [row.values for row in listing.every],
+        fmt,
+    )

@@ -99,6 +99,9 @@ class DrillList:
     filter_text: str = ""
     shown_limit: int = 0
     link_column: int = 0  # the cell that links to the row's record
+    every: list[Row] = field(
+        default_factory=list
+    )  # all rows, for an export (the page shows `rows`)
 
     @property
     def truncated(self) -> bool:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from webapp.auth.permissions import roles_required
 from webapp.common.rendering import render_page
 from webapp.dashboard import reports, service
+from webapp.lists.views import send_export
 
 bp = Blueprint("dashboard", __name__)
 leaders = roles_required(*service.DASHBOARD_ROLES)
@@ -31,6 +32,8 @@ def index():
 @roles_required(*service.LIST_ROLES)
 def drill(figure: str):
     page = service.drill_list(current_user, figure, request.args)
+    if request.args.get("export"):
+        return send_export(service.drill_file(page, request.args["export"]))
     return render_page(
         "dashboard/list.html",
         status=400 if page.choice.error else 200,

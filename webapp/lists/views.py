@@ -19,7 +19,8 @@ from webapp.lists.models import ExportJob
 bp = Blueprint("lists", __name__)
 
 
-def _send(file: exports.ExportFile):
+def send_export(file: exports.ExportFile):
+    """An export as the download it is (also for pages with computed tables: the dashboard)."""
     return send_file(
         io.BytesIO(file.content),
         mimetype=file.mimetype,
@@ -38,7 +39,7 @@ def export_answer(key: str):
     if isinstance(result, ExportJob):
         flash(_("The export is big; it is being built and will be ready here."), "info")
         return redirect(url_for("lists.export_status", export_id=result.id), code=303)
-    return _send(result)
+    return send_export(result)
 
 
 @bp.get("/exports/<int:export_id>")
@@ -51,7 +52,7 @@ def export_status(export_id: int):
 @bp.get("/exports/<int:export_id>/download")
 @login_required
 def export_download(export_id: int):
-    return _send(exports.job_file(current_user, export_id))
+    return send_export(exports.job_file(current_user, export_id))
 
 
 def _views_page(status: int = 200, save_form=None, rename_forms=None):
