@@ -56,7 +56,7 @@ def test_each_area_declares_the_document_types_it_registers(tmp_path):
         (["flask", "--app", "webapp", "render", "contract", "12"], ("contracts",)),
         (["flask", "-A", "webapp", "--debug", "render", "contract", "--all"], ("contracts",)),
         (["flask", "render", "--format", "docx", "-o", "x.docx", "request", "3"], ("approvals",)),
-        (["flask", "--app=webapp", "render", "--jobs", "2", "evaluation", "--all"], ("evaluations",)),
+        (["flask", "--app=webapp", "render", "--jobs", "2", "evaluation"], ("evaluations",)),
         (["flask", "-e", "render", "render", "weekly", "1"], ("development",)),
         (["flask", "render", "horoscope", "1"], None),  # unknown: the whole app says so
         (["flask", "render", "--help"], None),

@@ -183,7 +183,7 @@ def register_document_commands(app: Flask) -> None:
         from webapp.documents import service
 
         # A one-off process: what start-up made lives until it ends, so the collector need not
-        # scan it again during the render (a tenth of the render's time otherwise).
+        # scan it again and again during the render (as webapp.wsgi does after start-up).
         gc.freeze()
         try:
             row = service.generate_unchecked(kind, source_id, fmt)
