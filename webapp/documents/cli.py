@@ -10,7 +10,9 @@ cross a fork: a forked worker starts a pool of its own), so long batches run her
 in a web request. Where the platform can fork, the parent warms the renderer once and the
 workers inherit it with the app (no start-up of their own); elsewhere they are spawned and
 each creates its app. Documents are generated and stored exactly as from the web (an
-unchanged record reuses its stored file) and copied to the output folder.
+unchanged record reuses its stored file) and copied to the output folder; a batch prints its
+documents per second. Under `flask`, `render KIND` runs in an app with only the areas up to
+the one that owns KIND (webapp/cli.py:command_areas), which is most of a one-off's start-up.
 """
 
 from __future__ import annotations
