@@ -8,10 +8,15 @@ One run prints, as JSON lines:
 - `keydesk_warm_*`: `service.render_bytes` in a warm process, and its ratio to the bare job
   per page (target ≤ 1.15);
 - `keydesk_cli_*`: `flask render contract ID` as a whole process for a fresh contract (nothing
-  stored yet) and its ratio to the bare whole-process job (target ≤ 1.5);
+  stored yet) and its ratio to the bare whole-process job (target ≤ 1.5), as installed: the
+  bytecode compiled (`make` runs compileall), once without PYTHONDONTWRITEBYTECODE and once
+  with it set (this machine sets it; with compiled bytecode it changes nothing);
 - `keydesk_first_in_fresh_process`: the first PDF after a worker starts (`webapp.wsgi` start-up,
   which warms the renderer) against a warm one in the same process (target ≤ 1.2);
-- `keydesk_batch`: `flask render contract --all` on every core, documents per second (was 3.7);
+- `keydesk_batch_*`: `flask render contract --all` on every core, documents per second (was
+  3.7): the command's own figure (rendering, from its start to the last file) and the whole
+  process's (with its start-up); for 30-line contracts and for contracts the size of the
+  demo data's (2–6 lines), the documents `render --all` meets in practice;
 - the earlier figures: DOCX and PDF/A renders, stored-file reuse.
 
     .venv/bin/python benchmarks/documents.py [--n 7] [--batch 24]
@@ -27,6 +32,7 @@ import argparse
 import gc
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -178,11 +184,52 @@ def run(command: list[str], env: dict, wall: list | None = None) -> float:
     return _children_cpu() - start_cpu
 
 
+def batch(folder: Path, env: dict, label: str, count: int, size_of) -> None:
+    """`flask render contract --all` over `count` fresh contracts (size_of(i) lines each)."""
+    from webapp import create_app
+    from webapp.extensions import db
+
+    database = f"sqlite:///{folder}/batch-{label}.sqlite3"
+    documents = folder / f"batch-{label}-documents"
+    batch_app = create_app(
+        {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": database, "DOCUMENT_DIR": str(documents)}
+    )
+    with batch_app.test_request_context():
+        db.create_all()
+        for i in range(count):
+            seed(size_of(i), 5000 + i)
+    batch_env = {**env, "DATABASE_URL": database, "KEYDESK_DOCUMENT_DIR": str(documents)}
+    command = [sys.executable, "-m", "flask", "--app", "webapp", "render", "contract", "--all"]
+    command += ["-o", str(folder / f"batch-{label}")]
+    start, start_cpu = time.perf_counter(), _children_cpu()
+    out = subprocess.run(
+        command, env=batch_env, check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout
+    wall, cpu = time.perf_counter() - start, _children_cpu() - start_cpu
+    reported = re.search(r"rendered in ([0-9.]+) s: ([0-9.]+) documents/s", out)
+    cores = os.cpu_count() or 1
+    emit(
+        f"keydesk_batch_render_all_{label}",
+        documents=count,
+        lines=sorted({size_of(i) for i in range(count)}),
+        docs_per_s=float(reported.group(2)) if reported else None,
+        render_s=float(reported.group(1)) if reported else None,
+        process_wall_s=round(wall, 2),
+        process_docs_per_s=round(count / wall, 2),
+        cpu_s_per_doc=round(cpu / count, 3),
+        docs_per_s_on_idle_cores=round(cores * count / cpu, 2),
+        cores=cores,
+        load_average=[round(x, 2) for x in os.getloadavg()],
+        was=3.7,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=7)
     parser.add_argument("--batch", type=int, default=24, help="contracts for render --all")
     args = parser.parse_args()
+    emit("machine_at_start", load_average=[round(x, 2) for x in os.getloadavg()])
 
     from weasyprint import CSS, HTML
 
@@ -204,6 +251,12 @@ def main() -> None:
             "KEYDESK_DOCUMENT_DIR": str(folder / "documents"),
             "PYTHONPATH": str(ROOT),
         }
+        var_env = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
+        pdf_out = str(folder / "cli.pdf")
+        # as `make` installs it: the bytecode compiled (the run below writes the rest)
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", "webapp"], check=True, cwd=ROOT, env=env
+        )
         app = create_app(
             {
                 "SECRET_KEY": "bench",
@@ -216,7 +269,10 @@ def main() -> None:
             contracts = {size: seed(size, size) for size in (30, 200)}
             warm_cli = seed(30, 999)[1].id  # one run first, which writes the bytecode caches
             cli_contracts = {
-                size: [seed(size, 1000 * size + i)[1].id for i in range(args.n)]
+                size: [
+                    (seed(size, 1000 * size + i)[1].id, seed(size, 1000 * size + 500 + i)[1].id)
+                    for i in range(args.n)
+                ]
                 for size in (30, 200)
             }
             service.render_bytes(
@@ -277,23 +333,33 @@ def main() -> None:
                     run([*command, "contract", str(warm_cli), "-o", str(folder / "w.pdf")], env)
                     run([sys.executable, "-c", "import webapp.wsgi"], env)
                 cli_times, bare_cli, cli_wall, bare_wall = [], [], [], []
-                for contract_id in cli_contracts[size]:  # interleaved with the bare job
+                var_times, var_wall = [], []
+                for contract_id, var_id in cli_contracts[size]:  # interleaved with the bare job
                     bare_cli.append(run(bare_job, env, bare_wall))
                     command = [sys.executable, "-m", "flask", "--app", "webapp", "render"]
-                    command += ["contract", str(contract_id), "-o", str(folder / "cli.pdf")]
-                    cli_times.append(run(command, env, cli_wall))
+                    cli_times.append(
+                        run([*command, "contract", str(contract_id), "-o", pdf_out], env, cli_wall)
+                    )
+                    var_times.append(
+                        run([*command, "contract", str(var_id), "-o", pdf_out], var_env, var_wall)
+                    )
                 emit(
                     f"bare_weasyprint_{size}_lines_process",
                     cpu_p50_s=round(p50(bare_cli), 3),
                     wall_p50_s=round(p50(bare_wall), 3),
                 )
-                emit(
-                    f"keydesk_cli_{size}_lines",
-                    cpu_p50_s=round(p50(cli_times), 3),
-                    wall_p50_s=round(p50(cli_wall), 3),
-                    ratio=round(p50([k / b for k, b in zip(cli_times, bare_cli, strict=True)]), 2),
-                    target=1.5,
-                )
+                for name, times, wall in (
+                    (f"keydesk_cli_{size}_lines", cli_times, cli_wall),
+                    (f"keydesk_cli_{size}_lines_dontwritebytecode", var_times, var_wall),
+                ):
+                    ratios = [k / b for k, b in zip(times, bare_cli, strict=True)]
+                    emit(
+                        name,
+                        cpu_p50_s=round(p50(times), 3),
+                        wall_p50_s=round(p50(wall), 3),
+                        ratio=round(p50(ratios), 2),
+                        target=1.5,
+                    )
 
             firsts, warms = [], []
             for _ in range(3):
@@ -315,38 +381,12 @@ def main() -> None:
                 target=1.2,
             )
 
-            # the batch: a database of its own with --batch contracts of 30 lines
-            batch_db = f"sqlite:///{folder}/batch.sqlite3"
-            batch_app = create_app(
-                {
-                    "SECRET_KEY": "bench",
-                    "SQLALCHEMY_DATABASE_URI": batch_db,
-                    "DOCUMENT_DIR": str(folder / "batch-documents"),
-                }
-            )
-            with batch_app.test_request_context():
-                db.create_all()
-                for i in range(args.batch):
-                    seed(30, 5000 + i)
-            batch_env = {**env, "DATABASE_URL": batch_db}
-            batch_env["KEYDESK_DOCUMENT_DIR"] = str(folder / "batch-documents")
-            command = [sys.executable, "-m", "flask", "--app", "webapp", "render", "contract"]
-            command += ["--all", "-o", str(folder / "batch")]
-            batch_wall: list[float] = []
-            batch_cpu = run(command, batch_env, batch_wall)
-            total = args.batch
-            cores = os.cpu_count() or 1
-            emit(
-                "keydesk_batch_render_all",
-                documents=total,
-                lines=30,
-                wall_s=round(batch_wall[0], 2),
-                docs_per_s=round(total / batch_wall[0], 2),
-                cpu_s_per_doc=round(batch_cpu / total, 3),
-                docs_per_s_on_idle_cores=round(cores * total / batch_cpu, 2),
-                cores=cores,
-                was=3.7,
-            )
+            # the batches: a database of their own each
+            for label, count, size_of in (
+                ("30_lines", args.batch, lambda i: 30),
+                ("demo_size", args.batch * 2, lambda i: 2 + i % 5),
+            ):
+                batch(folder, env, label, count, size_of)
 
             small = contract_type.contract_context(contracts[30][1])
             for fmt, size in (("docx", 30), ("docx", 200), ("pdfa", 30)):
@@ -372,6 +412,7 @@ def main() -> None:
                 cpu_p50_s=round(p50(reuse), 4),
                 first_s=round(first[0], 3),
             )
+    emit("machine_at_end", load_average=[round(x, 2) for x in os.getloadavg()])
 
 
 if __name__ == "__main__":

@@ -45,7 +45,52 @@ from webapp.extensions import babel, csrf, db, htmx, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config: dict | None = None) -> Flask:
+# The areas, lower first: each may use those above it in this list, never those below.
+AREAS = (
+    auth,  # sign-in, users, `create-user`
+    lists,  # every list's exports (jobs in the background) and saved views
+    accounts,  # accounts, contacts, visits; the tab and history registries
+    documents,  # the generator, file store, downloads, `render`, `doctor`
+    attachments,  # files on requests and visits; the visit target
+    contracts,  # contracts; their tab, history terms, document type
+    approvals,  # inbox, requests; files a submitted contract's request
+    notifications,  # the bell and e-mail; listens to approval announcements
+    proposals,  # proposals and client links /p/<token>; their document type
+    sales,  # sales records and imports; arrears for available credit
+    complaints,  # complaints
+    warnings,  # early warnings, major events, `warnings run`
+    evaluations,  # cooperation evaluation tab, weights, report type
+    development,  # leads, qualification, assessment, tiers, pipeline, pool
+    relationships,  # role map, coverage, competitors, whitespace, account plan
+    plans,  # service plans, monthly reviews, calendar feed, attack plan pages
+    search,  # the top bar's search over accounts, contacts, contracts, requests
+    dashboard,  # figures for those who run the department; the monthly report
+    main,  # home page, error pages
+    cli,  # `demo-data`, which fills every area
+)
+
+
+def area_name(area) -> str:
+    return area.__name__.rpartition(".")[2]
+
+
+def wired_areas(areas=None) -> tuple:
+    """The areas an app with `areas` (names) wires: each named one and every area before it
+    in AREAS, which it may use. None: all of them."""
+    if areas is None:
+        return AREAS
+    names = [area_name(area) for area in AREAS]
+    unknown = set(areas) - set(names)
+    if unknown:
+        raise ValueError(f"no such area: {', '.join(sorted(unknown))}")
+    return AREAS[: max(names.index(name) for name in areas) + 1] if areas else ()
+
+
+def create_app(config: dict | None = None, *, areas: tuple[str, ...] | None = None) -> Flask:
+    """The app with every area, or with the named `areas` and those below them (a process
+    that needs only some: `wired_areas`). Under the `flask` command a command may say what it
+    needs (`cli.command_areas`: `flask render contract 12` wires the areas up to contracts
+    and not the other ten, about half a second of its start)."""
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
@@ -74,25 +119,8 @@ def create_app(config: dict | None = None) -> Flask:
     ops.init_app(app)  # production refusal, proxies, request ids and JSON logs, /healthz, backup
     jobs.init_app(app)  # the task queue behind common.background, job records, `worker`
 
-    # the areas, lower first: each may use those above it in this list, never those below
-    auth.init_app(app)  # sign-in, users, `create-user`
-    lists.init_app(app)  # every list's exports (jobs in the background) and saved views
-    accounts.init_app(app)  # accounts, contacts, visits; the tab and history registries
-    documents.init_app(app)  # the generator, file store, downloads, `render`, `doctor`
-    attachments.init_app(app)  # files on requests and visits; the visit target
-    contracts.init_app(app)  # contracts; their tab, history terms, document type
-    approvals.init_app(app)  # inbox, requests; files a submitted contract's request
-    notifications.init_app(app)  # the bell and e-mail; listens to approval announcements
-    proposals.init_app(app)  # proposals and client links /p/<token>; their document type
-    sales.init_app(app)  # sales records and imports; arrears for available credit
-    complaints.init_app(app)  # complaints
-    warnings.init_app(app)  # early warnings, major events, `warnings run`
-    evaluations.init_app(app)  # cooperation evaluation tab, weights, report type
-    development.init_app(app)  # leads, qualification, assessment, tiers, pipeline, pool
-    relationships.init_app(app)  # role map, coverage, competitors, whitespace, account plan
-    plans.init_app(app)  # service plans, monthly reviews, calendar feed, attack plan pages
-    search.init_app(app)  # the top bar's search over accounts, contacts, contracts, requests
-    dashboard.init_app(app)  # figures for those who run the department; the monthly report
-    main.init_app(app)  # home page, error pages
-    cli.init_app(app)  # `demo-data`, which fills every area
+    if areas is None and config is None:
+        areas = cli.command_areas(AREAS)
+    for area in wired_areas(areas):
+        area.init_app(app)
     return app

@@ -6,6 +6,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+# The document types init_app registers (`flask render request` needs this area: cli.py).
+DOCUMENT_KINDS = ("request",)
+
 
 def init_app(app: Flask) -> None:
     """The inbox and request pages, the account's Requests tab, the printed request form, and

@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+# The document types init_app registers (`flask render contract` needs this area: cli.py).
+DOCUMENT_KINDS = ("contract",)
+
 
 def init_app(app: Flask) -> None:
     """Contract pages and their administration (standard wording, company profile), the

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+# The document types init_app registers (`flask render monthly-report` needs this area: cli.py).
+DOCUMENT_KINDS = ("monthly-report",)
+
 
 def init_app(app: Flask) -> None:
     """The dashboard blueprint, the ``monthly-report`` document type (with `resolve`, for

@@ -21,6 +21,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+# The document types init_app registers (`flask render weekly` needs this area: cli.py).
+DOCUMENT_KINDS = ("weekly",)
+
 
 def on_records_changed(_kind, account_ids=(), **_kw) -> None:
     """`sales.signals.records_changed`: recompute the tiers of those accounts, same transaction."""

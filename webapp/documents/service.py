@@ -87,12 +87,15 @@ def render_model(
     stylesheet: str | None = None,
     variant: str | None = None,
 ) -> bytes:
-    """Bytes of an already built document model in `fmt` ("pdf", "pdfa" or "docx")."""
-    from webapp.documents.docx import render_docx
+    """Bytes of an already built document model in `fmt` ("pdf", "pdfa" or "docx"). Each
+    renderer is imported when its format is first asked for: a PDF never loads python-docx
+    (a tenth of a second of a one-off `flask render`), a DOCX never loads WeasyPrint."""
+    if _format(fmt) == "docx":
+        from webapp.documents.docx import render_docx
+
+        return render_docx(document)
     from webapp.documents.pdf import render_pdf
 
-    if _format(fmt) == "docx":
-        return render_docx(document)
     _require_fonts()
     if fmt == "pdfa":
         variant = variant or "pdf/a-3b"

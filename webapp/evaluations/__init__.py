@@ -14,6 +14,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+# The document types init_app registers (`flask render evaluation` needs this area: cli.py).
+DOCUMENT_KINDS = ("evaluation",)
+
 
 def init_app(app: Flask) -> None:
     """The account's Evaluation tab, the weights page and the report's document type."""

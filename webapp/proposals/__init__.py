@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+# The document types init_app registers (`flask render proposal` needs this area: cli.py).
+DOCUMENT_KINDS = ("proposal",)
+
 
 def init_app(app: Flask) -> None:
     """Proposal pages and the public client link /p/<token>, the account's Proposals tab, the

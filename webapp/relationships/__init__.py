@@ -23,6 +23,10 @@ def _coverage_notes(account_ids):
     return {i: [g.text for g in c.gaps] for i, c in coverage_for_accounts(account_ids).items()}
 
 
+# The document types init_app registers (`flask render account-plan` needs this area: cli.py).
+DOCUMENT_KINDS = ("account-plan",)
+
+
 def init_app(app: Flask) -> None:
     """The tabs, the competitors page, the account plan document type and its sections, the
     reporting-line check (no loop through influence lines) and the board cards' coverage."""
