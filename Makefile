@@ -22,9 +22,10 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 # What the app needs at run time: WeasyPrint's Pango/HarfBuzz and CJK fonts for PDFs (Noto CJK,
-# and BabelStone Han for the CJK Extension B–G characters of rare names).
+# BabelStone Han for the CJK Extension B–G characters of rare names, and Noto Color Emoji so an
+# emoji in a note prints instead of vanishing).
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
-	fonts-babelstone-han
+	fonts-babelstone-han fonts-noto-color-emoji
 # What the tests need besides: the browser for end-to-end journeys, pdftotext for PDF checks,
 # LibreOffice Writer (a real word processor opens every DOCX) with the Liberation faces that
 # stand in for Times New Roman and Arial.

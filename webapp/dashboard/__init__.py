@@ -24,5 +24,5 @@ def init_app(app: Flask) -> None:
     register_task(app, "dashboard.monthly_reports", reports.monthly_job)
     # last month's reports, stored for each head: the 2nd, 03:00 in Shanghai (19:00 UTC the 1st)
     register_periodic(
-        app, "dashboard.monthly_reports", reports.monthly_job, day="1", hour="19", minute="0"
+        app, "dashboard.monthly_schedule", reports.monthly_job, day="1", hour="19", minute="0"
     )
