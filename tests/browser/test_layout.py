@@ -211,9 +211,9 @@ def test_no_page_scrolls_sideways(page, live_server, login, extra, viewport, scr
 @pytest.mark.parametrize(
     ("username", "boxes"),
     [
-        ("zhangwei", ["next-steps", "expiring", "my-requests", "warnings", "pipeline"]),
-        ("lina", ["waiting", "overdue-below", "warnings", "next-steps", "pipeline"]),
-        ("wangqiang", ["waiting", "overdue-below", "warnings", "next-steps", "pipeline"]),
+        ("zhangwei", ["next-steps", "expiring", "plans", "my-requests", "warnings", "pipeline"]),
+        ("lina", ["waiting", "overdue-below", "warnings", "next-steps", "plans", "pipeline"]),
+        ("wangqiang", ["waiting", "overdue-below", "warnings", "next-steps", "plans", "pipeline"]),
         ("zhaomin", ["waiting", "overdue-below", "warnings", "pipeline"]),
         ("chenjing", ["credit-cosigns", "arrears", "imports", "warnings"]),
         ("liuyang", ["to-archive", "expiring"]),
@@ -258,8 +258,10 @@ def test_top_bar_collapses_behind_the_menu_button_on_a_phone(page, live_server, 
     toggle = page.locator(".menu-toggle")
     expect(nav).to_be_hidden()
     expect(toggle).to_have_attribute("aria-expanded", "false")
-    brand_box = page.locator(".topbar").bounding_box()
-    assert brand_box["height"] < 80  # one line, not a column of single characters
+    brand_box = page.locator(".topbar .brand").bounding_box()
+    assert brand_box["height"] < 40  # one line, not a column of single characters
+    bar = page.locator(".topbar").bounding_box()
+    assert bar["height"] < 110  # the brand row and the search box below it, nothing more
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(nav).to_be_visible()
