@@ -192,9 +192,10 @@ def test_simultaneous_decisions_on_one_step_record_exactly_one(server):
         thread.join(timeout=60)
 
     statuses = sorted(status for status, _body in results)
-    assert statuses == [200, 422, 422, 422, 422], results
+    # the losers are told who decided, as a conflict (409), not as bad input of theirs
+    assert statuses == [200, 409, 409, 409, 409], results
     for status, body in results:
-        if status == 422:
+        if status == 409:
             assert "Already decided by" in body or "已由" in body, body
 
     with app.app_context():

@@ -154,8 +154,8 @@ def decide(request_id: int, step_id: int):
         item = service.decide(current_user, request_id, step_id, decision, form.comment.data)
     except ValidationFailed as error:
         return _row_again(request_id, step_id, error.message, form.comment.data)
-    except service.AlreadyDecided as error:
-        return _not_decided(request_id, error.message)
+    except service.AlreadyDecided as error:  # someone else was quicker: a conflict, not bad input
+        return _not_decided(request_id, error.message, status=409)
     if not wants_fragment():
         flash(_("%(number)s: decision recorded.", number=item.number), "success")
         return redirect(url_for("approvals.detail", request_id=request_id), code=303)
@@ -188,11 +188,11 @@ def _row_again(request_id: int, step_id: int, message: str, comment: str | None)
     )
 
 
-def _not_decided(request_id: int, message: str):
+def _not_decided(request_id: int, message: str, status: int = 422):
     if wants_fragment():
         return render_fragment(
             "approvals/_decided_row.html",
-            status=422,
+            status=status,
             item=None,
             request_id=request_id,
             message=message,
