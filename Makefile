@@ -18,6 +18,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# pytest-xdist workers for make test: one per core (at most 4); TEST_WORKERS=1 runs in one process
+TEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
@@ -70,7 +72,7 @@ help:
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make bench  run benchmarks/*.py"
 	@echo "make prod   production: migrations, then gunicorn (gunicorn.conf.py) on DATABASE_URL"
-	@echo "make load   the load test (benchmarks/load/run.sh: PostgreSQL, gunicorn, locust, minutes)"
+	@echo "make load   the load test (benchmarks/load/run.py: PostgreSQL, gunicorn, locust, minutes)"
 
 system-run:
 	@$(call ensure_packages,$(RUN_PACKAGES))
@@ -135,12 +137,12 @@ prod: system-run $(VENV)/.installed-app
 
 load: system-run $(VENV)/.installed-app
 	@$(MAKE) --no-print-directory translations
-	benchmarks/load/run.sh
+	$(BIN)/python benchmarks/load/run.py
 
 test: system-test $(VENV)/.installed-dev
 	@$(MAKE) --no-print-directory translations
 	@echo "==> Tests$(if $(TEST_DATABASE_URL), (SQLite and PostgreSQL), (SQLite; set TEST_DATABASE_URL for PostgreSQL too))"
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	@status=0; \
