@@ -14,8 +14,10 @@ def init_app(app: Flask) -> None:
     account's Contracts tab, the contract's history terms and its document type (标准合同)."""
     from webapp.accounts.history import register_history_terms
     from webapp.accounts.tabs import register_tab
-    from webapp.contracts import admin_views, documents, lists, views
+    from webapp.common.background import register_task
+    from webapp.contracts import admin_views, documents, lists, prerender, views
     from webapp.contracts import history as contract_history
+    from webapp.contracts.signals import status_changed
     from webapp.documents.registry import register_document_type
     from webapp.lists.registry import register_list
 
@@ -25,3 +27,5 @@ def init_app(app: Flask) -> None:
     register_history_terms(app, **contract_history.history_terms())
     register_document_type(app, documents.CONTRACT)
     register_list(app, lists.CONTRACTS)
+    register_task(app, prerender.TASK, prerender.render_pdf)
+    status_changed.connect(prerender.on_status_changed)

@@ -23,6 +23,7 @@ from webapp.accounts.models import Account, Relation
 from webapp.accounts.service import account_scope, can_edit, get_account
 from webapp.auth.models import Role, User
 from webapp.common.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from webapp.common.events import after_commit
 from webapp.common.timeutil import local_today, utcnow
 from webapp.contracts import history as contract_history
 from webapp.contracts import lines as line_rules
@@ -59,7 +60,12 @@ from webapp.contracts.models import (
     Transport,
 )
 from webapp.contracts.numbering import allocate_number
-from webapp.contracts.signals import contract_submitted, contract_withdrawn, submission_checked
+from webapp.contracts.signals import (
+    contract_submitted,
+    contract_withdrawn,
+    status_changed,
+    submission_checked,
+)
 from webapp.extensions import db
 
 SCAN_TYPES = {
@@ -464,6 +470,7 @@ def _transition(
     contract.status = to
     contract.updated_at = utcnow()
     _event(contract, actor, action, before, to, comment)
+    after_commit(status_changed, contract.id, status=to)
     audit.record_changes(
         actor=actor,
         entity_type="contract",
