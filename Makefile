@@ -135,7 +135,7 @@ prod: system-run $(VENV)/.installed-app
 	$(BIN)/flask --app webapp db upgrade
 	exec $(BIN)/gunicorn -c gunicorn.conf.py webapp.wsgi:app
 
-load: system-run $(VENV)/.installed-app
+load: system-run $(VENV)/.installed-dev
 	@$(MAKE) --no-print-directory translations
 	$(BIN)/python benchmarks/load/run.py
 
