@@ -46,6 +46,26 @@ def _pg_url() -> str:
     return url
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (`test_gw0`, … beside
+    TEST_DATABASE_URL's), made on first use, so workers never truncate each other's tables. The
+    environment variable is rewritten, so subprocesses a test starts use the same database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not os.environ.get("TEST_DATABASE_URL"):
+        return
+    base, _, name = os.environ["TEST_DATABASE_URL"].partition("?")[0].rpartition("/")
+    own = f"{name}_{worker}"
+    engine = sa.create_engine(_pg_url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own}
+        ).scalar()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{own}"'))
+    engine.dispose()
+    os.environ["TEST_DATABASE_URL"] = f"{base}/{own}"
+
+
 @pytest.fixture(scope="session")
 def _pg_schema():
     """Create the schema once per run on PostgreSQL; tests then only empty the tables."""
