@@ -271,6 +271,39 @@ def figures(rows: list[dict], since: float = 0.0) -> list[dict]:
     return out
 
 
+def cpu_by_route(limit: int = 12) -> list[dict]:
+    """Where the web workers' CPU went, from the request log lines (`cpu_ms`), per route
+    (numbers in the path as {id}), most first."""
+    import re
+
+    routes: dict[str, list[float]] = {}
+    log = WORK / "gunicorn.log"
+    for line in log.read_text(errors="replace").splitlines() if log.exists() else []:
+        if '"message": "request"' not in line:
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if "cpu_ms" not in entry:
+            continue
+        path = re.sub(r"/\d+", "/{id}", entry["path"])
+        route = f"{entry['method']} {path}"
+        routes.setdefault(route, []).append(entry["cpu_ms"])
+    total = sum(sum(v) for v in routes.values()) or 1.0
+    rows = [
+        {
+            "route": route,
+            "requests": len(values),
+            "cpu_s": round(sum(values) / 1000, 1),
+            "share": round(sum(values) / total, 3),
+            "cpu_p50_ms": round(percentile(sorted(values), 0.5), 1),
+        }
+        for route, values in routes.items()
+    ]
+    return sorted(rows, key=lambda r: -r["cpu_s"])[:limit]
+
+
 def read_requests() -> list[dict]:
     with (WORK / "requests.csv").open() as handle:
         return [
@@ -393,6 +426,16 @@ def write_report(result: dict) -> None:
         "## Whole run, sign-in rush included",
         "",
         *_table(result["whole_run"]),
+        "",
+        "## Where the web workers' CPU went (request log `cpu_ms`, whole run)",
+        "",
+        "| route | requests | CPU s | share | CPU p50 ms |",
+        "|---|---:|---:|---:|---:|",
+        *(
+            f"| {r['route']} | {r['requests']} | {r['cpu_s']} | {r['share']:.0%} | "
+            f"{r['cpu_p50_ms']} |"
+            for r in result["cpu_by_route"]
+        ),
     ]
     lines += ["", "## Targets", ""]
     lines += [
@@ -527,6 +570,7 @@ def main() -> int:
         "server_cpu": cpu,
         "actions": actions,
         "whole_run": [r for r in whole if r["name"] != "Aggregated"],
+        "cpu_by_route": cpu_by_route(),
         "targets": targets,
         "invariants": checks,
     }
