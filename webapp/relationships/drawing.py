@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from webapp.accounts.models import Stance
-from webapp.relationships.rolemap import NODE_H, NODE_W, Person, RoleMap
+from webapp.relationships.rolemap import GAP_Y, NODE_H, NODE_W, Person, RoleMap
 
 STANCE_COLOURS = {Stance.SUPPORT: "#2e7d32", Stance.NEUTRAL: "#8a6d00", Stance.OPPOSE: "#c62828"}
 INFLUENCE = "#6a3fb5"
@@ -67,30 +67,61 @@ def _anchor(person: Person, other: Person) -> tuple[int, int]:
 
 
 BULGE = 60  # how far an influence line between stacked boxes swings out to their right
+ARCH_RISE = 30  # how far a line bending round a row rises; 3 more per box it spans, ≤ GAP_Y - 8
 
 
-def influence_points(source: Person, target: Person) -> list[tuple[int, int]]:
-    """The influence line as points (SVG and PNG draw the same ones). Between boxes stacked in
-    one column it leaves and enters on their right side and swings out, so it never runs over
-    the reporting line; otherwise it runs straight between the facing sides."""
-    if abs(source.x - target.x) >= NODE_W:
-        return [_anchor(source, target), _anchor(target, source)]
-    x1, y1 = source.x + NODE_W, source.y + NODE_H // 2
-    x2, y2 = target.x + NODE_W, target.y + NODE_H // 2
+def _bezier(p0, p1, p2, p3, steps: int = 16) -> list[tuple[int, int]]:
     points = []
-    for i in range(17):
-        t = i / 16
-        # cubic Bézier with both control points BULGE to the right
+    for i in range(steps + 1):
+        t = i / steps
         a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
-        x = a * x1 + b * (x1 + BULGE) + c * (x2 + BULGE) + d * x2
-        y = a * y1 + b * y1 + c * y2 + d * y2
+        x = a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0]
+        y = a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]
         points.append((round(x), round(y)))
     return points
 
 
+def influence_points(source: Person, target: Person) -> list[tuple[int, int]]:
+    """The influence line as points (SVG and PNG draw the same ones).
+
+    - Between boxes on one row it leaves the speaker's top edge and bends over the row into the
+      listener's top edge (under it, for the top row, which has no room above), through the gap
+      between the rows, so it never runs across the text of the boxes in between; a longer
+      line bends a little higher, so lines over one row do not lie on each other.
+    - Between boxes stacked in one column it leaves and enters on their right side and swings
+      out, so it never runs over the reporting line.
+    - Otherwise it runs straight between the facing sides."""
+    if source.y == target.y and source.x != target.x:
+        span = abs(target.x - source.x)
+        rightwards = target.x > source.x
+        # the ends sit on the facing halves of the two boxes, clear of the reporting line
+        x1 = source.x + (NODE_W * 3 // 4 if rightwards else NODE_W // 4)
+        x2 = target.x + (NODE_W // 4 if rightwards else NODE_W * 3 // 4)
+        rise = min(GAP_Y - 8, ARCH_RISE + 3 * (span // NODE_W))
+        lift = rise * 4 // 3  # a cubic Bézier reaches 3/4 of its control points' height
+        if source.depth == 0:  # the top row: below it
+            y, bend = source.y + NODE_H, source.y + NODE_H + lift
+        else:
+            y, bend = source.y, source.y - lift
+        return _bezier((x1, y), (x1, bend), (x2, bend), (x2, y))
+    if abs(source.x - target.x) >= NODE_W:
+        return [_anchor(source, target), _anchor(target, source)]
+    x1, y1 = source.x + NODE_W, source.y + NODE_H // 2
+    x2, y2 = target.x + NODE_W, target.y + NODE_H // 2
+    # cubic Bézier with both control points BULGE to the right
+    return _bezier((x1, y1), (x1 + BULGE, y1), (x2 + BULGE, y2), (x2, y2))
+
+
+def extent(role_map: RoleMap) -> tuple[int, int, list[list[tuple[int, int]]]]:
+    """The drawing's width and height with room for every line, and the lines' points."""
+    routes = [influence_points(line.source, line.target) for line in role_map.lines]
+    lowest = max((y for points in routes for _, y in points), default=0)
+    return role_map.width, max(role_map.height, lowest + 8), routes
+
+
 def svg(role_map: RoleMap, title: str) -> Markup:
     """The map as an inline SVG (no script, no external reference)."""
-    w, h = role_map.width, role_map.height
+    w, h, routes = extent(role_map)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="role-map-svg" width="{w}" '
         f'height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="role-map-title">',
@@ -111,8 +142,7 @@ def svg(role_map: RoleMap, title: str) -> Markup:
             )
     for person in role_map.people:
         out.append(_svg_box(person, words))
-    for line in role_map.lines:
-        points = influence_points(line.source, line.target)
+    for line, points in zip(role_map.lines, routes, strict=True):
         d = "M" + " L".join(f"{x},{y}" for x, y in points)
         label = escape(f"{line.source.name} → {line.target.name} {line.note}".strip())
         out.append(
@@ -167,8 +197,9 @@ def png(role_map: RoleMap) -> bytes:
     """The same drawing as `svg`, as PNG bytes (for PDF and Word alike)."""
     from PIL import Image, ImageDraw
 
-    scale = min(SCALE, MAX_PX / max(role_map.width, role_map.height))
-    size = (max(1, int(role_map.width * scale)), max(1, int(role_map.height * scale)))
+    width, height, routes = extent(role_map)
+    scale = min(SCALE, MAX_PX / max(width, height))
+    size = (max(1, int(width * scale)), max(1, int(height * scale)))
     image = Image.new("RGB", size, (255, 255, 255))
     draw = ImageDraw.Draw(image)
     font = _font(max(8, int(13 * scale)))
@@ -192,8 +223,8 @@ def png(role_map: RoleMap) -> bytes:
         for i, text in enumerate(box_lines(person, words)):
             fill = colour if i == 2 else (35, 38, 45)
             draw.text(s(person.x + 16, person.y + 6 + i * 19), text, font=font, fill=fill)
-    for line in role_map.lines:
-        points = [s(x, y) for x, y in influence_points(line.source, line.target)]
+    for route in routes:
+        points = [s(x, y) for x, y in route]
         for start, end in zip(points, points[1:], strict=False):
             _dashed(draw, start, end, _rgb(INFLUENCE), max(2, int(2 * scale)))
         _arrow_head(draw, points[-2], points[-1], _rgb(INFLUENCE), int(10 * scale))
