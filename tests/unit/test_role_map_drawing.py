@@ -9,7 +9,7 @@ import re
 import pytest
 
 from webapp.accounts.models import BuyingRole, Stance
-from webapp.relationships import drawing
+from webapp.relationships import drawing, printmap
 from webapp.relationships.rolemap import GAP_X, GAP_Y, NODE_H, NODE_W, PAD, Line, Person, RoleMap
 
 
@@ -69,3 +69,61 @@ def test_the_drawing_is_tall_enough_for_a_line_bending_below_a_single_row(app):
     height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', svg).group(1))
     lowest = max(y for _, y in drawing.influence_points(people[0], people[3]))
     assert height >= lowest + 4
+
+
+# --- the printed chart (printmap) -------------------------------------------------------------
+
+
+def org(n: int, staff_each: int = 4) -> RoleMap:
+    """n people, each reporting to person (i - 1) // staff_each: a tree about log4(n) deep."""
+    from webapp.relationships.rolemap import _lay_out
+
+    people = {
+        i: Person(
+            i,
+            f"员工{i:03d}",
+            "",
+            BuyingRole.USER,
+            Stance.NEUTRAL,
+            None,
+            "",
+            (i - 1) // staff_each if i else None,
+        )  # fmt: skip
+        for i in range(n)
+    }
+    _lay_out(people)
+    return RoleMap(list(people.values()), [], 0, 0)
+
+
+def overlapping(people) -> list:
+    return [
+        (a.name, b.name)
+        for i, a in enumerate(people)
+        for b in people[i + 1 :]
+        if abs(a.x - b.x) < NODE_W and abs(a.y - b.y) < NODE_H
+    ]
+
+
+@pytest.mark.parametrize("n", [1, 3, 20, 200])
+def test_the_printed_chart_fits_the_page_and_counts_everyone_it_leaves_out(n):
+    bands = printmap.print_maps(org(n))
+    drawn = [p for band in bands for p in band.people]
+    assert len(drawn) + sum(p.hidden for p in drawn) == n  # drawn, or counted in a "+N"
+    assert len({p.id for p in drawn}) == len(drawn)
+    for band in bands:
+        assert printmap.width_mm(band) <= printmap.TEXT_WIDTH_MM
+        assert not overlapping(band.people)
+
+
+def test_a_small_team_is_drawn_whole_with_staff_listed_under_their_boss():
+    bands = printmap.print_maps(org(20))
+    assert len(bands) == 1 and len(bands[0].people) == 20  # 1 + 4 + 15 listed under the four
+    boss = next(p for p in bands[0].people if p.id == 1)
+    listed = [p for p in bands[0].people if p.boss_id == 1]
+    assert all(p.stacked and p.x > boss.x and p.y > boss.y for p in listed)
+
+
+def test_people_without_a_boss_are_packed_six_to_a_band():
+    loose = RoleMap(row(14, 0), [], 0, 0)
+    bands = printmap.print_maps(loose)
+    assert [len(b.people) for b in bands] == [6, 6, 2]

@@ -52,10 +52,18 @@ def _clip(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
-def _elbow(boss: Person, person: Person) -> tuple[int, int, int, int, int]:
+def reporting_points(boss: Person, person: Person) -> list[tuple[int, int]]:
+    """The reporting line from a boss down to a person: an elbow from the middle of the
+    boss's bottom to the middle of the person's top, or, for a person listed under their
+    boss (print), down the boss's left and into the person's left side."""
+    if person.stacked:
+        x = boss.x + 14
+        y = person.y + NODE_H // 2
+        return [(x, boss.y + NODE_H), (x, y), (person.x, y)]
     x1, y1 = boss.x + NODE_W // 2, boss.y + NODE_H
     x2, y2 = person.x + NODE_W // 2, person.y
-    return x1, y1, x2, y2, (y1 + y2) // 2
+    ym = (y1 + y2) // 2
+    return [(x1, y1), (x1, ym), (x2, ym), (x2, y2)]
 
 
 def _anchor(person: Person, other: Person) -> tuple[int, int]:
@@ -135,10 +143,10 @@ def svg(role_map: RoleMap, title: str) -> Markup:
     for person in role_map.people:
         boss = by_id.get(person.boss_id)
         if boss is not None:
-            x1, y1, x2, y2, ym = _elbow(boss, person)
+            d = "M" + " L".join(f"{x},{y}" for x, y in reporting_points(boss, person))
             out.append(
-                f'<path class="reporting" d="M{x1},{y1} V{ym} H{x2} V{y2}" fill="none" '
-                f'stroke="{REPORTING}" stroke-width="1.5"/>'
+                f'<path class="reporting" d="{d}" fill="none" stroke="{REPORTING}" '
+                'stroke-width="1.5"/>'
             )
     for person in role_map.people:
         out.append(_svg_box(person, words))
@@ -169,6 +177,7 @@ def _svg_box(person: Person, words: Words) -> str:
 # --- PNG for documents ----------------------------------------------------------------------------
 
 SCALE = 2  # 2 px per layout unit: sharp in print
+TAG_W, TAG_H = 48, 20  # the "+N" tag of a box whose staff the printed chart leaves out
 MAX_PX = 2400  # the longer side: about 360 dpi at the 170 mm the plan prints it
 
 FONT_FILES = (
@@ -212,8 +221,8 @@ def png(role_map: RoleMap) -> bytes:
     for person in role_map.people:
         boss = by_id.get(person.boss_id)
         if boss is not None:
-            x1, y1, x2, y2, ym = _elbow(boss, person)
-            draw.line(s(x1, y1, x1, ym, x2, ym, x2, y2), fill=_rgb(REPORTING), width=2)
+            points = [v for point in reporting_points(boss, person) for v in point]
+            draw.line(s(*points), fill=_rgb(REPORTING), width=2)
     for person in role_map.people:
         colour = _rgb(STANCE_COLOURS[person.stance])
         draw.rectangle(
@@ -223,6 +232,16 @@ def png(role_map: RoleMap) -> bytes:
         for i, text in enumerate(box_lines(person, words)):
             fill = colour if i == 2 else (35, 38, 45)
             draw.text(s(person.x + 16, person.y + 6 + i * 19), text, font=font, fill=fill)
+        if person.hidden:  # print: people below not drawn, a tag on the top right corner
+            left, top = person.x + NODE_W - TAG_W, person.y - TAG_H // 2
+            draw.rectangle(s(left, top, left + TAG_W, top + TAG_H), fill=_rgb(REPORTING))
+            draw.text(
+                s(left + TAG_W // 2, top + TAG_H // 2),
+                f"+{person.hidden}",
+                font=font,
+                fill=(255, 255, 255),
+                anchor="mm",
+            )
     for route in routes:
         points = [s(x, y) for x, y in route]
         for start, end in zip(points, points[1:], strict=False):

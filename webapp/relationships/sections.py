@@ -6,7 +6,7 @@ from __future__ import annotations
 from webapp.accounts.models import BuyingRole
 from webapp.documents import blocks
 from webapp.documents.markup import money
-from webapp.relationships import competitors, drawing, rolemap, whitespace
+from webapp.relationships import competitors, drawing, printmap, rolemap, whitespace
 
 
 def _dash(value) -> str:
@@ -56,14 +56,23 @@ def role_map(account) -> list:
         ),
         widths=(14, 16, 16, 10, 12, 14, 14),
     )
-    out = [
+    bands = printmap.print_maps(the_map)
+    drawn = sum(len(band.people) for band in bands)
+    caption = "图　决策地图（实线：汇报关系；虚线箭头：影响关系）"
+    if drawn < len(the_map.people):
+        caption += (
+            f"。共 {len(the_map.people)} 人，图中为上层 {drawn} 人，"
+            "“+N”为未画出的下级人数，全部人员见下表"
+        )
+    out: list = [
         blocks.Image(
-            drawing.png(the_map),
-            width_mm=min(170.0, 20.0 + the_map.width * 0.26),
-            caption="图　决策地图（实线：汇报关系；虚线箭头：影响关系）",
-        ),
-        people,
+            drawing.png(band),
+            width_mm=printmap.width_mm(band),
+            caption=caption if i == 0 else f"图　决策地图（续 {i + 1}/{len(bands)}）",
+        )
+        for i, band in enumerate(bands)
     ]
+    out.append(people)
     if the_map.lines:
         out.append(
             blocks.Table(
