@@ -123,7 +123,15 @@ def test_a_small_team_is_drawn_whole_with_staff_listed_under_their_boss():
     assert all(p.stacked and p.x > boss.x and p.y > boss.y for p in listed)
 
 
-def test_people_without_a_boss_are_packed_six_to_a_band():
+def test_people_without_a_boss_are_packed_four_to_a_band():
     loose = RoleMap(row(14, 0), [], 0, 0)
     bands = printmap.print_maps(loose)
-    assert [len(b.people) for b in bands] == [6, 6, 2]
+    assert [len(b.people) for b in bands] == [4, 4, 4, 2]
+
+
+def test_a_long_chain_of_bosses_is_cut_to_a_page_high_figure():
+    bands = printmap.print_maps(org(12, staff_each=1))  # 员工000 ← 001 ← … ← 011
+    (band,) = bands
+    assert band.height * printmap.MM_PER_UNIT < 200  # A4 less margins: 253 mm
+    drawn = band.people
+    assert len(drawn) + sum(p.hidden for p in drawn) == 12

@@ -1,13 +1,13 @@
 """The decision map laid out for print (the account plan document), from the page's map.
 
-A4 holds about six boxes side by side at a size whose words can still be read (~5 pt), so
-the printed chart is the *top* of the org chart, as deep as fits six columns:
+A4 holds four boxes side by side at a size whose words read well in print (~6 pt), so
+the printed chart is the *top* of the org chart, as deep as fits four columns:
 - a boss whose shown staff have no shown staff of their own lists them under themself (a
   column of boxes) instead of side by side, so a team takes one column, not four;
 - deeper levels that would not fit are left out, and the box of a person with staff left
   out carries "+N" (how many people below them are not drawn); the people table that
   follows in the document lists everyone with their boss;
-- separate trees (people with no boss on the map) are packed into bands of at most six
+- separate trees (people with no boss on the map) are packed into bands of at most four
   columns, each band its own figure, so a figure never outgrows a page.
 Influence lines are drawn where both people are drawn; the influence table lists them all.
 """
@@ -19,8 +19,9 @@ from dataclasses import replace
 
 from webapp.relationships.rolemap import GAP_X, GAP_Y, NODE_H, NODE_W, PAD, Line, Person, RoleMap
 
-COLUMNS = 6  # boxes side by side on the 170 mm text width
+COLUMNS = 4  # boxes side by side on the 170 mm text width: words ~6 pt
 STACK = 6  # staff listed under their boss at most; the rest are counted in the boss's "+N"
+LEVELS = 3  # levels drawn below the top at most, so a figure stays within a page's height
 INDENT = 28  # listed staff sit this far right of their boss, the reporting line in between
 STACK_GAP = 12
 COLUMN_W = NODE_W + INDENT + GAP_X
@@ -93,7 +94,7 @@ def print_maps(role_map: RoleMap) -> list[RoleMap]:
     roots = _roots(staff, people)
     deepest = max((p.depth for p in role_map.people), default=0)
     tree = _Tree(staff)
-    while tree.limit < deepest:
+    while tree.limit < min(deepest, LEVELS):
         deeper = _Tree(staff, tree.limit + 1)
         if any(deeper.width(r) > COLUMNS for r in roots):
             break
