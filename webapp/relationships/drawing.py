@@ -149,8 +149,8 @@ def svg(role_map: RoleMap, title: str) -> Markup:
                 f'<path class="reporting" d="{d}" fill="none" stroke="{REPORTING}" '
                 'stroke-width="1.5"/>'
             )
-    for person in role_map.people:
-        out.append(_svg_box(person, words))
+    # influence lines under the boxes: where one passes a box on its way, it goes behind it
+    # (boxes are filled white) instead of across its words
     for line, points in zip(role_map.lines, routes, strict=True):
         d = "M" + " L".join(f"{x},{y}" for x, y in points)
         label = escape(f"{line.source.name} → {line.target.name} {line.note}".strip())
@@ -158,6 +158,8 @@ def svg(role_map: RoleMap, title: str) -> Markup:
             f'<path class="influence" d="{d}" fill="none" stroke="{INFLUENCE}" stroke-width="2" '
             f'stroke-dasharray="6 4" marker-end="url(#arrow)"><title>{label}</title></path>'
         )
+    for person in role_map.people:
+        out.append(_svg_box(person, words))
     out.append("</svg>")
     return Markup("".join(out))
 
@@ -213,9 +215,9 @@ def png(role_map: RoleMap) -> bytes:
 def jpeg(role_map: RoleMap) -> bytes:
     """The same drawing as `svg`, as JPEG bytes: what the account plan prints (PDF and Word
     alike). WeasyPrint re-encodes a PNG (decode and deflate again, ~0.1 s for a chart) but
-    embeds a JPEG as it is; at quality 92 without chroma subsampling the words stay crisp."""
+    embeds a JPEG as it is; at quality 85 without chroma subsampling the words stay crisp."""
     out = io.BytesIO()
-    _picture(role_map).save(out, format="JPEG", quality=92, subsampling=0)
+    _picture(role_map).save(out, format="JPEG", quality=85, subsampling=0)
     return out.getvalue()
 
 
@@ -239,10 +241,19 @@ def _picture(role_map: RoleMap):
         if boss is not None:
             points = [v for point in reporting_points(boss, person) for v in point]
             draw.line(s(*points), fill=_rgb(REPORTING), width=2)
+    # influence lines first, boxes (filled white) over them: see `svg`
+    for route in routes:
+        points = [s(x, y) for x, y in route]
+        for start, end in zip(points, points[1:], strict=False):
+            _dashed(draw, start, end, _rgb(INFLUENCE), max(2, int(2 * scale)))
+        _arrow_head(draw, points[-2], points[-1], _rgb(INFLUENCE), int(10 * scale))
     for person in role_map.people:
         colour = _rgb(STANCE_COLOURS[person.stance])
         draw.rectangle(
-            s(person.x, person.y, person.x + NODE_W, person.y + NODE_H), outline=colour, width=3
+            s(person.x, person.y, person.x + NODE_W, person.y + NODE_H),
+            fill=(255, 255, 255),
+            outline=colour,
+            width=3,
         )
         draw.rectangle(s(person.x, person.y, person.x + 8, person.y + NODE_H), fill=colour)
         for i, text in enumerate(box_lines(person, words)):
@@ -258,11 +269,6 @@ def _picture(role_map: RoleMap):
                 fill=(255, 255, 255),
                 anchor="mm",
             )
-    for route in routes:
-        points = [s(x, y) for x, y in route]
-        for start, end in zip(points, points[1:], strict=False):
-            _dashed(draw, start, end, _rgb(INFLUENCE), max(2, int(2 * scale)))
-        _arrow_head(draw, points[-2], points[-1], _rgb(INFLUENCE), int(10 * scale))
     return image
 
 
