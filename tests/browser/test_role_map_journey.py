@@ -106,6 +106,7 @@ def test_from_the_coach_gap_to_the_approved_plan_and_the_account_plan_pdf(
     form.locator("button[type=submit]").click()
     expect(page.locator("#account-contacts")).to_contain_text("小周")
     no_sideways_scroll(page)
+    screenshot(page, f"role-map-contacts-{width}")
 
     # 3. the influence line from the coach to the decision maker: the warning disappears
     page.goto(f"{account_url}?tab=map")
@@ -178,8 +179,10 @@ def test_from_the_coach_gap_to_the_approved_plan_and_the_account_plan_pdf(
     download.value.save_as(path)
     pdf = path.read_bytes()
     assert pdf.startswith(b"%PDF-") and path.name.startswith("大客户开发计划书-")
-    text = squeeze(pdf_text(pdf))
-    assert "图决策地图（实线：汇报关系；虚线箭头：影响关系）" in text  # the drawing's caption
+    # the text in the order it is drawn: a cell's or a caption's words together, not mixed
+    # with the column beside them as a page-layout reading would
+    drawn_order = squeeze(pdf_text(pdf, raw=True))
+    assert "图决策地图（实线：汇报关系；虚线箭头：影响关系）" in drawn_order  # the caption
     assert drawn_images(path) >= 1  # ... and the drawing
     for words in (
         "陈总",
@@ -190,4 +193,4 @@ def test_from_the_coach_gap_to_the_approved_plan_and_the_account_plan_pdf(
         SERVICE_ACTION,
         ATTACK_TITLE,
     ):
-        assert words in text
+        assert words in drawn_order
