@@ -135,3 +135,29 @@ def test_a_long_chain_of_bosses_is_cut_to_a_page_high_figure():
     assert band.height * printmap.MM_PER_UNIT < 200  # A4 less margins: 253 mm
     drawn = band.people
     assert len(drawn) + sum(p.hidden for p in drawn) == 12
+
+
+def test_the_plan_of_a_big_client_draws_the_top_and_lists_everyone(
+    app, make_user, make_account, make_contact
+):
+    """45 people (over the 40 a table holds): the chart and its caption say how many are
+    drawn, and a roster line names each person with their boss, in PDF and Word alike."""
+    from webapp.auth.models import Role
+    from webapp.documents import blocks
+    from webapp.relationships import sections
+
+    with app.test_request_context():
+        account = make_account(make_user(Role.ACCOUNT_MANAGER))
+        people = []
+        for i in range(45):
+            boss = people[(i - 1) // 4] if i else None
+            people.append(
+                make_contact(account, name=f"员工{i:02d}", reports_to_id=boss.id if boss else None)
+            )
+        out = sections.role_map(account)
+    images = [b for b in out if isinstance(b, blocks.Image)]
+    assert images and images[0].mime == "image/jpeg"
+    assert "共 45 人，图中为上层 21 人" in images[0].caption
+    roster = [b.text for b in out if isinstance(b, blocks.Paragraph) and b.small]
+    assert len(roster) == 45 and not any(isinstance(b, blocks.Table) for b in out)
+    assert "员工44　— · 决策者 · 中立 · — · 上级：员工10 · 我方：—" in roster
