@@ -7,8 +7,9 @@
 `render KIND` takes any registered document type (contract, proposal, …). A batch uses every
 core: a process pool whose workers each create their own app (database connections must not
 cross a fork: a forked worker starts a pool of its own), so long batches run here and never
-in a web request. Where the platform can fork, the parent warms the renderer once and the
-workers inherit it with the app (no start-up of their own); elsewhere they are spawned and
+in a web request. Where the platform can fork, the parent warms the renderer once (only the
+KIND's template and the format's renderer) and the workers inherit it with the app (no
+start-up of their own); elsewhere they are spawned and
 each creates its app. Documents are generated and stored exactly as from the web (an
 unchanged record reuses its stored file) and copied to the output folder; a batch prints its
 documents per second. Under `flask`, `render KIND` runs in an app with only the areas up to
