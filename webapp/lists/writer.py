@@ -4,6 +4,8 @@ numbers (money with a two-decimal format), dates are dates; text goes through
 `common.spreadsheet.neutralise`, so nothing a user typed becomes a formula.
 
 The first line states the filter; the second holds the headers; a list of 0 rows still has both.
+openpyxl is imported by `write_xlsx`, not with this module: every app imports the lists area,
+and a process that writes no spreadsheet (a one-off `flask render`) need not load it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,6 @@ import io
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from webapp.common.spreadsheet import neutralise
 from webapp.common.timeutil import to_local
@@ -48,9 +46,9 @@ def typed(value: object, kind: Kind) -> object:
     return neutralise(str(value))
 
 
-def _cell(sheet, value: object, kind: Kind):
-    """A plain value, or a styled cell where a number format is needed (a styled cell costs
-    an object per cell: only money and dates get one)."""
+def _cell(sheet, value: object, kind: Kind, cell_class):
+    """A plain value, or a styled cell (a `cell_class`: openpyxl's WriteOnlyCell) where a number
+    format is needed (a styled cell costs an object per cell: only money and dates get one)."""
     if isinstance(value, Decimal | int | float) and kind is Kind.MONEY:
         number_format = MONEY_FORMAT
     elif isinstance(value, datetime):
@@ -59,7 +57,7 @@ def _cell(sheet, value: object, kind: Kind):
         number_format = DATE_FORMAT
     else:
         return value
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = cell_class(sheet, value=value)
     cell.number_format = number_format
     return cell
 
@@ -71,6 +69,10 @@ def write_xlsx(
     rows: Iterable[object],
     progress: Progress | None = None,
 ) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=_sheet_title(title))
     bold = Font(bold=True)
@@ -83,7 +85,9 @@ def write_xlsx(
         headers.append(cell)
     sheet.append(headers)
     for done, row in enumerate(rows, start=1):
-        sheet.append([_cell(sheet, typed(c.value(row), c.kind), c.kind) for c in columns])
+        sheet.append(
+            [_cell(sheet, typed(c.value(row), c.kind), c.kind, WriteOnlyCell) for c in columns]
+        )
         if progress is not None and done % 500 == 0:
             progress(done)
     out = io.BytesIO()
