@@ -38,7 +38,7 @@ from webapp.accounts.models import Account  # noqa: E402
 from webapp.approvals.models import ApprovalRequest  # noqa: E402
 from webapp.auth.models import Department  # noqa: E402
 from webapp.common.timeutil import local_today  # noqa: E402
-from webapp.dashboard import reports  # noqa: E402
+from webapp.dashboard import reports, totals  # noqa: E402
 from webapp.documents import service as documents  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.sales.models import Purchase  # noqa: E402
@@ -148,6 +148,8 @@ def main() -> None:
                 demo.load(n_accounts=args.accounts, seed=1, if_empty=False, echo=lambda _m: None)
             rng = random.Random(16)
             fill_purchases(args.purchases, rng)
+            totals.rebuild()  # the bulk inserts went around the import's signal
+            db.session.commit()
             _approvals_fill()(args.requests, rng)
             data = {
                 "accounts": count(Account),

@@ -3,8 +3,10 @@ returning a `Figure`: funnel by stage, forecast by close month, class × tier ma
 revenue, plan attainment per account manager and per product, churn.
 
 Every query goes through `accounts.service.account_scope`, so a supervisor or head sees their
-department and an executive the company, as on every other page. Each is one grouped SQL query
-(benchmarks/dashboard.py measures them with 100,000 purchases)."""
+department and an executive the company, as on every other page. The sales figures read the
+monthly sales totals (`sales_monthly_totals`, kept in step with the purchases by
+`dashboard.totals`), never the purchases themselves: a period is whole months, so the totals
+give the same sums (benchmarks/dashboard.py measures them with 100,000 purchases)."""
 
 from __future__ import annotations
 
@@ -18,11 +20,12 @@ from webapp.accounts.models import Account, SalesTier, Stage, ValueClass
 from webapp.accounts.service import account_scope
 from webapp.auth.models import User
 from webapp.dashboard import svg
+from webapp.dashboard.models import SalesMonthlyTotal as Totals
 from webapp.dashboard.period import Period
 from webapp.dashboard.tables import Figure, Row, drill_url, fen_sum, percent, scoped, yuan
 from webapp.development.models import DevelopmentProfile
 from webapp.extensions import db
-from webapp.sales.models import Purchase, SalesPlan
+from webapp.sales.models import SalesPlan
 from webapp.sales.service import month_start
 
 PARETO_SHARE = Decimal("0.8")  # seed 003: the clients that make 80 % of the revenue
@@ -191,23 +194,23 @@ def matrix(user: User, period: Period) -> Figure:
 # --- Pareto ----------------------------------------------------------------------------------
 
 
-def revenue_by_client(user: User, period: Period) -> list[tuple[int, str, Decimal]]:
-    """(account id, name, revenue) of every client with purchases in the period, largest
-    first (ties by id, so the order is stable)."""
-    total = fen_sum(Purchase.amount)
+def in_months(first, last) -> sa.ColumnElement[bool]:
+    """Totals rows of the months first…last (first days of months), both included."""
+    return sa.and_(Totals.month >= first, Totals.month <= last)
+
+
+def revenue_by_client(user: User, period: Period) -> list[tuple[int, Decimal]]:
+    """(account id, revenue) of every client with purchases in the period, largest first (ties
+    by id, so the order is stable)."""
+    total = fen_sum(Totals.amount)
     stmt = (
-        sa.select(Account.id, sa.func.coalesce(Account.short_name, Account.name), total)
-        .join(Purchase, Purchase.account_id == Account.id)
-        .where(
-            account_scope(user),
-            Purchase.purchased_on >= period.first,
-            Purchase.purchased_on < period.after,
-        )
-        .group_by(Account.id, Account.short_name, Account.name)
+        scoped(sa.select(Totals.account_id, total), user, Totals.account_id)
+        .where(in_months(period.first, period.last))
+        .group_by(Totals.account_id)
         .having(total > 0)
-        .order_by(total.desc(), Account.id)
+        .order_by(total.desc(), Totals.account_id)
     )
-    return [(i, name, yuan(v)) for i, name, v in db.session.execute(stmt)]
+    return [(i, yuan(v)) for i, v in db.session.execute(stmt)]
 
 
 def pareto_cutoff(amounts: list[Decimal]) -> int:
@@ -226,7 +229,7 @@ def pareto_cutoff(amounts: list[Decimal]) -> int:
 
 def pareto(user: User, period: Period) -> Figure:
     clients = revenue_by_client(user, period)
-    amounts = [a for _i, _n, a in clients]
+    amounts = [a for _i, a in clients]
     whole = sum(amounts, Decimal(0))
     cutoff = pareto_cutoff(amounts)
     top = sum(amounts[:cutoff], Decimal(0))
@@ -293,23 +296,31 @@ def _attainment_rows(plans: dict, actuals: dict, names: dict, key: str, period: 
     return rows
 
 
-def _plan_actual(user: User, period: Period, column_plan, column_actual) -> tuple[dict, dict]:
-    plans = db.session.execute(
-        sa.select(column_plan, fen_sum(SalesPlan.amount))
+def _plans(user: User, key) -> sa.Select:
+    return (
+        sa.select(key, fen_sum(SalesPlan.amount))
         .join(Account, Account.id == SalesPlan.account_id)
-        .where(account_scope(user), SalesPlan.month >= period.first, SalesPlan.month <= period.last)
-        .group_by(column_plan)
-    ).all()
-    actuals = db.session.execute(
-        sa.select(column_actual, fen_sum(Purchase.amount))
-        .join(Account, Account.id == Purchase.account_id)
-        .where(
-            account_scope(user),
-            Purchase.purchased_on >= period.first,
-            Purchase.purchased_on < period.after,
-        )
-        .group_by(column_actual)
-    ).all()
+        .where(account_scope(user))
+        .group_by(key)
+    )
+
+
+def _in_plan_period(stmt: sa.Select, period: Period) -> sa.Select:
+    return stmt.where(SalesPlan.month >= period.first, SalesPlan.month <= period.last)
+
+
+def _actuals(user: User, key, period: Period) -> sa.Select:
+    stmt = sa.select(key, fen_sum(Totals.amount))
+    if key is Account.owner_id:
+        stmt = stmt.join(Account, Account.id == Totals.account_id).where(account_scope(user))
+    else:
+        stmt = scoped(stmt, user, Totals.account_id)
+    return stmt.where(in_months(period.first, period.last)).group_by(key)
+
+
+def _plan_actual(user: User, period: Period, plan_key, actual_key) -> tuple[dict, dict]:
+    plans = db.session.execute(_in_plan_period(_plans(user, plan_key), period)).all()
+    actuals = db.session.execute(_actuals(user, actual_key, period)).all()
     return dict(plans), dict(actuals)
 
 
@@ -343,7 +354,7 @@ def attainment_by_manager(user: User, period: Period) -> Figure:
 
 
 def attainment_by_product(user: User, period: Period) -> Figure:
-    plans, actuals = _plan_actual(user, period, SalesPlan.product, Purchase.product)
+    plans, actuals = _plan_actual(user, period, SalesPlan.product, Totals.product)
     rows = _attainment_rows(plans, actuals, {}, "product", period)
     return _attainment_figure(
         "attainment-products", _("Plan attainment per product"), _("Product"), rows
@@ -358,15 +369,14 @@ def churn_accounts(user: User, period: Period) -> dict[str, list[tuple[int, Deci
     purchase in this period) or fell (under 70 % of the previous period): kind →
     [(account id, previous revenue, current revenue)]."""
     previous = period.previous()
-    in_prev = sa.and_(Purchase.purchased_on >= previous.first, Purchase.purchased_on < period.first)
-    in_now = sa.and_(Purchase.purchased_on >= period.first, Purchase.purchased_on < period.after)
-    amount = sa.type_coerce(Purchase.amount, sa.BigInteger)
-    prev_sum = sa.func.sum(sa.case((in_prev, amount), else_=0))
+    in_now = Totals.month >= period.first
+    amount = sa.type_coerce(Totals.amount, sa.BigInteger)
+    prev_sum = sa.func.sum(sa.case((in_now, 0), else_=amount))
     now_sum = sa.func.sum(sa.case((in_now, amount), else_=0))
     stmt = (
-        scoped(sa.select(Purchase.account_id, prev_sum, now_sum), user, Purchase.account_id)
-        .where(Purchase.purchased_on >= previous.first, Purchase.purchased_on < period.after)
-        .group_by(Purchase.account_id)
+        scoped(sa.select(Totals.account_id, prev_sum, now_sum), user, Totals.account_id)
+        .where(in_months(previous.first, period.last))
+        .group_by(Totals.account_id)
     )
     found: dict[str, list] = {"stopped": [], "fell": []}
     for account_id, before, now in db.session.execute(stmt):
@@ -380,8 +390,9 @@ def churn_accounts(user: User, period: Period) -> dict[str, list[tuple[int, Deci
     return found
 
 
-def churn(user: User, period: Period) -> Figure:
-    found = churn_accounts(user, period)
+def churn(user: User, period: Period, found: dict | None = None) -> Figure:
+    """The churn figure; `found` is `churn_accounts(user, period)` when the caller has it."""
+    found = churn_accounts(user, period) if found is None else found
     labels = {"stopped": _("Stopped buying"), "fell": _("Bought less (under 70%)")}
     rows = []
     for kind in ("stopped", "fell"):

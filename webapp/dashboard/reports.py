@@ -187,8 +187,8 @@ def build_content(report: MonthlyReport) -> Content:
     kinds = {k: 0 for k in MoveKind}
     for kind, _f, _t, n in move_rows:
         kinds[kind] += n
-    churn = figures.churn(user, period)
     found = figures.churn_accounts(user, period)
+    churn = figures.churn(user, period, found)
     names = dict(
         db.session.execute(
             sa.select(Account.id, sa.func.coalesce(Account.short_name, Account.name)).where(

@@ -94,7 +94,11 @@ class Purchase(db.Model):
     """
 
     __tablename__ = "purchases"
-    __table_args__ = (sa.Index("ix_purchases_account_date", "account_id", "purchased_on"),)
+    __table_args__ = (
+        sa.Index("ix_purchases_account_date", "account_id", "purchased_on"),
+        # the recent purchases of every account (the dashboard's receivables ageing)
+        sa.Index("ix_purchases_purchased_on", "purchased_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"))
