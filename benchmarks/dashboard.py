@@ -7,10 +7,20 @@ p50 < 1.5 s warm). Prints one JSON line per figure; server time measured around 
         [--requests 50000] [--n 30] [--db FILE]
 
 The demo data set is loaded, then purchases and requests are bulk-inserted (executemany in
-batches of 5,000) up to the sizes asked. Each figure is one grouped SQL query over the indexes
-the areas already keep (purchases by account and date, plans by account and month, open steps
-by status/current/role); nothing is pre-aggregated, so an import that changes records needs
-nothing kept in step.
+batches of 5,000) up to the sizes asked; those inserts go around the import, so the script then
+runs `totals.rebuild()` (what `flask dashboard rebuild-totals` does).
+
+What is pre-aggregated: `sales_monthly_totals`, per client, month and product, the sum of the
+purchases (amount, quantity, unsettled at recording, count). The 80/20, both plan attainments
+and churn read it instead of the purchases (a period is whole months); receivables ageing reads
+its unsettled sums for the whole months over 90 days old and the recent purchases through the
+index `ix_purchases_purchased_on`. How it stays correct: every change to purchases recomputes
+the totals of the accounts it touched in the same transaction — imports through
+`sales.signals.records_changed`, ORM writes (add, edit, delete) through an after-flush
+listener, an account's deletion through ON DELETE CASCADE (webapp/dashboard/totals.py;
+tests/unit/test_dashboard_totals.py compares the table with a recomputation after each).
+The other figures are grouped queries over the indexes the areas already keep (plans by
+account and month, open steps by status/current/role).
 """
 
 from __future__ import annotations
