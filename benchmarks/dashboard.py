@@ -14,7 +14,7 @@ What is pre-aggregated: `sales_monthly_totals`, per client, month and product, t
 purchases (amount, quantity, unsettled at recording, count). The 80/20, both plan attainments
 and churn read it instead of the purchases (a period is whole months); receivables ageing reads
 its unsettled sums for the whole months over 90 days old and the recent purchases through the
-index `ix_purchases_purchased_on`. How it stays correct: every change to purchases recomputes
+covering index `ix_purchases_date_owed`. How it stays correct: every change to purchases recomputes
 the totals of the accounts it touched in the same transaction — imports through
 `sales.signals.records_changed`, ORM writes (add, edit, delete) through an after-flush
 listener, an account's deletion through ON DELETE CASCADE (webapp/dashboard/totals.py;

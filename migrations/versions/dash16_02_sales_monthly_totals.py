@@ -1,5 +1,5 @@
 """monthly sales totals per client, month and product (the dashboard's sales figures), filled
-from the purchases; an index on the purchase date (receivables ageing of recent purchases)
+from the purchases; an index on the purchase date that holds what receivables ageing sums
 
 Revision ID: dash16_02_sales_monthly_totals
 Revises: dash16_01_monthly_reports
@@ -36,8 +36,8 @@ def upgrade():
     op.create_table(
         'sales_monthly_totals',
         sa.Column('account_id', sa.Integer(), nullable=False),
-        sa.Column('month', sa.Date(), nullable=False),
         sa.Column('product', sa.String(length=80), nullable=False),
+        sa.Column('month', sa.Date(), nullable=False),
         sa.Column('amount', webapp.common.types.Money(), nullable=False),
         sa.Column('quantity', webapp.common.types.Money(), nullable=False),
         sa.Column('unsettled', webapp.common.types.Money(), nullable=False),
@@ -49,22 +49,21 @@ def upgrade():
             ondelete='CASCADE',
         ),
         sa.PrimaryKeyConstraint(
-            'account_id', 'month', 'product', name=op.f('pk_sales_monthly_totals')
+            'account_id', 'product', 'month', name=op.f('pk_sales_monthly_totals')
         ),
+        sqlite_with_rowid=False,
     )
-    with op.batch_alter_table('sales_monthly_totals', schema=None) as batch_op:
-        batch_op.create_index(
-            'ix_sales_monthly_totals_month', ['month', 'account_id'], unique=False
-        )
     with op.batch_alter_table('purchases', schema=None) as batch_op:
-        batch_op.create_index('ix_purchases_purchased_on', ['purchased_on'], unique=False)
+        batch_op.create_index(
+            'ix_purchases_date_owed',
+            ['purchased_on', 'account_id', 'amount', 'settled'],
+            unique=False,
+        )
     bind = op.get_bind()
     op.execute(FILL.format(month=MONTH[bind.dialect.name]))
 
 
 def downgrade():
     with op.batch_alter_table('purchases', schema=None) as batch_op:
-        batch_op.drop_index('ix_purchases_purchased_on')
-    with op.batch_alter_table('sales_monthly_totals', schema=None) as batch_op:
-        batch_op.drop_index('ix_sales_monthly_totals_month')
+        batch_op.drop_index('ix_purchases_date_owed')
     op.drop_table('sales_monthly_totals')

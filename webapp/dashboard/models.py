@@ -45,13 +45,15 @@ class SalesMonthlyTotal(db.Model):
     recomputes them all."""
 
     __tablename__ = "sales_monthly_totals"
-    __table_args__ = (sa.Index("ix_sales_monthly_totals_month", "month", "account_id"),)
+    # On SQLite the table is its primary key's b-tree (no rowid): the figures read it in key
+    # order, a client's products one after the other, without a second lookup per row.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     account_id: Mapped[int] = mapped_column(
         sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
     )
-    month: Mapped[date] = mapped_column(primary_key=True)  # first day of the month
     product: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    month: Mapped[date] = mapped_column(primary_key=True)  # first day of the month
     amount: Mapped[Decimal] = mapped_column(Money)  # Σ amount
     quantity: Mapped[Decimal] = mapped_column(Money)  # Σ quantity
     # Σ (amount − settled) of the purchases not settled when recorded: the arrears before payments

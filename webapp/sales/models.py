@@ -96,8 +96,9 @@ class Purchase(db.Model):
     __tablename__ = "purchases"
     __table_args__ = (
         sa.Index("ix_purchases_account_date", "account_id", "purchased_on"),
-        # the recent purchases of every account (the dashboard's receivables ageing)
-        sa.Index("ix_purchases_purchased_on", "purchased_on"),
+        # the recent purchases of every account, with what ageing sums (the dashboard's
+        # receivables ageing reads this index alone)
+        sa.Index("ix_purchases_date_owed", "purchased_on", "account_id", "amount", "settled"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
