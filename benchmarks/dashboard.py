@@ -10,17 +10,29 @@ The demo data set is loaded, then purchases and requests are bulk-inserted (exec
 batches of 5,000) up to the sizes asked; those inserts go around the import, so the script then
 runs `totals.rebuild()` (what `flask dashboard rebuild-totals` does).
 
-What is pre-aggregated: `sales_monthly_totals`, per client, month and product, the sum of the
-purchases (amount, quantity, unsettled at recording, count). The 80/20, both plan attainments
-and churn read it instead of the purchases (a period is whole months); receivables ageing reads
-its unsettled sums for the whole months over 90 days old and the recent purchases through the
-covering index `ix_purchases_date_owed`. How it stays correct: every change to purchases recomputes
-the totals of the accounts it touched in the same transaction — imports through
+What is pre-aggregated: `sales_monthly_totals`, per client, product and month, the sum of the
+purchases (amount, quantity, unsettled at recording, count); on SQLite the table is its key's
+b-tree (WITHOUT ROWID). The 80/20, both plan attainments and churn read it instead of the
+purchases (a period is whole months), in one grouped query per page shared by the four figures
+(`figures.sales_sums`, with one grouped query of the plans); receivables ageing reads its
+unsettled sums for the whole months over 90 days old and the recent purchases through the
+covering index `ix_purchases_date_owed`. How it stays correct: every change to purchases
+recomputes the totals of the accounts it touched in the same transaction — imports through
 `sales.signals.records_changed`, ORM writes (add, edit, delete) through an after-flush
 listener, an account's deletion through ON DELETE CASCADE (webapp/dashboard/totals.py;
 tests/unit/test_dashboard_totals.py compares the table with a recomputation after each).
 The other figures are grouped queries over the indexes the areas already keep (plans by
 account and month, open steps by status/current/role).
+
+Measured 2026-12-04 00:58 UTC (branch dash2; 10,000 accounts, 127,809 purchases — the demo
+data set alone passes 100,000 — 50,000 requests; n=30; load average 7–9 on 2 cores, so wall
+clock is mostly waiting for a core):
+    head       /dashboard  wall p50 592 ms, p95 794 ms; CPU p50 205 ms, p95 255 ms
+    executive  /dashboard  wall p50 697 ms, p95 910 ms; CPU p50 334 ms, p95 427 ms
+    monthly report PDF (head, warm)  wall p50 932 ms; CPU p50 439 ms
+Before (main at f57e01e on the same data file, n=10, load 6–10): head CPU p50 278 ms,
+executive CPU p50 917 ms (wall p50 3.6 s), PDF wall p50 1,313 ms, CPU 513 ms. What is left of the executive's page: ageing (about a third:
+payments and old arrears per account), the shared sales read (a quarter), waiting approvals.
 """
 
 from __future__ import annotations
