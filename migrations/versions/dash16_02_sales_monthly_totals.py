@@ -1,5 +1,5 @@
 """monthly sales totals per client, month and product (the dashboard's sales figures), filled
-from the purchases; an index on the purchase date that holds what receivables ageing sums
+from the purchases; indexes on the purchase date and the plan month that hold what the figures sum
 
 Revision ID: dash16_02_sales_monthly_totals
 Revises: dash16_01_monthly_reports
@@ -59,11 +59,19 @@ def upgrade():
             ['purchased_on', 'account_id', 'amount', 'settled'],
             unique=False,
         )
+    with op.batch_alter_table('sales_plans', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_sales_plans_month_owed',
+            ['month', 'account_id', 'product', 'amount'],
+            unique=False,
+        )
     bind = op.get_bind()
     op.execute(FILL.format(month=MONTH[bind.dialect.name]))
 
 
 def downgrade():
+    with op.batch_alter_table('sales_plans', schema=None) as batch_op:
+        batch_op.drop_index('ix_sales_plans_month_owed')
     with op.batch_alter_table('purchases', schema=None) as batch_op:
         batch_op.drop_index('ix_purchases_date_owed')
     op.drop_table('sales_monthly_totals')
