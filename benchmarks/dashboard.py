@@ -24,22 +24,21 @@ tests/unit/test_dashboard_totals.py compares the table with a recomputation afte
 The other figures are grouped queries over the indexes the areas already keep (plans by
 account and month, open steps by status/current/role).
 
-Measured 2026-12-04 00:58 UTC (branch dash2; 10,000 accounts, 127,809 purchases — the demo
-data set alone passes 100,000 — 50,000 requests; n=30; load average 7–9 on 2 cores, so wall
-clock is mostly waiting for a core):
-    head       /dashboard  wall p50 592 ms, p95 794 ms; CPU p50 205 ms, p95 255 ms
-    executive  /dashboard  wall p50 697 ms, p95 910 ms; CPU p50 334 ms, p95 427 ms
-    monthly report PDF (head, warm)  wall p50 932 ms; CPU p50 439 ms
-A second run at 01:05 (load 7–8) gave head CPU p50 200 ms (wall p50 553, p95 673), executive
-CPU p50 490 ms (wall p50 1,121, p95 1,452), PDF wall p50 1,627 ms: on this machine the
-figures move by half between runs; CPU time is the steadier guide.
+Measured 2026-12-04 01:12 UTC (branch dash2; 10,000 accounts, 127,809 purchases — the demo
+data set alone passes 100,000 — 50,000 requests; n=30; load average 7.3–7.8 on 2 cores, so
+wall clock is mostly waiting for a core):
+    head       /dashboard  wall p50 559 ms, p95 711 ms; CPU p50 217 ms, p95 263 ms
+    executive  /dashboard  wall p50 818 ms, p95 962 ms; CPU p50 317 ms, p95 367 ms
+    monthly report PDF (head, warm)  wall p50 986 ms; CPU p50 489 ms
+Runs on this machine differ by up to half (another gave executive CPU p50 490 ms, PDF wall p50
+1,627 ms); CPU time is the steadier guide.
 Before (main at f57e01e on the same data file, n=10, load 6–10): head CPU p50 278 ms,
 executive CPU p50 917 ms (wall p50 3.6 s), PDF wall p50 1,313 ms, CPU 513 ms.
 The target (p95 < 150 ms) is not met on this machine. What is left of the executive's page
-(CPU, each figure alone): the shared sales read 111 ms (the totals grouped per client and
-product over two periods, 45 ms; the plans per manager and product, 35 ms, through their
-account index and a lookup per row), ageing 87 ms (payments and old arrears per account),
-waiting approvals 44 ms, funnel/forecast/matrix 15–19 ms each.
+(CPU, each figure alone, 01:10): the shared sales read 85–95 ms (the totals grouped per
+client and product over two periods, about 45 ms; the plans per manager and product, 27 ms),
+ageing 62 ms (payments and old arrears per account, the recent purchases), waiting approvals
+44 ms, funnel/forecast/matrix 15–19 ms each.
 """
 
 from __future__ import annotations
