@@ -2,7 +2,7 @@
 from the purchases; indexes on the purchase date and the plan month that hold what the figures sum
 
 Revision ID: dash16_02_sales_monthly_totals
-Revises: dash16_01_monthly_reports
+Revises: map15_02_calendar_feed_copy
 Create Date: 2026-12-04 00:30:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import webapp.common.types
 
 revision = 'dash16_02_sales_monthly_totals'
-down_revision = 'dash16_01_monthly_reports'
+down_revision = 'map15_02_calendar_feed_copy'
 branch_labels = None
 depends_on = None
 
