@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from webapp.accounts.models import Account, Contact
 from webapp.accounts.service import account_scope
@@ -31,6 +31,7 @@ from webapp.search.terms import query_terms
 MAX_QUERY = 60
 DROPDOWN_LIMIT = 5
 MATCHED_ACCOUNTS = 500
+CANDIDATES = 200  # records of one kind checked against the user's scope at a time
 
 
 @dataclass(frozen=True)
@@ -139,19 +140,52 @@ def _on_matching_account(column, ids: list[int]):
     return column.in_(ids) if ids else sa.false()
 
 
-def _contracts(user: User, text: str, limit: int, ids: list[int]) -> Group:
-    stmt = (
-        sa.select(Contract)
-        .where(
-            contract_scope(user),
-            sa.or_(
-                *_text_match(text, Contract.number, Contract.title),
-                _on_matching_account(Contract.account_id, ids),
-            ),
-        )
-        .order_by(Contract.updated_at.desc(), Contract.id.desc())
+def _in_scope(model, scope, ids: list[int]) -> sa.Select:
+    """Which of `ids` the scope lets the user see, asked row by row (a correlated EXISTS):
+    `id IN (…) AND scope` lets SQLite pair each candidate with each of the thousands of
+    accounts in the scope (150 ms where this takes 4)."""
+    candidate = aliased(model)
+    return sa.select(candidate.id).where(
+        candidate.id.in_(ids), sa.exists().where(model.id == candidate.id, scope)
     )
-    rows, more = _rows(stmt, limit)
+
+
+def _visible_rows(model, scope, match, order, limit: int) -> tuple[list, bool]:
+    """The first `limit` records of `model` that `match` and the user's `scope` (and whether
+    there are more), in `order`. The match alone is cheap and finds few records; the scope may
+    list every account the user sees (thousands, built once per statement), so it checks the
+    candidates only, CANDIDATES at a time, until `limit` + 1 are found."""
+    candidates = sa.select(model.id).where(match).order_by(*order)
+    found: list[int] = []
+    offset = 0
+    while len(found) <= limit:
+        chunk = list(db.session.scalars(candidates.limit(CANDIDATES).offset(offset)))
+        if not chunk:
+            break
+        seen = set(db.session.scalars(_in_scope(model, scope, chunk)))
+        found += [record_id for record_id in chunk if record_id in seen]
+        if len(chunk) < CANDIDATES:
+            break
+        offset += CANDIDATES
+    shown = found[:limit]
+    if not shown:
+        return [], False
+    stmt = sa.select(model).options(joinedload(model.account)).where(model.id.in_(shown))
+    by_id = {record.id: record for record in db.session.scalars(stmt)}
+    return [by_id[record_id] for record_id in shown], len(found) > limit
+
+
+def _contracts(user: User, text: str, limit: int, ids: list[int]) -> Group:
+    rows, more = _visible_rows(
+        Contract,
+        contract_scope(user),
+        sa.or_(
+            *_text_match(text, Contract.number, Contract.title),
+            _on_matching_account(Contract.account_id, ids),
+        ),
+        (Contract.updated_at.desc(), Contract.id.desc()),
+        limit,
+    )
     hits = [
         Hit(f"{c.number} {c.title}", str(c.account), url_for("contracts.detail", contract_id=c.id))
         for c in rows
@@ -160,18 +194,16 @@ def _contracts(user: User, text: str, limit: int, ids: list[int]) -> Group:
 
 
 def _requests(user: User, text: str, limit: int, ids: list[int]) -> Group:
-    stmt = (
-        sa.select(ApprovalRequest)
-        .where(
-            request_scope(user),
-            sa.or_(
-                *_text_match(text, ApprovalRequest.number, ApprovalRequest.title),
-                _on_matching_account(ApprovalRequest.account_id, ids),
-            ),
-        )
-        .order_by(ApprovalRequest.filed_at.desc(), ApprovalRequest.id.desc())
+    rows, more = _visible_rows(
+        ApprovalRequest,
+        request_scope(user),
+        sa.or_(
+            *_text_match(text, ApprovalRequest.number, ApprovalRequest.title),
+            _on_matching_account(ApprovalRequest.account_id, ids),
+        ),
+        (ApprovalRequest.filed_at.desc(), ApprovalRequest.id.desc()),
+        limit,
     )
-    rows, more = _rows(stmt, limit)
     hits = [
         Hit(
             f"{r.number} {r.title}",
@@ -184,18 +216,13 @@ def _requests(user: User, text: str, limit: int, ids: list[int]) -> Group:
 
 
 def _proposals(user: User, text: str, limit: int, ids: list[int]) -> Group:
-    stmt = (
-        sa.select(Proposal)
-        .where(
-            proposal_scope(user),
-            sa.or_(
-                *_text_match(text, Proposal.title),
-                _on_matching_account(Proposal.account_id, ids),
-            ),
-        )
-        .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+    rows, more = _visible_rows(
+        Proposal,
+        proposal_scope(user),
+        sa.or_(*_text_match(text, Proposal.title), _on_matching_account(Proposal.account_id, ids)),
+        (Proposal.updated_at.desc(), Proposal.id.desc()),
+        limit,
     )
-    rows, more = _rows(stmt, limit)
     hits = [
         Hit(p.title, str(p.account), url_for("proposals.detail", proposal_id=p.id)) for p in rows
     ]
