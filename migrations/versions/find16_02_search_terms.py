@@ -1,4 +1,5 @@
-"""search index (search_terms): the terms accounts and contacts are found by, filled here
+"""search index (search_terms): the terms accounts, contacts, contracts, requests and proposals
+are found by, filled here
 
 Revision ID: find16_02_search_terms
 Revises: dash16_01_monthly_reports
@@ -8,7 +9,7 @@ Create Date: 2026-12-04 00:30:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.search.terms import TERM_LENGTH, account_terms, contact_terms
+from webapp.search.terms import TERM_LENGTH, account_terms, contact_terms, record_terms
 
 revision = 'find16_02_search_terms'
 down_revision = 'dash16_01_monthly_reports'
@@ -42,9 +43,17 @@ def upgrade():
     contacts = sa.table(
         'contacts', sa.column('id'), sa.column('name'), sa.column('phone'), sa.column('email')
     )
+    contracts = sa.table('contracts', sa.column('id'), sa.column('number'), sa.column('title'))
+    requests = sa.table(
+        'approval_requests', sa.column('id'), sa.column('number'), sa.column('title')
+    )
+    proposals = sa.table('proposals', sa.column('id'), sa.column('title'))
     for kind, table, columns, make in (
         ('account', accounts, ('name', 'short_name', 'tax_number', 'phone'), account_terms),
         ('contact', contacts, ('name', 'phone', 'email'), contact_terms),
+        ('contract', contracts, ('number', 'title'), record_terms),
+        ('request', requests, ('number', 'title'), record_terms),
+        ('proposal', proposals, ('title',), record_terms),
     ):
         last = 0
         while True:

@@ -8,8 +8,10 @@ import pytest
 import sqlalchemy as sa
 from flask import current_app
 
+from tests.web.contract_data import draft_input
 from webapp.accounts.models import Account, Contact
 from webapp.auth.models import Role
+from webapp.contracts import service as contracts
 from webapp.extensions import db
 from webapp.search import service
 from webapp.search.models import SearchTerm
@@ -134,3 +136,18 @@ def test_terms_that_start_a_longer_term_are_left_out():
 )
 def test_query_terms(q, expected):
     assert query_terms(q) == expected
+
+
+def test_contracts_follow_their_number_and_title(manager, make_account):
+    account = make_account(manager, name="苏南钢铁有限公司", short_name="苏南钢铁")
+    with current_app.test_request_context():
+        draft = draft_input(title="年度钢材供货合同")
+        contract = contracts.create_contract(manager, account.id, draft)
+    found = [f"{contract.number} 年度钢材供货合同"]
+    assert labels(manager, "钢材供货", "contracts") == found
+    assert labels(manager, contract.number[3:].lower(), "contracts") == found
+    contract.title = "年度煤炭运输合同"
+    db.session.commit()
+    assert labels(manager, "钢材供货", "contracts") == []
+    assert labels(manager, "煤炭", "contracts") == [f"{contract.number} 年度煤炭运输合同"]
+    assert labels(manager, "sngt", "contracts") == [f"{contract.number} 年度煤炭运输合同"]

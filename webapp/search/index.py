@@ -1,8 +1,8 @@
 """The search index kept in step with the records (`search_terms`, terms from `terms.py`).
 
-- Every flush of an app with the search area rewrites the terms of each account or contact it
-  inserts, deletes, or changes in a searched field (`after_flush`, same transaction: the terms
-  commit or roll back with the change).
+- Every flush of an app with the search area rewrites the terms of each indexed record
+  (account, contact, contract, request, proposal) it inserts, deletes, or changes in a searched
+  field (`after_flush`, same transaction: the terms commit or roll back with the change).
 - Writes that bypass the ORM (bulk inserts of the demo data, a migration, a repair) call
   `reindex()`, or an operator runs `flask search reindex`.
 - A term whose record is gone finds nothing (the search reads the record's own table); a new
@@ -19,10 +19,13 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 
 from webapp.accounts.models import Account, Contact
+from webapp.approvals.models import ApprovalRequest
+from webapp.contracts.models import Contract
 from webapp.database import Session
 from webapp.extensions import db
+from webapp.proposals.models import Proposal
 from webapp.search.models import SearchTerm
-from webapp.search.terms import account_terms, contact_terms
+from webapp.search.terms import account_terms, contact_terms, record_terms
 
 ENABLED = "keydesk.search_index"
 HIGH = "\U0010ffff"  # sorts after every character: `q + HIGH` bounds the terms starting with q
@@ -43,6 +46,9 @@ class IndexedKind:
 KINDS = (
     IndexedKind("account", Account, ("name", "short_name", "tax_number", "phone"), account_terms),
     IndexedKind("contact", Contact, ("name", "phone", "email"), contact_terms),
+    IndexedKind("contract", Contract, ("number", "title"), record_terms),
+    IndexedKind("request", ApprovalRequest, ("number", "title"), record_terms),
+    IndexedKind("proposal", Proposal, ("title",), record_terms),
 )
 BY_MODEL = {kind.model: kind for kind in KINDS}
 

@@ -14,9 +14,9 @@ TermText = sa.String(TERM_LENGTH).with_variant(sa.String(TERM_LENGTH, collation=
 
 
 class SearchTerm(db.Model):
-    """`kind` ("account", "contact") and `record_id` name the record; no foreign key, so a
-    term left behind by a delete the index did not see finds nothing (the search joins the
-    record's own table) and `flask search reindex` removes it."""
+    """`kind` ("account", "contact", "contract", "request", "proposal") and `record_id` name
+    the record; no foreign key, so a term left behind by a delete the index did not see finds
+    nothing (the search joins the record's own table) and `flask search reindex` removes it."""
 
     __tablename__ = "search_terms"
     __table_args__ = (

@@ -3,7 +3,7 @@ user see): accounts, contacts, contracts, requests and proposals by name, number
 (USCC), phone, and pinyin, full or initials (`hdjt` finds 华东集团). Accounts and contacts
 are found through the search index (`index.py`: a query is a prefix of one of their terms,
 an indexed range scan), contracts, requests and proposals by their own number and title or
-through the accounts the query names.
+through the accounts the query names (their numbers and titles are in the index too).
 Visibility is each area's own scope function."""
 
 from __future__ import annotations
@@ -66,10 +66,6 @@ def clean_query(raw: str | None) -> str:
         ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else " " for ch in raw or ""
     )
     return " ".join(text.split())[:MAX_QUERY]
-
-
-def _text_match(text: str, *columns) -> list[sa.ColumnElement[bool]]:
-    return [column.icontains(text, autoescape=True) for column in columns]
 
 
 def _indexed(kind: str, id_column, queries: list[str]) -> sa.ColumnElement[bool]:
@@ -175,12 +171,12 @@ def _visible_rows(model, scope, match, order, limit: int) -> tuple[list, bool]:
     return [by_id[record_id] for record_id in shown], len(found) > limit
 
 
-def _contracts(user: User, text: str, limit: int, ids: list[int]) -> Group:
+def _contracts(user: User, queries: list[str], limit: int, ids: list[int]) -> Group:
     rows, more = _visible_rows(
         Contract,
         contract_scope(user),
         sa.or_(
-            *_text_match(text, Contract.number, Contract.title),
+            _indexed("contract", Contract.id, queries),
             _on_matching_account(Contract.account_id, ids),
         ),
         (Contract.updated_at.desc(), Contract.id.desc()),
@@ -193,12 +189,12 @@ def _contracts(user: User, text: str, limit: int, ids: list[int]) -> Group:
     return Group("contracts", str(_l("Contracts")), hits, more)
 
 
-def _requests(user: User, text: str, limit: int, ids: list[int]) -> Group:
+def _requests(user: User, queries: list[str], limit: int, ids: list[int]) -> Group:
     rows, more = _visible_rows(
         ApprovalRequest,
         request_scope(user),
         sa.or_(
-            *_text_match(text, ApprovalRequest.number, ApprovalRequest.title),
+            _indexed("request", ApprovalRequest.id, queries),
             _on_matching_account(ApprovalRequest.account_id, ids),
         ),
         (ApprovalRequest.filed_at.desc(), ApprovalRequest.id.desc()),
@@ -215,11 +211,14 @@ def _requests(user: User, text: str, limit: int, ids: list[int]) -> Group:
     return Group("requests", str(_l("Requests")), hits, more)
 
 
-def _proposals(user: User, text: str, limit: int, ids: list[int]) -> Group:
+def _proposals(user: User, queries: list[str], limit: int, ids: list[int]) -> Group:
     rows, more = _visible_rows(
         Proposal,
         proposal_scope(user),
-        sa.or_(*_text_match(text, Proposal.title), _on_matching_account(Proposal.account_id, ids)),
+        sa.or_(
+            _indexed("proposal", Proposal.id, queries),
+            _on_matching_account(Proposal.account_id, ids),
+        ),
         (Proposal.updated_at.desc(), Proposal.id.desc()),
         limit,
     )
@@ -242,6 +241,6 @@ def search(user: User, raw: str | None, limit: int = 5) -> Results:
     queries = query_terms(text)
     found = [kind(user, queries, limit) for kind in KINDS]
     ids = _matching_account_ids(queries)
-    found += [kind(user, text, limit, ids) for kind in BY_ACCOUNT]
+    found += [kind(user, queries, limit, ids) for kind in BY_ACCOUNT]
     groups = [group for group in found if group.hits]
     return Results(q=text, groups=groups)

@@ -12,8 +12,8 @@ Per record:
 - full pinyin of each name from every syllable ("huadongjituan", "dongjituan", "jituan", "tuan"):
   `dongji` finds 华东集团, the meaningless `uadong` does not;
 - pinyin initials (`hdjt`, `djt`, …), the tax number (USCC, lower-case letters and digits), phone
-  digits (separators dropped, so `0215555` finds "021-5555"), e-mail and numbers as written:
-  every suffix.
+  digits (separators dropped, so `0215555` finds "021-5555"), e-mail, and the numbers and
+  titles of contracts, requests and proposals as written: every suffix.
 A term that starts another term of the same record adds nothing and is left out.
 """
 
@@ -93,6 +93,11 @@ def contact_terms(name, phone, email) -> list[str]:
     return distinct(
         [*text_terms(name), *pinyin_terms(name), *digit_terms(phone), *text_terms(email)]
     )
+
+
+def record_terms(*texts) -> list[str]:
+    """A contract's, a request's or a proposal's number and title, as written."""
+    return distinct([term for text in texts for term in text_terms(text)])
 
 
 def query_terms(text: str) -> list[str]:
