@@ -36,6 +36,7 @@ from webapp.demo import (
 )
 from webapp.demo.people import PASSWORD
 from webapp.extensions import db
+from webapp.search import index as search_index
 
 __all__ = ["PASSWORD", "load"]
 
@@ -80,5 +81,7 @@ def load(*, n_accounts: int, seed: int, if_empty: bool, echo: Callable[[str], No
     db.session.commit()
     warnings.evaluate(echo)  # the job also runs the pool rule and the daily-lead check
     development.settle_notifications(now)
+    # Accounts and contacts went in as bulk inserts, which the search index does not see.
+    search_index.reindex()
 
     people.echo_logins(echo)

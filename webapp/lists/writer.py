@@ -16,6 +16,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+<<<<<<< HEAD
+=======
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from webapp.common.enums import LabelledEnum
+>>>>>>> find2
 from webapp.common.spreadsheet import neutralise
 from webapp.common.timeutil import to_local
 from webapp.lists.registry import Column, Kind
@@ -27,9 +35,11 @@ Progress = Callable[[int], None]
 
 
 def typed(value: object, kind: Kind) -> object:
-    """The Python value a cell of `kind` holds."""
+    """The Python value a cell of `kind` holds (an enum member: its label)."""
     if value is None or value == "":
         return None
+    if isinstance(value, LabelledEnum):
+        value = value.label
     if kind is Kind.MONEY or kind is Kind.NUMBER:
         if isinstance(value, bool):
             return int(value)
@@ -46,6 +56,7 @@ def typed(value: object, kind: Kind) -> object:
     return neutralise(str(value))
 
 
+<<<<<<< HEAD
 def _cell(sheet, value: object, kind: Kind, cell_class):
     """A plain value, or a styled cell (a `cell_class`: openpyxl's WriteOnlyCell) where a number
     format is needed (a styled cell costs an object per cell: only money and dates get one)."""
@@ -60,6 +71,50 @@ def _cell(sheet, value: object, kind: Kind, cell_class):
     cell = cell_class(sheet, value=value)
     cell.number_format = number_format
     return cell
+=======
+class _Cells:
+    """One export's cell values: typed once per enum member (a label is a translation lookup,
+    50,000 of them in a 10,000-row list), and one styled cell per column and number format,
+    reused row after row (write-only rows are written as they are appended; a styled cell
+    costs an object and a style lookup, which 10,000 rows need not pay again)."""
+
+    def __init__(self, sheet, columns: tuple[Column, ...]):
+        self.sheet = sheet
+        self.columns = columns
+        self.labels: dict[tuple[object, Kind], object] = {}
+        self.styled: dict[tuple[int, str], WriteOnlyCell] = {}
+
+    def value(self, value: object, kind: Kind) -> object:
+        if isinstance(value, LabelledEnum):
+            key = (value, kind)
+            if key not in self.labels:
+                self.labels[key] = typed(value, kind)
+            return self.labels[key]
+        return typed(value, kind)
+
+    def row(self, record: object) -> list[object]:
+        return [
+            self.cell(i, self.value(c.value(record), c.kind), c.kind)
+            for i, c in enumerate(self.columns)
+        ]
+
+    def cell(self, index: int, value: object, kind: Kind):
+        """A plain value, or the column's styled cell where a number format is needed."""
+        if isinstance(value, Decimal | int | float) and kind is Kind.MONEY:
+            number_format = MONEY_FORMAT
+        elif isinstance(value, datetime):
+            number_format = DATETIME_FORMAT
+        elif isinstance(value, date):
+            number_format = DATE_FORMAT
+        else:
+            return value
+        cell = self.styled.get((index, number_format))
+        if cell is None:
+            cell = self.styled[(index, number_format)] = WriteOnlyCell(self.sheet)
+            cell.number_format = number_format
+        cell.value = value
+        return cell
+>>>>>>> find2
 
 
 def write_xlsx(
@@ -84,10 +139,15 @@ def write_xlsx(
         cell.font = bold
         headers.append(cell)
     sheet.append(headers)
+    cells = _Cells(sheet, columns)
     for done, row in enumerate(rows, start=1):
+<<<<<<< HEAD
         sheet.append(
             [_cell(sheet, typed(c.value(row), c.kind), c.kind, WriteOnlyCell) for c in columns]
         )
+=======
+        sheet.append(cells.row(row))
+>>>>>>> find2
         if progress is not None and done % 500 == 0:
             progress(done)
     out = io.BytesIO()
@@ -118,8 +178,9 @@ def write_csv(
     writer = csv.writer(out)
     writer.writerow([neutralise(filter_line)])
     writer.writerow([neutralise(str(c.header)) for c in columns])
+    cells = _Cells(None, columns)
     for done, row in enumerate(rows, start=1):
-        writer.writerow([_text(typed(c.value(row), c.kind)) for c in columns])
+        writer.writerow([_text(cells.value(c.value(row), c.kind)) for c in columns])
         if progress is not None and done % 500 == 0:
             progress(done)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
