@@ -16,14 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-<<<<<<< HEAD
-=======
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from webapp.common.enums import LabelledEnum
->>>>>>> find2
 from webapp.common.spreadsheet import neutralise
 from webapp.common.timeutil import to_local
 from webapp.lists.registry import Column, Kind
@@ -56,33 +49,18 @@ def typed(value: object, kind: Kind) -> object:
     return neutralise(str(value))
 
 
-<<<<<<< HEAD
-def _cell(sheet, value: object, kind: Kind, cell_class):
-    """A plain value, or a styled cell (a `cell_class`: openpyxl's WriteOnlyCell) where a number
-    format is needed (a styled cell costs an object per cell: only money and dates get one)."""
-    if isinstance(value, Decimal | int | float) and kind is Kind.MONEY:
-        number_format = MONEY_FORMAT
-    elif isinstance(value, datetime):
-        number_format = DATETIME_FORMAT
-    elif isinstance(value, date):
-        number_format = DATE_FORMAT
-    else:
-        return value
-    cell = cell_class(sheet, value=value)
-    cell.number_format = number_format
-    return cell
-=======
 class _Cells:
     """One export's cell values: typed once per enum member (a label is a translation lookup,
     50,000 of them in a 10,000-row list), and one styled cell per column and number format,
     reused row after row (write-only rows are written as they are appended; a styled cell
     costs an object and a style lookup, which 10,000 rows need not pay again)."""
 
-    def __init__(self, sheet, columns: tuple[Column, ...]):
+    def __init__(self, sheet, columns: tuple[Column, ...], cell_class):
         self.sheet = sheet
+        self.cell_class = cell_class  # openpyxl's WriteOnlyCell (imported by write_xlsx)
         self.columns = columns
         self.labels: dict[tuple[object, Kind], object] = {}
-        self.styled: dict[tuple[int, str], WriteOnlyCell] = {}
+        self.styled: dict[tuple[int, str], object] = {}
 
     def value(self, value: object, kind: Kind) -> object:
         if isinstance(value, LabelledEnum):
@@ -110,11 +88,10 @@ class _Cells:
             return value
         cell = self.styled.get((index, number_format))
         if cell is None:
-            cell = self.styled[(index, number_format)] = WriteOnlyCell(self.sheet)
+            cell = self.styled[(index, number_format)] = self.cell_class(self.sheet)
             cell.number_format = number_format
         cell.value = value
         return cell
->>>>>>> find2
 
 
 def write_xlsx(
@@ -139,15 +116,9 @@ def write_xlsx(
         cell.font = bold
         headers.append(cell)
     sheet.append(headers)
-    cells = _Cells(sheet, columns)
+    cells = _Cells(sheet, columns, WriteOnlyCell)
     for done, row in enumerate(rows, start=1):
-<<<<<<< HEAD
-        sheet.append(
-            [_cell(sheet, typed(c.value(row), c.kind), c.kind, WriteOnlyCell) for c in columns]
-        )
-=======
         sheet.append(cells.row(row))
->>>>>>> find2
         if progress is not None and done % 500 == 0:
             progress(done)
     out = io.BytesIO()
