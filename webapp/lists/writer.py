@@ -55,7 +55,7 @@ class _Cells:
     reused row after row (write-only rows are written as they are appended; a styled cell
     costs an object and a style lookup, which 10,000 rows need not pay again)."""
 
-    def __init__(self, sheet, columns: tuple[Column, ...], cell_class):
+    def __init__(self, sheet, columns: tuple[Column, ...], cell_class=None):
         self.sheet = sheet
         self.cell_class = cell_class  # openpyxl's WriteOnlyCell (imported by write_xlsx)
         self.columns = columns
