@@ -105,6 +105,8 @@ def environment_config(instance_path: Path, given: dict) -> dict:
     ):
         if os.environ.get(variable, "").strip():
             values[name] = int(os.environ[variable])
+    if os.environ.get("KEYDESK_DASHBOARD_CACHE_SECONDS", "").strip():  # dashboard/snapshot.py
+        values["DASHBOARD_CACHE_SECONDS"] = int(os.environ["KEYDESK_DASHBOARD_CACHE_SECONDS"])
     if os.environ.get("KEYDESK_PRERENDER_PDF", "").strip():  # contracts/prerender.py
         values["CONTRACT_PDF_PRERENDER"] = _bool("KEYDESK_PRERENDER_PDF", True)
     values.update(_mail_config())

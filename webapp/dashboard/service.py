@@ -8,14 +8,14 @@ numbers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 
 from webapp.auth.models import Role, User
 from webapp.common.errors import Forbidden, NotFound
 from webapp.common.timeutil import local_today
-from webapp.dashboard import drill, figures, operations
+from webapp.dashboard import drill, figures, operations, snapshot
 from webapp.dashboard.period import PeriodChoice, parse_period
 from webapp.dashboard.tables import DrillList, Figure
 from webapp.lists.exports import ExportFile, table_file
@@ -34,6 +34,8 @@ def can_open_list(user: User, key: str) -> bool:
 class Dashboard:
     choice: PeriodChoice
     figures: list[Figure] = field(default_factory=list)
+    as_of: datetime | None = None  # when the figures were computed
+    from_snapshot: bool = False  # kept from an earlier visit (the page offers a refresh)
 
     @property
     def notice(self) -> str:
@@ -63,13 +65,18 @@ def all_figures(user: User, choice: PeriodChoice, today: date) -> list[Figure]:
 
 
 def figures_for(user: User, args, today: date | None = None) -> Dashboard:
-    """Every figure for the period in `args` (from/to, YYYY-MM); a refused period gives the
-    reason and no figures."""
+    """Every figure for the period in `args` (from/to, YYYY-MM), from the user's snapshot of a
+    few minutes ago when there is one (`refresh=1` computes anew: snapshot.py); a refused period
+    gives the reason and no figures."""
     today = today or local_today()
-    choice = parse_period(args, today)
+    refresh = bool(args.get("refresh"))
+    choice = parse_period({k: v for k, v in args.items() if k != "refresh"}, today)
     if choice.error:
         return Dashboard(choice)
-    return Dashboard(choice, all_figures(user, choice, today))
+    found, as_of, kept = snapshot.figures_as_of(
+        user, choice, today, lambda: all_figures(user, choice, today), refresh=refresh
+    )
+    return Dashboard(choice, found, as_of, kept)
 
 
 @dataclass

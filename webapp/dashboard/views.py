@@ -3,7 +3,7 @@ render; a refused period answers 400 with the reason and the period form."""
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 
 from webapp.auth.permissions import roles_required
@@ -24,6 +24,7 @@ def index():
         status=400 if board.choice.error else 200,
         board=board,
         period=board.choice.period,
+        refresh_url=url_for("dashboard.index", **board.choice.period.args(), refresh=1),
         stored=reports.stored_reports(current_user),
     )
 
