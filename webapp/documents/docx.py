@@ -175,10 +175,14 @@ def _image(document, image: blocks.Image, after_mm: float | None = None) -> None
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     if after_mm is not None:
         paragraph.paragraph_format.space_after = Mm(after_mm)
+    if image.keep_with_next:  # with its caption, and the caption with the next block
+        paragraph.paragraph_format.keep_with_next = True
     paragraph.add_run().add_picture(io.BytesIO(image.data), width=Mm(image.width_mm))
     if image.caption:
         caption = _paragraph(document, "Caption")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if image.keep_with_next:
+            caption.paragraph_format.keep_with_next = True
         _add_text(caption, image.caption)
 
 
