@@ -124,10 +124,10 @@ def test_report_has_the_dashboards_charts_beside_the_tables_in_pdf_and_docx(worl
     assert len(charts) == 6
     from PIL import Image
 
-    sizes = {Image.open(io.BytesIO(c.png)).size: c.width_mm for c in charts.values()}
+    sizes = [(Image.open(io.BytesIO(c.png)).size, c.width_mm) for c in charts.values()]
     images = _pdf_images(pdf, tmp_path)
-    assert sorted((w, h) for _page, w, h in images) == sorted(sizes)
-    for (width, _height), width_mm in sizes.items():  # print resolution at the printed width
+    assert sorted((w, h) for _page, w, h in images) == sorted(size for size, _mm in sizes)
+    for (width, _height), width_mm in sizes:  # print resolution at the printed width
         assert width / (width_mm / 25.4) >= 200
     media = _docx_media(docx)
     assert sorted(media) == sorted(c.png for c in charts.values())
