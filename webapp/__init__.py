@@ -12,35 +12,40 @@ from pathlib import Path
 
 from flask import Flask
 
-from webapp import (
-    accounts,
-    approvals,
-    attachments,
-    auth,
-    cli,
-    complaints,
-    contracts,
-    dashboard,
-    database,
-    development,
-    documents,
-    evaluations,
-    filters,
-    jobs,
-    lists,
-    main,
-    notifications,
-    ops,
-    plans,
-    proposals,
-    relationships,
-    sales,
-    search,
-    security,
-    warnings,
-)
-from webapp.config import Config, engine_options, environment_config
-from webapp.extensions import babel, csrf, db, htmx, login_manager, migrate
+from webapp.common.startup import long_lived
+
+# The app's modules (and SQLAlchemy, Flask-Babel, WTForms they import) live as long as the
+# process: imported without the collector's repeated passes, then frozen (common/startup.py).
+with long_lived():
+    from webapp import (
+        accounts,
+        approvals,
+        attachments,
+        auth,
+        cli,
+        complaints,
+        contracts,
+        dashboard,
+        database,
+        development,
+        documents,
+        evaluations,
+        filters,
+        jobs,
+        lists,
+        main,
+        notifications,
+        ops,
+        plans,
+        proposals,
+        relationships,
+        sales,
+        search,
+        security,
+        warnings,
+    )
+    from webapp.config import Config, engine_options, environment_config
+    from webapp.extensions import babel, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 

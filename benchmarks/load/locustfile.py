@@ -19,7 +19,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PASSWORD = "keydesk123"
 MANAGERS = [
@@ -36,6 +36,23 @@ ACCOUNT_LINK = re.compile(r'href="/accounts/(\d+)"')
 CONTRACT_LINK = re.compile(r'href="/contracts/(\d+)"')
 DECIDE = re.compile(r'action="(/approvals/\d+/steps/\d+)"')
 CONFIRM = re.compile(r'action="(/sales/imports/\d+/confirm)"')
+
+# Every request as it happened (start time, name, milliseconds, failed?): run.py computes the
+# figures for the whole run and for the steady state after everyone signed in from these.
+REQUESTS: list[tuple[float, str, str, float, int]] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, exception, start_time=None, **_kw):
+    REQUESTS.append((start_time or 0.0, request_type, name, response_time, int(bool(exception))))
+
+
+@events.quitting.add_listener
+def _write(**_kw):
+    with (WORK / "requests.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["start", "method", "name", "ms", "failed"])
+        writer.writerows(REQUESTS)
 
 
 class Forms(HTMLParser):

@@ -109,3 +109,7 @@ def test_flask_render_contract_loads_no_area_above_contracts(app, world, backend
     for higher in ("approvals", "proposals", "sales", "warnings", "evaluations", "development"):
         assert not {m for m in imported if m.startswith(f"webapp.{higher}.")}, higher
     assert "docx" not in imported  # a PDF never loads python-docx
+    # nor what other commands and pages need: spreadsheets (openpyxl), the task queue (huey
+    # and its Redis and PostgreSQL storage), pinyin search keys, calendar feeds
+    for library in ("openpyxl", "huey", "redis", "psycopg", "pypinyin", "icalendar"):
+        assert library not in imported, library

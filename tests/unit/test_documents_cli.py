@@ -79,3 +79,20 @@ def test_doctor_names_the_install_command_for_missing_pieces(runner, app, monkey
     assert expected in result.output
     assert "[WARN] harfbuzz-subset" in result.output
     assert "fonts-noto-cjk" in result.output and "libharfbuzz-subset0" in result.output
+
+
+def test_a_pdf_batch_warms_only_the_pdf_renderer(app, monkeypatch):
+    """render --all counts its warm-up in its documents/s: a PDF batch never builds a DOCX."""
+    from webapp.documents import docx, pdf, warmup
+
+    made = []
+    monkeypatch.setattr(pdf, "render_pdf", lambda document, stylesheet=None: made.append("pdf"))
+    monkeypatch.setattr(docx, "render_docx", lambda document: made.append("docx"))
+    warmup.warm_up(app, kinds=("contract",), formats=("pdf",))
+    assert made == ["pdf"]
+    made.clear()
+    warmup.warm_up(app, kinds=("contract",), formats=("docx",))
+    assert made == ["docx"]
+    made.clear()
+    warmup.warm_up(app)  # a web worker: both
+    assert sorted(made) == ["docx", "pdf"]

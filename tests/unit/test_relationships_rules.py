@@ -10,12 +10,13 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, refresh
 
+from webapp.accounts import advice
 from webapp.accounts import service as accounts
 from webapp.accounts.models import BuyingRole, Contact, DecisionStyle, Personality, Stance
 from webapp.auth.models import Role
 from webapp.common.errors import NotFound, ValidationFailed
 from webapp.extensions import db
-from webapp.relationships import advice, competitors, rolemap, service, whitespace
+from webapp.relationships import competitors, rolemap, service, whitespace
 from webapp.relationships.models import AccountCompetitor, InfluenceLine, WhitespaceEstimate
 from webapp.sales.models import Purchase
 

@@ -662,3 +662,29 @@ def test_executive_sees_account_but_no_personal_file(world, make_contact, login)
     body = client.get(f"/accounts/{world.account.id}/contacts").get_data(as_text=True)
     assert "周总" in body and "福建泉州" not in body
     assert client.get(f"/accounts/{world.account.id}/edit").status_code == 403
+
+
+def test_contacts_tab_shows_how_to_approach_each_contact_beside_them(world, login, make_contact):
+    """Issue 15 item 2: the advice for a personality and decision style sits on the contact's
+    own row (collapsed to the combination, the full texts one tap away), in the UI's language."""
+    from webapp.accounts.models import DecisionStyle, Personality
+
+    tiger = make_contact(
+        world.account,
+        name="周总",
+        personality=Personality.TIGER,
+        decision_style=DecisionStyle.LEADER,
+    )
+    owl = make_contact(world.account, name="钱工", personality=Personality.OWL)
+    url = f"/accounts/{world.account.id}/contacts"
+    body = assert_fragment(login(world.owner).get(url, headers=HX), "account-contacts")
+    row = re.search(rf'<tr id="contact-{tiger.id}".*?</tr>', body, re.S).group(0)
+    assert "<details" in row
+    assert "Go to them directly; there, keep it short: results and options only." in row
+    assert "Tiger (dominant)" in row and "Show simply and directly" in row
+    owl_row = re.search(rf'<tr id="contact-{owl.id}".*?</tr>', body, re.S).group(0)
+    assert "Owl (analytical)" in owl_row and "Tiger" not in owl_row
+    bare = re.search(rf'<tr id="contact-{world.contact.id}".*?</tr>', body, re.S).group(0)
+    assert "<details" not in bare  # nothing recorded, no advice
+    zh = login(world.owner, lang="zh_CN").get(url, headers=HX).get_data(as_text=True)
+    assert "直接约见本人；见面时谈话简短、只讲结果和选项。" in zh

@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,31 @@ def test_the_production_command_exits_non_zero_with_a_clear_message(tmp_path):
     assert result.returncode != 0
     assert "refuses to start in production" in result.stderr
     assert "SECRET_KEY is shorter than 32 characters" in result.stderr
+
+
+def test_each_request_logs_its_wall_and_cpu_milliseconds(app, client):
+    """An operator finding slow pages tells waiting (database, a busy machine) from work."""
+
+    @app.get("/test-busy")
+    def test_busy():
+        deadline = time.thread_time() + 0.03
+        while time.thread_time() < deadline:
+            pass
+        return "ok"
+
+    handler = logging.Handler()
+    lines = []
+    handler.emit = lambda record: lines.append(logs.JsonFormatter().format(record))
+    logger = logging.getLogger("keydesk.request")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        client.get("/test-busy")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    entry = next(json.loads(line) for line in lines if '"/test-busy"' in line)
+    assert entry["status"] == 200
+    assert entry["cpu_ms"] >= 30
+    assert entry["ms"] >= entry["cpu_ms"] - 1

@@ -22,7 +22,14 @@ from webapp.approvals.models import (
 )
 from webapp.common.timeutil import local_today, utcnow
 from webapp.extensions import db
-from webapp.plans.models import AccountReview, AttackReview, CalendarFeed, ServicePlanItem
+from webapp.plans import calendar
+from webapp.plans.models import (
+    AccountReview,
+    AttackReview,
+    CalendarFeed,
+    Frequency,
+    ServicePlanItem,
+)
 
 
 def _item_data(world, **extra):
@@ -35,6 +42,18 @@ def _item_data(world, **extra):
         "due_on": local_today().isoformat(),
         "owner_id": str(world.owner.id),
         **extra,
+    }
+
+
+def _item_values(world) -> dict:
+    return {
+        "account_id": world.account.id,
+        "contact_id": world.contact.id,
+        "goal": "建立信任",
+        "method": "技术交流",
+        "frequency": Frequency.ONCE,
+        "due_on": local_today(),
+        "owner_id": world.owner.id,
     }
 
 
@@ -85,6 +104,46 @@ def test_feed_stops_when_the_user_is_deactivated_or_the_address_is_replaced(worl
     owner.post("/calendar/off")
     assert client.get(second_path).status_code == 404
     assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def _summaries(response) -> list[str]:
+    return sorted(str(e["SUMMARY"]) for e in Calendar.from_ical(response.data).walk("VEVENT"))
+
+
+def test_feed_is_built_once_and_again_only_when_what_it_shows_changes(
+    world, login, client, monkeypatch
+):
+    """A phone polls the feed every few minutes; building 500 events took ~0.9 s. The built
+    feed is kept per user and served again until anything it shows changes."""
+    owner = login(world.owner)
+    owner.post(f"/accounts/{world.account.id}/plans/items", data=_item_data(world))
+    path = _feed_path(owner.post("/calendar/address").text)
+    first = client.get(path)
+    assert _summaries(first) == [f"{world.account} · 陈总: 拜访陈总汇报方案"]
+    builds = []
+    build = calendar.build_ics
+    monkeypatch.setattr(calendar, "build_ics", lambda *a, **k: builds.append(1) or build(*a, **k))
+    again = client.get(path)
+    assert again.data == first.data and builds == []  # the stored copy, not built again
+
+    item = db.session.scalar(sa.select(ServicePlanItem))
+    item.action = "改为电话沟通"
+    db.session.commit()
+    assert _summaries(client.get(path)) == [f"{world.account} · 陈总: 改为电话沟通"]
+    world.contact.name = "陈董"  # not a plan item, but the feed shows it
+    db.session.commit()
+    assert _summaries(client.get(path)) == [f"{world.account} · 陈董: 改为电话沟通"]
+    assert len(builds) == 2
+    db.session.delete(db.session.get(ServicePlanItem, item.id))
+    db.session.commit()
+    assert _summaries(client.get(path)) == []
+    # another user's feed never gets this one's copy
+    item = ServicePlanItem(**{**_item_values(world), "action": "拜访"})
+    db.session.add(item)
+    db.session.commit()
+    mine = client.get(path)
+    other_path = _feed_path(login(world.colleague).post("/calendar/address").text)
+    assert _summaries(client.get(other_path)) == [] and _summaries(mine) != []
 
 
 def test_repeating_item_marked_done_moves_on_and_a_one_off_closes(world, login):

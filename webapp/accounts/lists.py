@@ -25,10 +25,6 @@ FILTER_LABELS = {
 }
 
 
-def _label(member) -> str:
-    return member.label if member is not None else ""
-
-
 def _normalize_accounts(args: Mapping[str, str]) -> dict[str, str]:
     return service.AccountQuery.from_args(args).url_args()
 
@@ -59,11 +55,11 @@ ACCOUNTS = ListSpec(
         Column(_l("Legal name"), lambda a: a.name),
         Column(_l("Short name"), lambda a: a.short_name),
         Column(_l("Credit code"), lambda a: a.tax_number),
-        Column(_l("Kind"), lambda a: _label(a.kind)),
-        Column(_l("Stage"), lambda a: _label(a.stage)),
-        Column(_l("Value"), lambda a: _label(a.value_class)),
-        Column(_l("Tier"), lambda a: _label(a.tier)),
-        Column(_l("Credit grade"), lambda a: _label(a.credit_grade)),
+        Column(_l("Kind"), lambda a: a.kind),
+        Column(_l("Stage"), lambda a: a.stage),
+        Column(_l("Value"), lambda a: a.value_class),
+        Column(_l("Tier"), lambda a: a.tier),
+        Column(_l("Credit grade"), lambda a: a.credit_grade),
         Column(_l("Credit limit"), lambda a: a.credit_limit, Kind.MONEY),
         Column(_l("Owner"), lambda a: a.owner.full_name),
         Column(_l("Phone"), lambda a: a.phone),
@@ -101,8 +97,8 @@ CONTACTS = ListSpec(
         Column(_l("Title"), lambda c: c.title),
         Column(_l("Phone"), lambda c: c.phone),
         Column(_l("E-mail"), lambda c: c.email),
-        Column(_l("Buying role"), lambda c: _label(c.buying_role)),
-        Column(_l("Stance"), lambda c: _label(c.stance)),
-        Column(_l("Relationship"), lambda c: _label(c.ladder)),
+        Column(_l("Buying role"), lambda c: c.buying_role),
+        Column(_l("Stance"), lambda c: c.stance),
+        Column(_l("Relationship"), lambda c: c.ladder),
     ),
 )

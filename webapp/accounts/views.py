@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.accounts import service
+from webapp.accounts import advice, service
 from webapp.accounts.forms import AccountForm, ContactForm, MemberForm, VisitForm
 from webapp.accounts.history import history_page
 from webapp.accounts.models import (
@@ -165,14 +165,16 @@ def profile(account_id: int):
 @bp.get("/<int:account_id>/contacts")
 @readers
 def contacts(account_id: int):
-    service.get_account(current_user, account_id)  # 404 for an account out of scope
+    account = service.get_account(current_user, account_id)  # 404 for an account out of scope
     if (exported := export_answer("contacts")) is not None:
         return exported
+    people = service.contacts(current_user, account)
     return _tab(
         account_id,
         "contacts",
         "accounts/_contacts.html",
-        load_contacts=lambda a: service.contacts(current_user, a),
+        contacts=people,
+        advice=advice.by_person(people),
         form=None,
         tools=list_tools("contacts", {"account_id": str(account_id)}),
     )

@@ -4,16 +4,20 @@ dictionary picks the reading of polyphonic characters: 重庆 → chongqing).
 A key holds, for each text, the full pinyin and the initials, lower-case, without spaces:
 "华东集团" → "huadongjituan hdjt". Letters and digits in the text stay as they are (lower-case),
 so "ABC华东" → "abchuadong abchd". Records keep their key in a column, refreshed whenever the
-texts change (the models' `validates` hooks), and searched with a plain LIKE."""
+texts change (the models' `validates` hooks), and searched with a plain LIKE.
+
+pypinyin is imported when a key is first computed, not with the account models: loading its
+dictionaries takes a tenth of a second that a process which never saves a name (a one-off
+`flask render`, issue 17) would pay for nothing."""
 
 from __future__ import annotations
-
-from pypinyin import Style, lazy_pinyin
 
 KEY_LENGTH = 1000
 
 
 def _syllables(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
     parts = lazy_pinyin(text, style=Style.NORMAL, errors="default", strict=False)
     return [p.lower() for piece in parts for p in piece.split() if p.strip()]
 

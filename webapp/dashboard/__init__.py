@@ -12,14 +12,25 @@ DOCUMENT_KINDS = ("monthly-report",)
 def init_app(app: Flask) -> None:
     """The dashboard blueprint, the ``monthly-report`` document type (with `resolve`, for
     `flask render monthly-report --month YYYY-MM [--department NAME]`) and the background
-    task ``dashboard.monthly_reports``."""
+    task ``dashboard.monthly_reports``; the monthly sales totals kept in step with purchases
+    (the sales area's `records_changed` for imports, the session's flush for ORM writes) and
+    `flask dashboard rebuild-totals`."""
+    from sqlalchemy import event
+
     from webapp.common.background import register_task
-    from webapp.dashboard import models, reports, views
+    from webapp.dashboard import cli, models, reports, totals, views
+    from webapp.database import Session
     from webapp.documents.registry import register_document_type
     from webapp.jobs.queue import register_periodic
+    from webapp.sales.signals import records_changed
 
-    assert models.MonthlyReport.__tablename__  # the table is part of the schema
+    # the tables are part of the schema
+    assert models.MonthlyReport.__tablename__ and models.SalesMonthlyTotal.__tablename__
     app.register_blueprint(views.bp)
+    app.cli.add_command(cli.dashboard_group)
+    records_changed.connect(totals.on_records_changed)
+    if not event.contains(Session, "after_flush", totals.on_flush):
+        event.listen(Session, "after_flush", totals.on_flush)
     register_document_type(app, reports.MONTHLY)
     register_task(app, "dashboard.monthly_reports", reports.monthly_job)
     # last month's reports, stored for each head: the 2nd, 03:00 in Shanghai (19:00 UTC the 1st)

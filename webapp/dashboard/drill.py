@@ -20,11 +20,12 @@ from webapp.common.errors import NotFound
 from webapp.common.timeutil import utcnow
 from webapp.complaints.models import Complaint, ComplaintStatus
 from webapp.dashboard import figures, operations
+from webapp.dashboard.models import SalesMonthlyTotal as Totals
 from webapp.dashboard.period import Period, parse_month
 from webapp.dashboard.tables import DrillList, Row, fen_sum, percent, yuan
 from webapp.development.models import DevelopmentProfile
 from webapp.extensions import db
-from webapp.sales.models import Purchase, SalesPlan
+from webapp.sales.models import SalesPlan
 from webapp.sales.service import month_start
 
 LIMIT = 500  # rows a page shows; the count says how many there are
@@ -144,11 +145,13 @@ def pareto(user: User, period: Period, args, today: date) -> DrillList:
     if part not in ("top", "rest", "all"):
         raise NotFound(_("No such part of the list."))
     clients = figures.revenue_by_client(user, period)
-    amounts = [a for _i, _n, a in clients]
+    amounts = [a for _i, a in clients]
     whole = sum(amounts, Decimal(0))
     cutoff = figures.pareto_cutoff(amounts)
+    names = _names([i for i, _a in clients])
     rows, running = [], Decimal(0)
-    for rank, (account_id, name, amount) in enumerate(clients, start=1):
+    for rank, (account_id, amount) in enumerate(clients, start=1):
+        name = names[account_id][0]
         running += amount
         rows.append(
             Row(
@@ -181,11 +184,7 @@ def attainment(user: User, period: Period, args, today: date) -> DrillList:
         SalesPlan.month >= period.first,
         SalesPlan.month <= period.last,
     ]
-    buy_where = [
-        account_scope(user),
-        Purchase.purchased_on >= period.first,
-        Purchase.purchased_on < period.after,
-    ]
+    buy_where = [account_scope(user), figures.in_months(period.first, period.last)]
     if owner and owner.isascii() and owner.isdigit() and len(owner) < 10:
         person = db.session.get(User, int(owner))
         label = person.full_name if person else owner
@@ -194,7 +193,7 @@ def attainment(user: User, period: Period, args, today: date) -> DrillList:
     elif product:
         label = product[:80]
         plan_where.append(SalesPlan.product == product)
-        buy_where.append(Purchase.product == product)
+        buy_where.append(Totals.product == product)
     else:
         raise NotFound(_("Choose an account manager or a product."))
     plans = dict(
@@ -207,10 +206,10 @@ def attainment(user: User, period: Period, args, today: date) -> DrillList:
     )
     actuals = dict(
         db.session.execute(
-            sa.select(Purchase.account_id, fen_sum(Purchase.amount))
-            .join(Account, Account.id == Purchase.account_id)
+            sa.select(Totals.account_id, fen_sum(Totals.amount))
+            .join(Account, Account.id == Totals.account_id)
             .where(*buy_where)
-            .group_by(Purchase.account_id)
+            .group_by(Totals.account_id)
         ).all()
     )
     names = _names(set(plans) | set(actuals))

@@ -3,11 +3,14 @@ returning a `Figure`: funnel by stage, forecast by close month, class × tier ma
 revenue, plan attainment per account manager and per product, churn.
 
 Every query goes through `accounts.service.account_scope`, so a supervisor or head sees their
-department and an executive the company, as on every other page. Each is one grouped SQL query
-(benchmarks/dashboard.py measures them with 100,000 purchases)."""
+department and an executive the company, as on every other page. The sales figures read the
+monthly sales totals (`sales_monthly_totals`, kept in step with the purchases by
+`dashboard.totals`), never the purchases themselves: a period is whole months, so the totals
+give the same sums (benchmarks/dashboard.py measures them with 100,000 purchases)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -18,11 +21,12 @@ from webapp.accounts.models import Account, SalesTier, Stage, ValueClass
 from webapp.accounts.service import account_scope
 from webapp.auth.models import User
 from webapp.dashboard import svg
+from webapp.dashboard.models import SalesMonthlyTotal as Totals
 from webapp.dashboard.period import Period
-from webapp.dashboard.tables import Figure, Row, drill_url, fen_sum, percent, scoped, yuan
+from webapp.dashboard.tables import Figure, Row, drill_url, fen, fen_sum, percent, scoped, yuan
 from webapp.development.models import DevelopmentProfile
 from webapp.extensions import db
-from webapp.sales.models import Purchase, SalesPlan
+from webapp.sales.models import SalesPlan
 from webapp.sales.service import month_start
 
 PARETO_SHARE = Decimal("0.8")  # seed 003: the clients that make 80 % of the revenue
@@ -191,23 +195,108 @@ def matrix(user: User, period: Period) -> Figure:
 # --- Pareto ----------------------------------------------------------------------------------
 
 
-def revenue_by_client(user: User, period: Period) -> list[tuple[int, str, Decimal]]:
-    """(account id, name, revenue) of every client with purchases in the period, largest
-    first (ties by id, so the order is stable)."""
-    total = fen_sum(Purchase.amount)
-    stmt = (
-        sa.select(Account.id, sa.func.coalesce(Account.short_name, Account.name), total)
-        .join(Purchase, Purchase.account_id == Account.id)
-        .where(
-            account_scope(user),
-            Purchase.purchased_on >= period.first,
-            Purchase.purchased_on < period.after,
+def in_months(first, last) -> sa.ColumnElement[bool]:
+    """Totals rows of the months first…last (first days of months), both included."""
+    return sa.and_(Totals.month >= first, Totals.month <= last)
+
+
+@dataclass
+class Sales:
+    """One client's purchases of one product: in the period, and in the period before it."""
+
+    account_id: int
+    owner_id: int
+    product: str
+    before: int  # fen
+    now: int  # fen
+    bought_now: bool  # any purchase in the period (an amount of 0 counts)
+
+
+@dataclass
+class SalesSums:
+    """What the sales figures of one period need, read once (two grouped queries) and shared
+    by the 80/20, both plan attainments and churn: the monthly totals per client and product
+    over the period and the one before it, and the plans per account manager and product."""
+
+    sales: list[Sales]
+    plans: list[tuple[int, str, int]]  # (owner id, product, plan in fen)
+
+
+def sales_sums(user: User, period: Period) -> SalesSums:
+    previous = period.previous()
+    in_now = Totals.month >= period.first
+    amount = fen(Totals.amount)
+    grouped = (
+        scoped(
+            sa.select(
+                Totals.account_id,
+                Totals.product,
+                sa.func.sum(sa.case((in_now, 0), else_=amount)).label("before"),
+                sa.func.sum(sa.case((in_now, amount), else_=0)).label("now"),
+                sa.func.sum(sa.case((in_now, Totals.purchases), else_=0)).label("bought"),
+            ),
+            user,
+            Totals.account_id,
         )
-        .group_by(Account.id, Account.short_name, Account.name)
-        .having(total > 0)
-        .order_by(total.desc(), Account.id)
+        .where(in_months(previous.first, period.last))
+        .group_by(Totals.account_id, Totals.product)
+        .subquery()
     )
-    return [(i, name, yuan(v)) for i, name, v in db.session.execute(stmt)]
+    # the owner joins the grouped rows (a few per client), not every month's
+    stmt = sa.select(
+        grouped.c.account_id,
+        Account.owner_id,
+        grouped.c.product,
+        grouped.c.before,
+        grouped.c.now,
+        grouped.c.bought,
+    ).join(Account, Account.id == grouped.c.account_id)
+    sales = [
+        Sales(i, owner, product, int(before or 0), int(now or 0), bool(bought))
+        for i, owner, product, before, now, bought in db.session.execute(stmt)
+    ]
+    planned = (
+        scoped(
+            sa.select(
+                SalesPlan.account_id, SalesPlan.product, fen_sum(SalesPlan.amount).label("plan")
+            ),
+            user,
+            SalesPlan.account_id,
+        )
+        .where(SalesPlan.month >= period.first, SalesPlan.month <= period.last)
+        .group_by(SalesPlan.account_id, SalesPlan.product)
+        .subquery()
+    )
+    plans = db.session.execute(
+        sa.select(Account.owner_id, planned.c.product, sa.func.sum(planned.c.plan))
+        .join(Account, Account.id == planned.c.account_id)
+        .group_by(Account.owner_id, planned.c.product)
+    ).all()
+    return SalesSums(sales, [(o, p, int(v or 0)) for o, p, v in plans])
+
+
+def revenue_by_client(
+    user: User, period: Period, sums: SalesSums | None = None
+) -> list[tuple[int, Decimal]]:
+    """(account id, revenue) of every client with purchases in the period, largest first (ties
+    by id, so the order is stable). Without the page's `sums` (the list behind the figure), one
+    grouped query of the period's totals."""
+    if sums is None:
+        total = fen_sum(Totals.amount)
+        stmt = (
+            scoped(sa.select(Totals.account_id, total), user, Totals.account_id)
+            .where(in_months(period.first, period.last))
+            .group_by(Totals.account_id)
+            .having(total > 0)
+            .order_by(total.desc(), Totals.account_id)
+        )
+        return [(i, yuan(v)) for i, v in db.session.execute(stmt)]
+    revenue: dict[int, int] = {}
+    for sale in sums.sales:
+        if sale.bought_now:
+            revenue[sale.account_id] = revenue.get(sale.account_id, 0) + sale.now
+    ranked = sorted(((i, v) for i, v in revenue.items() if v > 0), key=lambda t: (-t[1], t[0]))
+    return [(i, yuan(v)) for i, v in ranked]
 
 
 def pareto_cutoff(amounts: list[Decimal]) -> int:
@@ -224,9 +313,9 @@ def pareto_cutoff(amounts: list[Decimal]) -> int:
     return len(amounts)
 
 
-def pareto(user: User, period: Period) -> Figure:
-    clients = revenue_by_client(user, period)
-    amounts = [a for _i, _n, a in clients]
+def pareto(user: User, period: Period, sums: SalesSums | None = None) -> Figure:
+    clients = revenue_by_client(user, period, sums)
+    amounts = [a for _i, a in clients]
     whole = sum(amounts, Decimal(0))
     cutoff = pareto_cutoff(amounts)
     top = sum(amounts[:cutoff], Decimal(0))
@@ -293,24 +382,19 @@ def _attainment_rows(plans: dict, actuals: dict, names: dict, key: str, period: 
     return rows
 
 
-def _plan_actual(user: User, period: Period, column_plan, column_actual) -> tuple[dict, dict]:
-    plans = db.session.execute(
-        sa.select(column_plan, fen_sum(SalesPlan.amount))
-        .join(Account, Account.id == SalesPlan.account_id)
-        .where(account_scope(user), SalesPlan.month >= period.first, SalesPlan.month <= period.last)
-        .group_by(column_plan)
-    ).all()
-    actuals = db.session.execute(
-        sa.select(column_actual, fen_sum(Purchase.amount))
-        .join(Account, Account.id == Purchase.account_id)
-        .where(
-            account_scope(user),
-            Purchase.purchased_on >= period.first,
-            Purchase.purchased_on < period.after,
-        )
-        .group_by(column_actual)
-    ).all()
-    return dict(plans), dict(actuals)
+def _plan_actual(sums: SalesSums, by_owner: bool) -> tuple[dict, dict]:
+    """Plan and actual in fen per account manager (by_owner) or per product: those with a plan
+    line in the period, and those who bought in it."""
+    plans: dict = {}
+    for owner, product, amount in sums.plans:
+        key = owner if by_owner else product
+        plans[key] = plans.get(key, 0) + amount
+    actuals: dict = {}
+    for sale in sums.sales:
+        if sale.bought_now:
+            key = sale.owner_id if by_owner else sale.product
+            actuals[key] = actuals.get(key, 0) + sale.now
+    return plans, actuals
 
 
 def _attainment_figure(key: str, title: str, first: str, rows: list[Row]) -> Figure:
@@ -330,8 +414,8 @@ def _attainment_figure(key: str, title: str, first: str, rows: list[Row]) -> Fig
     )
 
 
-def attainment_by_manager(user: User, period: Period) -> Figure:
-    plans, actuals = _plan_actual(user, period, Account.owner_id, Account.owner_id)
+def attainment_by_manager(user: User, period: Period, sums: SalesSums | None = None) -> Figure:
+    plans, actuals = _plan_actual(sums or sales_sums(user, period), by_owner=True)
     ids = set(plans) | set(actuals)
     names = dict(
         db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids))).all()
@@ -342,8 +426,8 @@ def attainment_by_manager(user: User, period: Period) -> Figure:
     )
 
 
-def attainment_by_product(user: User, period: Period) -> Figure:
-    plans, actuals = _plan_actual(user, period, SalesPlan.product, Purchase.product)
+def attainment_by_product(user: User, period: Period, sums: SalesSums | None = None) -> Figure:
+    plans, actuals = _plan_actual(sums or sales_sums(user, period), by_owner=False)
     rows = _attainment_rows(plans, actuals, {}, "product", period)
     return _attainment_figure(
         "attainment-products", _("Plan attainment per product"), _("Product"), rows
@@ -353,23 +437,20 @@ def attainment_by_product(user: User, period: Period) -> Figure:
 # --- churn -----------------------------------------------------------------------------------
 
 
-def churn_accounts(user: User, period: Period) -> dict[str, list[tuple[int, Decimal, Decimal]]]:
+def churn_accounts(
+    user: User, period: Period, sums: SalesSums | None = None
+) -> dict[str, list[tuple[int, Decimal, Decimal]]]:
     """Accounts that bought in the previous period of the same length and then stopped (no
     purchase in this period) or fell (under 70 % of the previous period): kind →
     [(account id, previous revenue, current revenue)]."""
-    previous = period.previous()
-    in_prev = sa.and_(Purchase.purchased_on >= previous.first, Purchase.purchased_on < period.first)
-    in_now = sa.and_(Purchase.purchased_on >= period.first, Purchase.purchased_on < period.after)
-    amount = sa.type_coerce(Purchase.amount, sa.BigInteger)
-    prev_sum = sa.func.sum(sa.case((in_prev, amount), else_=0))
-    now_sum = sa.func.sum(sa.case((in_now, amount), else_=0))
-    stmt = (
-        scoped(sa.select(Purchase.account_id, prev_sum, now_sum), user, Purchase.account_id)
-        .where(Purchase.purchased_on >= previous.first, Purchase.purchased_on < period.after)
-        .group_by(Purchase.account_id)
-    )
+    sums = sums or sales_sums(user, period)
+    by_account: dict[int, list[int]] = {}
+    for sale in sums.sales:
+        pair = by_account.setdefault(sale.account_id, [0, 0])
+        pair[0] += sale.before
+        pair[1] += sale.now
     found: dict[str, list] = {"stopped": [], "fell": []}
-    for account_id, before, now in db.session.execute(stmt):
+    for account_id, (before, now) in sorted(by_account.items()):
         before, now = yuan(before), yuan(now)
         if before <= 0:
             continue
@@ -380,8 +461,8 @@ def churn_accounts(user: User, period: Period) -> dict[str, list[tuple[int, Deci
     return found
 
 
-def churn(user: User, period: Period) -> Figure:
-    found = churn_accounts(user, period)
+def churn(user: User, period: Period, sums: SalesSums | None = None) -> Figure:
+    found = churn_accounts(user, period, sums)
     labels = {"stopped": _("Stopped buying"), "fell": _("Bought less (under 70%)")}
     rows = []
     for kind in ("stopped", "fell"):

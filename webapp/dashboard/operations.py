@@ -22,10 +22,22 @@ from webapp.complaints.models import Complaint, ComplaintStatus
 from webapp.contracts.models import Contract, ContractStatus, Lifecycle, SignedScan
 from webapp.contracts.service import contract_scope
 from webapp.dashboard import svg
+from webapp.dashboard.models import SalesMonthlyTotal as Totals
 from webapp.dashboard.period import Period
-from webapp.dashboard.tables import Figure, Row, drill_url, fen, percent, scoped, text, yuan
+from webapp.dashboard.tables import (
+    Figure,
+    Row,
+    drill_url,
+    fen,
+    fen_sum,
+    percent,
+    scoped,
+    text,
+    yuan,
+)
 from webapp.extensions import db
 from webapp.sales.models import Payment, Purchase
+from webapp.sales.service import month_start
 
 ZERO = Decimal("0.00")
 BUCKETS = ("0-30", "31-60", "61-90", "90+")
@@ -58,8 +70,11 @@ class Ageing:
 def ageing_by_account(user: User, today: date) -> dict[int, Ageing]:
     """Arrears (unsettled purchases minus payments, DOMAIN.md "Credit") split by the age of
     the purchases: payments pay the oldest purchases first, so what is still owed is the
-    newest unsettled amounts. Two grouped queries: unsettled per account and age band, and
-    payments per account."""
+    newest unsettled amounts. Three grouped queries: the unsettled purchases of the last months
+    per account and age band (through the index on the purchase date), the unsettled amounts of
+    the whole months before them from the monthly totals (all over 90 days old), and payments
+    per account."""
+    cut = month_start(today - timedelta(days=90))  # before it, whole months over 90 days old
     age = sa.case(
         (Purchase.purchased_on >= today - timedelta(days=30), 0),
         (Purchase.purchased_on >= today - timedelta(days=60), 1),
@@ -68,9 +83,17 @@ def ageing_by_account(user: User, today: date) -> dict[int, Ageing]:
     ).label("band")
     owed = sa.select(
         Purchase.account_id, age, sa.func.sum(fen(Purchase.amount) - fen(Purchase.settled))
-    ).where(fen(Purchase.amount) > fen(Purchase.settled))
+    ).where(fen(Purchase.amount) > fen(Purchase.settled), Purchase.purchased_on >= cut)
     unsettled = db.session.execute(
-        scoped(owed, user, Purchase.account_id).group_by(Purchase.account_id, age)
+        # band first: grouped so, SQLite reads the date index alone instead of every purchase
+        # in account order
+        scoped(owed, user, Purchase.account_id).group_by(age, Purchase.account_id)
+    ).all()
+    older = sa.select(Totals.account_id, sa.literal(3), fen_sum(Totals.unsettled)).where(
+        Totals.month < cut, fen(Totals.unsettled) > 0
+    )
+    unsettled += db.session.execute(
+        scoped(older, user, Totals.account_id).group_by(Totals.account_id)
     ).all()
     payments = sa.select(Payment.account_id, sa.func.sum(fen(Payment.amount)))
     paid = dict(
@@ -82,15 +105,16 @@ def ageing_by_account(user: User, today: date) -> dict[int, Ageing]:
     for account_id, band, amount in unsettled:
         by_account.setdefault(account_id, [0, 0, 0, 0])[band] += int(amount or 0)
     result: dict[int, Ageing] = {}
-    for account_id, bands in by_account.items():
+    for account_id, bands in sorted(by_account.items()):  # by id, as lists show ties
         remaining = max(sum(bands) - int(paid.get(account_id) or 0), 0)
         if remaining <= 0:
             continue
         item = Ageing(account_id)
         for band in range(4):  # newest first: the payments went to the oldest
             share = min(bands[band], remaining)
-            item.buckets[band] = yuan(share)
-            remaining -= share
+            if share:
+                item.buckets[band] = yuan(share)
+                remaining -= share
         result[account_id] = item
     if result:
         limits = db.session.execute(

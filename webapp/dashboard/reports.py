@@ -167,10 +167,11 @@ def _certainty(user: User, month: date) -> tuple[list[list], list[str], str]:
 def build_content(report: MonthlyReport) -> Content:
     user, period = viewer(report), Period(report.month, report.month)
     today = min(local_today(), add_months(report.month, 1) - timedelta(days=1))
+    sums = figures.sales_sums(user, period)
     attainment = (
-        figures.attainment_by_manager(user, period)
+        figures.attainment_by_manager(user, period, sums)
         if report.user_id is None
-        else figures.attainment_by_product(user, period)
+        else figures.attainment_by_product(user, period, sums)
     )
     plan = sum((r.values[1] for r in attainment.rows), yuan(0))
     actual = sum((r.values[2] for r in attainment.rows), yuan(0))
@@ -201,8 +202,8 @@ def build_content(report: MonthlyReport) -> Content:
     kinds = {k: 0 for k in MoveKind}
     for kind, _f, _t, n in move_rows:
         kinds[kind] += n
-    churn = figures.churn(user, period)
-    found = figures.churn_accounts(user, period)
+    found = figures.churn_accounts(user, period, sums)
+    churn = figures.churn(user, period, sums)
     names = dict(
         db.session.execute(
             sa.select(Account.id, sa.func.coalesce(Account.short_name, Account.name)).where(
@@ -221,7 +222,7 @@ def build_content(report: MonthlyReport) -> Content:
         period=period,
         totals=totals,
         attainment=attainment,
-        products=figures.attainment_by_product(user, period),
+        products=figures.attainment_by_product(user, period, sums),
         new_accounts=new_accounts or 0,
         leads=leads or 0,
         moves=[(MOVE_NAMES[k.value], n) for k, n in kinds.items()],
@@ -231,7 +232,7 @@ def build_content(report: MonthlyReport) -> Content:
         certainty=certainty,
         close_months=close_months,
         certainty_chart=certainty_chart,
-        pareto=figures.pareto(user, period),
+        pareto=figures.pareto(user, period, sums),
         ageing=operations.ageing(user, period, today),
     )
 

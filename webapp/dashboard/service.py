@@ -47,14 +47,15 @@ class Dashboard:
 
 def all_figures(user: User, choice: PeriodChoice, today: date) -> list[Figure]:
     period = choice.period
+    sums = figures.sales_sums(user, period)  # read once for the four sales figures
     return [
         figures.funnel(user, period),
         figures.forecast(user, period, today),
         figures.matrix(user, period),
-        figures.pareto(user, period),
-        figures.attainment_by_manager(user, period),
-        figures.attainment_by_product(user, period),
-        figures.churn(user, period),
+        figures.pareto(user, period, sums),
+        figures.attainment_by_manager(user, period, sums),
+        figures.attainment_by_product(user, period, sums),
+        figures.churn(user, period, sums),
         operations.ageing(user, period, today),
         operations.approvals_waiting(user, period),
         operations.complaints(user, period, today),

@@ -19,6 +19,7 @@ from flask import current_app
 
 from webapp.auth.models import User
 from webapp.common.timeutil import local_today
+from webapp.dashboard import totals
 from webapp.demo import (
     accounts,
     approvals,
@@ -35,6 +36,7 @@ from webapp.demo import (
 )
 from webapp.demo.people import PASSWORD
 from webapp.extensions import db
+from webapp.search import index as search_index
 
 __all__ = ["PASSWORD", "load"]
 
@@ -67,6 +69,8 @@ def load(*, n_accounts: int, seed: int, if_empty: bool, echo: Callable[[str], No
         proposals.load(echo)  # branding, proposals, one link sent and opened
     # The sales history (with its complaints and major events) draws from a stream of its own.
     sales.load(random.Random(seed + 6), ids, rows, users, today, echo)
+    # the purchases went in around the import (bulk inserts): derive the dashboard's totals
+    echo(f"Demo data: {totals.rebuild()} monthly sales totals")
     db.session.commit()
     # Development records follow the accounts and sales records (tiers come from purchases).
     with current_app.test_request_context():
@@ -77,5 +81,7 @@ def load(*, n_accounts: int, seed: int, if_empty: bool, echo: Callable[[str], No
     db.session.commit()
     warnings.evaluate(echo)  # the job also runs the pool rule and the daily-lead check
     development.settle_notifications(now)
+    # Accounts and contacts went in as bulk inserts, which the search index does not see.
+    search_index.reindex()
 
     people.echo_logins(echo)

@@ -7,8 +7,9 @@
 `render KIND` takes any registered document type (contract, proposal, …). A batch uses every
 core: a process pool whose workers each create their own app (database connections must not
 cross a fork: a forked worker starts a pool of its own), so long batches run here and never
-in a web request. Where the platform can fork, the parent warms the renderer once and the
-workers inherit it with the app (no start-up of their own); elsewhere they are spawned and
+in a web request. Where the platform can fork, the parent warms the renderer once (only the
+KIND's template and the format's renderer) and the workers inherit it with the app (no
+start-up of their own); elsewhere they are spawned and
 each creates its app. Documents are generated and stored exactly as from the web (an
 unchanged record reuses its stored file) and copied to the output folder; a batch prints its
 documents per second. Under `flask`, `render KIND` runs in an app with only the areas up to
@@ -92,7 +93,10 @@ def _worker_config(app: Flask) -> dict:
 
 
 def _chunk(ids: list[int], jobs: int) -> int:
-    return max(1, min(16, len(ids) // (jobs * 4)))
+    """Documents per round trip to a worker: one while a batch is short, so no worker idles
+    at the end while another works through the last chunk (a round trip costs a millisecond,
+    a document a few hundred); up to 16 in long batches, still 32 chunks per worker."""
+    return max(1, min(16, len(ids) // (jobs * 32)))
 
 
 def _batch(
@@ -116,7 +120,7 @@ def _batch(
 
             global _parent_app
             _parent_app = app
-            warm_up(app)
+            warm_up(app, kinds=(kind,), formats=(fmt,))
             # as webapp.wsgi does: what exists now lives as long as the workers, so their
             # collector never scans it again (and never touches, hence copies, its pages)
             gc.collect()
@@ -133,8 +137,6 @@ def _batch(
                 initializer=_init_worker,
                 initargs=(_worker_config(app),),
             )
-        # a few chunks per worker: one round trip per chunk, not per document, and still
-        # work left to even out a worker that drew the long documents
         render = functools.partial(_render_one, kind, fmt=fmt, folder=str(folder), period=period)
         with pool:
             for source_id, _name, error in pool.map(render, ids, chunksize=_chunk(ids, jobs)):

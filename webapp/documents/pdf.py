@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from webapp.common.startup import long_lived
 from webapp.documents import blocks
 from webapp.documents.markup import DOCS_TEMPLATES
 
@@ -226,8 +227,10 @@ def to_html(document: blocks.Document) -> str:
 @lru_cache(maxsize=1)
 def _document_html_class():
     """WeasyPrint's HTML with our cut-down user-agent stylesheet (docs_templates/ua.css): the
-    full HTML5 one made the style cascade half of a contract's render time."""
-    from weasyprint import CSS, HTML
+    full HTML5 one made the style cascade half of a contract's render time. WeasyPrint is
+    imported here, once per process, as long-lived objects (common/startup.py)."""
+    with long_lived():
+        from weasyprint import CSS, HTML
 
     user_agent = CSS(filename=str(DOCS_TEMPLATES / "ua.css"))
 

@@ -6,12 +6,15 @@ import and never in tests. It loads WeasyPrint and pango, the CJK faces (regular
 both families, the Extension B–G face), parses the print CSS, compiles every registered
 document template, checks the fonts once, computes the font digest of the render key, and
 builds the DOCX template, by rendering a small document that uses every kind of block.
+`flask render KIND --all` warms only what its workers will use (`kinds`, `formats`): the
+batch counts its warm-up in its documents per second, and a PDF batch never needs Word's.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 
 from flask import Flask
 
@@ -43,28 +46,37 @@ SAMPLE = blocks.Document(
 )
 
 
-def warm_up(app: Flask) -> float:
-    """Warm the renderers of `app`'s process; returns the seconds it took (logged). A failure
-    is logged and ignored: the first document then simply renders cold."""
+def warm_up(
+    app: Flask,
+    kinds: Collection[str] | None = None,
+    formats: Collection[str] = ("pdf", "docx"),
+) -> float:
+    """Warm the renderers of `app`'s process for the document types `kinds` (None: every
+    registered one) in `formats` ("pdf" warms PDF/A too: the same renderer); returns the
+    seconds it took (logged). A failure is logged and ignored: the first document then simply
+    renders cold."""
     from webapp.documents import keys, markup, service
-    from webapp.documents.docx import render_docx
-    from webapp.documents.pdf import render_pdf
     from webapp.documents.registry import document_types
 
     start = time.perf_counter()
     try:
         with app.test_request_context():
+            types = [t for t in document_types() if kinds is None or t.kind in kinds]
             environment = markup.environment()
-            for doc_type in document_types():
+            for doc_type in types:
                 environment.get_template(doc_type.template)
-            service._require_fonts()
             keys.fonts_digest()
             keys.catalogue_digest()
-            render_pdf(SAMPLE)
-            for doc_type in document_types():
-                if doc_type.stylesheet:
-                    render_pdf(SAMPLE, stylesheet=doc_type.stylesheet)
-            render_docx(SAMPLE)
+            if {"pdf", "pdfa"} & set(formats):
+                from webapp.documents.pdf import render_pdf
+
+                service._require_fonts()
+                for stylesheet in dict.fromkeys(t.stylesheet for t in types) or (None,):
+                    render_pdf(SAMPLE, stylesheet=stylesheet)
+            if "docx" in formats:
+                from webapp.documents.docx import render_docx
+
+                render_docx(SAMPLE)
     except Exception:  # a worker must start even if documents cannot be rendered
         log.exception("warming up the document renderers failed")
     seconds = time.perf_counter() - start

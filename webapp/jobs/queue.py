@@ -6,22 +6,28 @@ worker shares. Each task registered with `background.register_task` becomes a Hu
 same name, carrying the job id and the plain arguments; periodic jobs registered with
 `register_periodic` run in the consumer started with periodic work on (`flask worker`, one
 machine only: `--no-periodic` on the others).
+
+Huey (and with it its Redis and PostgreSQL storage modules) is imported when the runner first
+touches its queue, not when the app is created: a process that submits no job (a one-off
+`flask render`, a migration) does not load it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
-from huey import PriorityRedisHuey, SqliteHuey, crontab
-from huey.api import Huey
 
 from webapp.common.background import TASKS, task_function
 from webapp.extensions import db
 from webapp.jobs import service
+
+if TYPE_CHECKING:
+    from huey.api import Huey
 
 log = logging.getLogger(__name__)
 PERIODIC = "keydesk.periodic"
@@ -37,6 +43,8 @@ def register_periodic(app: Flask, name: str, fn: Callable[[], Any], **schedule: 
 
 
 def make_huey(app: Flask) -> Huey:
+    from huey import PriorityRedisHuey, SqliteHuey
+
     config = app.config
     name = config.get("QUEUE_NAME") or "keydesk"
     url = config.get("REDIS_URL")
@@ -54,14 +62,23 @@ class HueyRunner:
     """The runner of an app whose background work goes through Huey."""
 
     def __init__(self, app: Flask, huey: Huey | None = None):
-        self.huey = huey or make_huey(app)
+        self._app = app
+        if huey is not None:
+            self.huey = huey
         self.retries = int(app.config.get("JOB_RETRIES", 3))
         self.retry_delay = int(app.config.get("JOB_RETRY_DELAY", 10))
         self._tasks: dict[str, Any] = {}
         self._periodic: set[str] = set()
 
+    @cached_property
+    def huey(self) -> Huey:
+        """The queue, made when first used (see the module docstring)."""
+        return make_huey(self._app)
+
     def prepare(self, app: Flask) -> None:
         """Make every registered task and periodic job known to Huey (idempotent)."""
+        from huey import crontab
+
         for name in app.extensions.get(TASKS, {}):
             self._task(app, name)
         for name, (fn, schedule) in app.extensions.get(PERIODIC, {}).items():

@@ -35,7 +35,7 @@ class Kind(enum.Enum):
 @dataclass(frozen=True)
 class Column:
     header: Any  # lazy gettext, translated when the file is written
-    value: Callable[[Any], object]
+    value: Callable[[Any], object]  # a labelled enum member is written as its label
     kind: Kind = Kind.TEXT
 
 

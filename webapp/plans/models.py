@@ -121,8 +121,9 @@ class AttackReview(db.Model):
 
 
 class CalendarFeed(db.Model):
-    """A user's calendar subscription: the SHA-256 of the secret in its address. A new address
-    replaces the row (the old one stops); deleting the row turns the feed off."""
+    """A user's calendar subscription: the SHA-256 of the secret in its address, and the feed
+    as last built. A new address replaces the row (the old one stops); deleting the row turns
+    the feed off."""
 
     __tablename__ = "calendar_feeds"
 
@@ -131,5 +132,8 @@ class CalendarFeed(db.Model):
     )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the feed as last built and the digest of what it says (plans/calendar.py: feed_ics)
+    body: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    body_key: Mapped[str | None] = mapped_column(sa.String(64))
 
     user: Mapped[User] = relationship()

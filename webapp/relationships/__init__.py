@@ -2,8 +2,9 @@
 
 - `models.py`      influence lines, relationship owners, competitors, whitespace estimates
 - `rolemap.py`     the rules on lines (no loops), coverage of the six buying roles, the layout
-- `drawing.py`     the map as SVG (page) and PNG (documents) from one layout
-- `advice.py`      how to approach each personality and decision style (seed texts as data)
+- `drawing.py`     the map as SVG (page) and a picture (documents) from one layout
+- `printmap.py`    the map laid out for print: four boxes across, teams listed, the rest "+N"
+- (`accounts/advice.py`: how to approach each personality and decision style, seed texts)
 - `service.py`     influence lines and owners: changes and the Decision map tab's answer
 - `competitors.py` competitors per account and company-wide
 - `whitespace.py`  product lines × client units: bought, potential, gap; sums per product

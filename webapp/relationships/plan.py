@@ -30,7 +30,7 @@ from webapp.documents import blocks
 from webapp.documents.registry import DocumentType
 from webapp.extensions import db
 
-TEMPLATE_VERSION = "2026.12-1"
+TEMPLATE_VERSION = "2026.12-2"  # -2: the printed chart (printmap), rosters for long lists
 _KEY = "keydesk.account_plan_sections"
 
 

@@ -183,6 +183,8 @@ class Person:
     x: int = 0
     y: int = 0
     depth: int = 0
+    hidden: int = 0  # print: people below this one the printed chart leaves out (printmap)
+    stacked: bool = False  # print: listed under their boss rather than beside their peers
 
     @property
     def opposed(self) -> bool:

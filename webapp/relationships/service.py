@@ -10,13 +10,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from webapp import audit
+from webapp.accounts import advice
 from webapp.accounts.models import Account, Contact
 from webapp.accounts.service import can_edit, get_account, team
 from webapp.auth.models import User
 from webapp.common.errors import NotFound, ValidationFailed
 from webapp.common.ids import parse_id
 from webapp.extensions import db
-from webapp.relationships import advice, drawing, rolemap
+from webapp.relationships import drawing, rolemap
 from webapp.relationships.models import InfluenceLine, RelationshipOwner
 
 
@@ -138,18 +139,6 @@ def _boss_names(people) -> dict:
     return {p.id: names.get(p.boss_id, "—") for p in people}
 
 
-def _advice(people) -> dict:
-    """Each person's advice, each combination worked out once."""
-    zh, seen = advice.in_chinese(), {}
-    return {
-        p.id: seen.setdefault(
-            (p.personality, p.decision_style),
-            advice.advice_for(p.personality, p.decision_style, zh),
-        )
-        for p in people
-    }
-
-
 def map_page(user: User, account_id: int) -> MapPage:
     account = get_account(user, account_id)
     role_map = rolemap.build_map(account.id)
@@ -158,7 +147,7 @@ def map_page(user: User, account_id: int) -> MapPage:
         role_map=role_map,
         svg=drawing.svg(role_map, _("Decision map of %(name)s", name=account.name)),
         coverage=rolemap.coverage_for_accounts([account.id])[account.id],
-        advice=_advice(role_map.people),
+        advice=advice.by_person(role_map.people),
         guide=advice.guide(role_map.people),
         people=sorted(role_map.people, key=lambda p: p.name),
         boss_names=_boss_names(role_map.people),

@@ -70,7 +70,12 @@ class SalesPlan(db.Model):
     """A monthly plan per client and product (seed 004: 品种、规格、数量、进度计划、销售支援)."""
 
     __tablename__ = "sales_plans"
-    __table_args__ = (sa.Index("ix_sales_plans_account_month", "account_id", "month"),)
+    __table_args__ = (
+        sa.Index("ix_sales_plans_account_month", "account_id", "month"),
+        # a period's plans of every account, with what attainment sums (the dashboard reads
+        # this index alone)
+        sa.Index("ix_sales_plans_month_owed", "month", "account_id", "product", "amount"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"))
@@ -94,7 +99,12 @@ class Purchase(db.Model):
     """
 
     __tablename__ = "purchases"
-    __table_args__ = (sa.Index("ix_purchases_account_date", "account_id", "purchased_on"),)
+    __table_args__ = (
+        sa.Index("ix_purchases_account_date", "account_id", "purchased_on"),
+        # the recent purchases of every account, with what ageing sums (the dashboard's
+        # receivables ageing reads this index alone)
+        sa.Index("ix_purchases_date_owed", "purchased_on", "account_id", "amount", "settled"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"))

@@ -1,4 +1,6 @@
-"""How to approach a person at the client (issue 15 must-have 2), as data.
+"""How to approach a person at the client (issue 15 must-have 2), as data. It lives with the
+contacts (whose personality and decision style it reads) so the Contacts tab shows it beside
+each person; the Decision map tab (relationships) shows it too.
 
 Decision styles: seed 004 "客户的性格与决策类型" (关键决策者的四种主要风格), in its own words
 (simplified characters; "药品" read as our products). Personalities: seed 001 names the four
@@ -140,6 +142,18 @@ def advice_for(
         STYLE[style][i] if style is not None else "",
         combination,
     )
+
+
+def by_person(people) -> dict[int, Advice]:
+    """Each person's advice by id (anything with `id`, `personality` and `decision_style`: a
+    contact or a map's person), each combination worked out once."""
+    zh, seen = in_chinese(), {}
+    return {
+        p.id: seen.setdefault(
+            (p.personality, p.decision_style), advice_for(p.personality, p.decision_style, zh)
+        )
+        for p in people
+    }
 
 
 def guide(people) -> list[tuple[str, str]]:
