@@ -62,10 +62,24 @@ def demo_app(folder):
             db.engine.dispose()
 
 
+def _monthly_report():
+    """The department report of 华东大客户部 for last month (the demo has no stored one)."""
+    from webapp.auth.models import Department
+    from webapp.common.timeutil import local_today
+    from webapp.dashboard import reports
+    from webapp.sales.service import add_months, month_start
+
+    department = db.session.query(Department).filter_by(name="华东大客户部").one()
+    return reports.subject_for(add_months(month_start(local_today()), -1), department)
+
+
 def context_of(kind: str) -> dict:
     """The template context of the first record of `kind` (a generated edition's)."""
     doc_type = document_type(kind)
-    record = doc_type.get_any(next(iter(doc_type.all_ids())))
+    if kind == "monthly-report":
+        record = _monthly_report()
+    else:
+        record = doc_type.get_any(next(iter(doc_type.all_ids())))
     return {
         **doc_type.context(record),
         "document": {"version": 3, "generated_at": GENERATED, "format": "pdf"},

@@ -2,7 +2,7 @@
 type's DOCX to PDF, and the result is checked for what a user would see: the page number in
 the right third of the footer, the page count within one of WeasyPrint's PDF, no Latin word
 broken inside, each party block and the sign-off (last block, （以下无正文）, signatures) on one
-page, and the same text in the same order.
+page, the same text in the same order, and no page blank (nothing on it but the footer).
 
 `make test` installs LibreOffice (libreoffice-writer-nogui, fonts-liberation2). All DOCX files
 go through one soffice run with a profile of its own (about 10 s)."""
@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 
 from tests.unit import documents_world as dw
 from tests.unit.documents_support import pdf_content, pdf_text, squeeze
 from webapp.documents import blocks
+from webapp.documents.docx import render_docx
+from webapp.documents.pdf import render_pdf
 from webapp.extensions import db
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -29,8 +32,39 @@ VARIANTS = [(kind, "plain") for kind in dw.KINDS] + [
     ("request", "hostile"),
     ("evaluation", "hostile"),
     ("contract", "hostile"),
+    ("monthly-report", "plain"),
 ]
+# A one-page document that ends with a table, the picture above it 6…13 mm high: some of them
+# end the table within a line of the page's bottom, where the paragraph Word needs after a
+# table (air below it) has no room and went over to a page of its own.
+TABLE_ENDS = [("table-end", f"{h}mm") for h in range(6, 14)]
 MM = 72 / 25.4
+
+
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (47, 109, 181)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def table_end(height_mm: int) -> dw.Rendered:
+    document = blocks.Document(
+        title="表格结尾",
+        footer="表格结尾 · 页脚",
+        blocks=(
+            blocks.Image(_png(1500, height_mm * 10), width_mm=150),
+            blocks.Table(
+                header=("品名", "金额"),
+                rows=tuple((f"冷轧钢板{i}", f"¥{i},000.00") for i in range(34)),
+            ),
+        ),
+        created_at=dw.GENERATED,
+    )
+    return dw.Rendered("table-end", document, render_pdf(document), render_docx(document))
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +76,8 @@ def converted(tmp_path_factory):
             make = dw.hostile_context if variant == "hostile" else dw.context_of
             items[kind, variant] = dw.render_kind(kind, make(kind))
             db.session.rollback()
+    for kind, variant in TABLE_ENDS:
+        items[kind, variant] = table_end(int(variant.removesuffix("mm")))
     paths = []
     for (kind, variant), item in items.items():
         path = folder / f"{kind}-{variant}.docx"
@@ -167,3 +203,29 @@ def test_the_same_text_in_the_same_order(converted, kind, variant):
         found = text.find(value, position)
         assert found >= 0, f"{value!r} missing or out of order"
         position = found + len(value)
+
+
+def images_per_page(pdf: bytes) -> dict[int, int]:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        out = subprocess.run(
+            ["pdfimages", "-list", file.name], capture_output=True, check=True
+        ).stdout.decode("ascii")
+    pages: dict[int, int] = {}
+    for line in out.splitlines()[2:]:
+        fields = line.split()
+        if len(fields) > 2 and fields[2] == "image":
+            pages[int(fields[0])] = pages.get(int(fields[0]), 0) + 1
+    return pages
+
+
+@pytest.mark.parametrize(("kind", "variant"), VARIANTS + TABLE_ENDS)
+def test_no_page_is_blank(converted, kind, variant):
+    """Every page of the word processor's layout shows some of the document above the footer
+    (a last page with nothing but the footer is a DOCX that ends in a paragraph with no room)."""
+    item, office = converted[kind, variant]
+    pictures = images_per_page(office)
+    for number, (_width, height, words) in enumerate(bbox_pages(office), start=1):
+        above_footer = [w for w in words if w[1] < height - 25 * MM]
+        assert above_footer or pictures.get(number), f"page {number} is blank"

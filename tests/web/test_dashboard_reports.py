@@ -4,15 +4,20 @@ that stores it for the head, and the head finding it on the dashboard."""
 
 from __future__ import annotations
 
+import io
+import subprocess
+import zipfile
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 
 from tests.unit.documents_support import docx_body_text, pdf_text, squeeze
 from tests.web.dashboard_world import build
 from webapp.auth.models import Department, Role
 from webapp.common.background import task_function
-from webapp.dashboard import reports
+from webapp.dashboard import figures, report_charts, reports, svg
+from webapp.dashboard.period import Period
 from webapp.documents import service as documents
 from webapp.extensions import db
 
@@ -90,3 +95,83 @@ def test_render_command_writes_the_department_report(world, runner, tmp_path):
 def test_render_command_refuses_bad_input(world, runner, args, words):
     result = runner.invoke(args=["render", "monthly-report", *args])
     assert result.exit_code != 0 and words in result.output
+
+
+def _pdf_images(pdf: bytes, tmp_path) -> list[tuple[int, int, int]]:
+    """(page, width px, height px) of every picture in the PDF (pdfimages -list)."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, check=True, text=True
+    ).stdout
+    rows = [line.split() for line in out.splitlines()[2:]]
+    return [(int(r[0]), int(r[3]), int(r[4])) for r in rows if r[2] == "image"]
+
+
+def _docx_media(docx: bytes) -> list[bytes]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return [archive.read(n) for n in sorted(archive.namelist()) if n.startswith("word/media/")]
+
+
+def test_report_has_the_dashboards_charts_beside_the_tables_in_pdf_and_docx(world, tmp_path):
+    report = reports.subject_for(OCTOBER, _department())
+    db.session.commit()
+    pdf = documents.read_bytes(documents.generate(world.head, "monthly-report", report.id, "pdf"))
+    docx = documents.read_bytes(documents.generate(world.head, "monthly-report", report.id, "docx"))
+    with force_locale("zh_CN"):
+        charts = reports.charts(reports.build_content(report))
+    # managers, products, churn, 有望客户确度, 80/20, ageing: each a picture in both formats
+    assert len(charts) == 6
+    from PIL import Image
+
+    sizes = [(Image.open(io.BytesIO(c.png)).size, c.width_mm) for c in charts.values()]
+    images = _pdf_images(pdf, tmp_path)
+    assert sorted((w, h) for _page, w, h in images) == sorted(size for size, _mm in sizes)
+    for (width, _height), width_mm in sizes:  # print resolution at the printed width
+        assert width / (width_mm / 25.4) >= 200
+    media = _docx_media(docx)
+    assert sorted(media) == sorted(c.png for c in charts.values())
+
+
+def test_report_charts_draw_the_same_figure_as_the_tables(world):
+    """The picture is the dashboard's own chart of the figure whose rows make the table."""
+    report = reports.subject_for(OCTOBER, _department())
+    db.session.commit()
+    with force_locale("zh_CN"):
+        content = reports.build_content(report)
+        charts = reports.charts(content)
+        head = reports.viewer(report)
+        managers = figures.attainment_by_manager(head, Period(OCTOBER, OCTOBER))
+    # 甲经理: plan ¥100.00, actual ¥50.00 (table cells) are the chart's bar texts
+    row = next(r for r in content.attainment.rows if r.texts[0] == "甲经理")
+    assert row.texts[1:3] == ["¥100.00", "¥50.00"]
+    assert all(t in content.attainment.chart for t in row.texts[1:3])
+    assert charts["attainment-managers"].png == report_charts.png(
+        managers.chart, charts["attainment-managers"].width_mm
+    )
+    # 有望客户确度: a1 (促成成交, ¥100,000) and a2 (关系建立, ¥40,000) close in 2026-12; the
+    # other department's ¥999,999 is not there
+    assert "2 家 / ¥140,000.00" in content.certainty_chart
+    assert "999,999" not in content.certainty_chart
+    december = content.close_months.index("2026-12") + 1
+    assert [line[december] for line in content.certainty][:2] == [
+        "1 / ¥100,000.00",
+        "1 / ¥40,000.00",
+    ]
+
+
+def test_chart_picture_sets_chinese_labels_at_print_resolution(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        east = svg.bar_chart("t", "d", [svg.Bar("华东集团", [1], ["¥1.00"])])
+        west = svg.bar_chart("t", "d", [svg.Bar("西部钢铁", [1], ["¥1.00"])])
+    from PIL import Image, ImageChops
+
+    pictures = [Image.open(io.BytesIO(report_charts.png(c, 100))) for c in (east, west)]
+    assert pictures[0].width == 788  # 100 mm at 200 dpi
+    assert report_charts.PRINT_DPI >= 200
+    # the label's area (left of the bars) is drawn, and differs with the characters: glyphs,
+    # not missing-glyph boxes or nothing
+    label = (0, 0, round(pictures[0].width * svg.LABEL_WIDTH / svg.WIDTH), pictures[0].height)
+    crops = [p.convert("L").crop(label) for p in pictures]
+    assert all(c.getextrema()[0] < 128 for c in crops)
+    assert ImageChops.difference(*crops).getbbox() is not None

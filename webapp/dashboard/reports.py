@@ -2,8 +2,9 @@
 department and per account manager, as document kind ``monthly-report`` (source id = a
 `MonthlyReport` row): target completion and 差异率, new accounts and leads, stage movements,
 churn, the 有望客户确度状态表 (likely deals by certainty and close month), the 80/20 split and
-receivables ageing — the dashboard's own figures for one month, as tables (the same content in
-PDF and DOCX).
+receivables ageing — the dashboard's own figures for one month, each as its table with the
+dashboard's chart of the same rows above it (the figure's SVG rasterised by `report_charts`, so
+PDF and DOCX show the same picture; the same content in both formats).
 
 `monthly_job(month)` (background task ``dashboard.monthly_reports``) stores the department
 report of every department for its head; heads find them on the dashboard. A Chinese company
@@ -24,7 +25,7 @@ from webapp.accounts.models import Account, Stage
 from webapp.auth.models import Department, Role, User
 from webapp.common.errors import NotFound
 from webapp.common.timeutil import SHANGHAI, local_today
-from webapp.dashboard import figures, operations
+from webapp.dashboard import figures, operations, report_charts, svg
 from webapp.dashboard.models import MonthlyReport
 from webapp.dashboard.period import Period, parse_month
 from webapp.dashboard.tables import Figure, Row, fen_sum, percent, text, yuan
@@ -33,7 +34,7 @@ from webapp.documents.registry import DocumentType
 from webapp.extensions import db
 from webapp.sales.service import add_months, month_start
 
-TEMPLATE_VERSION = "2026.12-1"  # bump when monthly.xml or the context changes what it says
+TEMPLATE_VERSION = "2026.12-2"  # bump when monthly.xml or the context changes what it says
 READERS = frozenset({Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
 # 有望客户确度: how sure a deal is, read from its development stage (seed 001 流程)
 CERTAINTY = (
@@ -117,6 +118,7 @@ class Content:
     churned: list[tuple[str, str, str]]
     certainty: list[list]
     close_months: list[str]
+    certainty_chart: str  # SVG: the certainty table's deals per close month, as the forecast
     pareto: Figure
     ageing: Figure
 
@@ -126,7 +128,9 @@ def _bounds(period: Period) -> tuple[datetime, datetime]:
     return low, datetime.combine(period.after, datetime.min.time(), SHANGHAI)
 
 
-def _certainty(user: User, month: date) -> tuple[list[list], list[str]]:
+def _certainty(user: User, month: date) -> tuple[list[list], list[str], str]:
+    """The 有望客户确度 table (certainty × close month: deals / expected value) and its chart:
+    the table's deals summed per close month, drawn as the dashboard's forecast is."""
     columns = [add_months(month, i) for i in range(CLOSE_MONTHS)]
     stmt = (
         figures.with_profile(
@@ -147,7 +151,17 @@ def _certainty(user: User, month: date) -> tuple[list[list], list[str]]:
     for stage, name in CERTAINTY:
         cells = [found.get((stage, c), (0, 0)) for c in columns]
         table.append([name, *[f"{n} / {text(yuan(v))}" if n else "—" for n, v in cells]])
-    return table, [f"{c:%Y-%m}" for c in columns]
+    bars = []
+    for c in columns:
+        n = sum(found.get((stage, c), (0, 0))[0] for stage, _name in CERTAINTY)
+        value = yuan(sum(found.get((stage, c), (0, 0))[1] for stage, _name in CERTAINTY))
+        bars.append(svg.Bar(f"{c:%Y-%m}", [value], [f"{n} 家 / {text(value)}" if n else "—"]))
+    chart = svg.bar_chart(
+        "有望客户预计成交（按月）",
+        "各预计成交月份的有望客户数与预计年销售额（确度 A–D 合计）。",
+        bars,
+    )
+    return table, [f"{c:%Y-%m}" for c in columns], str(chart)
 
 
 def build_content(report: MonthlyReport) -> Content:
@@ -202,7 +216,7 @@ def build_content(report: MonthlyReport) -> Content:
         for kind in ("stopped", "fell")
         for i, b, n in found[kind]
     ][:30]
-    certainty, close_months = _certainty(user, report.month)
+    certainty, close_months, certainty_chart = _certainty(user, report.month)
     return Content(
         report=report,
         period=period,
@@ -217,6 +231,7 @@ def build_content(report: MonthlyReport) -> Content:
         churned=churned,
         certainty=certainty,
         close_months=close_months,
+        certainty_chart=certainty_chart,
         pareto=figures.pareto(user, period, sums),
         ageing=operations.ageing(user, period, today),
     )
@@ -225,11 +240,47 @@ def build_content(report: MonthlyReport) -> Content:
 # --- the document type ----------------------------------------------------------------------
 
 
+@dataclass
+class Chart:
+    """A chart as the report shows it: PNG bytes and the printed width."""
+
+    png: bytes
+    width_mm: float
+
+
+CHART_WIDTH_MM = 130.0
+CHART_HEIGHT_MM = 100.0  # a long list of managers: narrower, so its chart fits beside the text
+
+
+def chart_image(chart: str) -> Chart:
+    width, height = report_charts.viewbox(chart)
+    width_mm = round(min(CHART_WIDTH_MM, CHART_HEIGHT_MM * width / max(height, 1.0)), 1)
+    return Chart(report_charts.png(chart, width_mm), width_mm)
+
+
+def charts(content: Content) -> dict[str, Chart]:
+    """The dashboard's chart of each figure the report has (by figure key, and "certainty")."""
+    found = {
+        f.key: chart_image(f.chart)
+        for f in (
+            content.attainment,
+            content.products,
+            content.churn,
+            content.pareto,
+            content.ageing,
+        )
+        if f.rows
+    }
+    found["certainty"] = chart_image(content.certainty_chart)
+    return found
+
+
 def context(report: MonthlyReport) -> dict:
     with force_locale("zh_CN"):
         content = build_content(report)
     return {
         "c": content,
+        "charts": charts(content),
         "report": report,
         "month": f"{report.month:%Y年%m月}",
         "who": report.user.full_name if report.user else "",

@@ -36,6 +36,11 @@ class BarLayout:
     parts: list[dict] = field(default_factory=list)  # x, y, width, height, colour, text
 
 
+def text_width(text: str, font_px: float) -> float:
+    """About how wide `text` is set at `font_px` (CJK a full em, digits and Latin ~0.6 em)."""
+    return sum(font_px if ord(c) >= 0x2E80 else font_px * 0.6 for c in text)
+
+
 def _number(value) -> float:
     if value is None:
         return 0.0
@@ -48,7 +53,10 @@ def bar_chart(title: str, desc: str, bars: list[Bar], series: list[str] | None =
     count = max(len(series), 1)
     top = 8 + (18 if len(series) > 1 else 0)
     scale_max = max([_number(v) for b in bars for v in b.values] + [0.0]) or 1.0
-    span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    # room right of the longest bar for the longest value text (¥17,420,000.00 is wider
+    # than VALUE_WIDTH: it ran off the chart's edge)
+    longest = max([text_width(t, 11) for b in bars for t in b.texts] + [0.0])
+    span = WIDTH - LABEL_WIDTH - max(VALUE_WIDTH, longest + 10)
     rows = []
     for i, bar in enumerate(bars):
         y = top + i * ROW * count

@@ -232,11 +232,14 @@ class SignatureBlock:
 
 @dataclass(frozen=True)
 class Image:
-    """A PNG or JPEG (e.g. a chart) shown `width_mm` wide; height follows the aspect ratio."""
+    """A PNG or JPEG (e.g. a chart) shown `width_mm` wide; height follows the aspect ratio.
+    `keep_with_next`: on the same page as the start of the block after it (a chart above
+    its table)."""
 
     data: bytes
     width_mm: float = 150.0
     caption: str = ""
+    keep_with_next: bool = False
 
     @property
     def mime(self) -> str:

@@ -28,7 +28,8 @@ import io
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from webapp.documents import blocks
@@ -174,10 +175,14 @@ def _image(document, image: blocks.Image, after_mm: float | None = None) -> None
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     if after_mm is not None:
         paragraph.paragraph_format.space_after = Mm(after_mm)
+    if image.keep_with_next:  # with its caption, and the caption with the next block
+        paragraph.paragraph_format.keep_with_next = True
     paragraph.add_run().add_picture(io.BytesIO(image.data), width=Mm(image.width_mm))
     if image.caption:
         caption = _paragraph(document, "Caption")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if image.keep_with_next:
+            caption.paragraph_format.keep_with_next = True
         _add_text(caption, image.caption)
 
 
@@ -261,6 +266,28 @@ def _keep_with_next(elements) -> None:
             paragraph.get_or_add_pPr().get_or_add_keepNext()
 
 
+# The paragraph a document ends with when its last block is a table (Word wants one after a
+# table, and _table's air below it is a 14 pt line): 1 pt high and empty, so that a table
+# ending at the foot of a page no longer pushes it onto a page of its own, a blank last page
+# with only the footer (LibreOffice and Word alike; the PDF has no such paragraph).
+END_PARAGRAPH_PPR = (
+    '<w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+    '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr>'
+)
+
+
+def _end_after_table(body) -> None:
+    children = _content(body)
+    if len(children) < 2 or children[-2].tag != qn("w:tbl"):
+        return
+    last = children[-1]
+    if last.tag != qn("w:p") or last.find(qn("w:r")) is not None:
+        return
+    for properties in last.findall(qn("w:pPr")):
+        last.remove(properties)
+    last.insert(0, parse_xml(f"<w:root {nsdecls('w')}>{END_PARAGRAPH_PPR}</w:root>")[0])
+
+
 def render_docx(document: blocks.Document) -> bytes:
     out = docx.Document(io.BytesIO(_template_bytes()))
     core = out.core_properties
@@ -282,6 +309,7 @@ def render_docx(document: blocks.Document) -> bytes:
         before = len(_content(body))
         _block(out, block)
         previous = (block, _content(body)[before:])
+    _end_after_table(body)
     _footer(out, document.footer)
     if document.watermark:
         _watermark(out, document.watermark)

@@ -27,7 +27,7 @@ inner line breaks are kept)::
       <signatures closing="（以下无正文）"><party title="甲方（盖章）">
         <line label="代表人（签字）" sign="1">name printed below the line</line>
         <line label="日期">…</line>…</party>…</signatures>
-      <image width="150" caption="…">{{ chart_png|b64 }}</image>
+      <image width="150" caption="…" keep="next">{{ chart_png|b64 }}</image>
       <pagebreak/>
     </document>
 
@@ -220,6 +220,7 @@ def _image(element: ET.Element) -> blocks.Image:
         data=data,
         width_mm=float(element.get("width", "150")),
         caption=element.get("caption", "").strip(),
+        keep_with_next=element.get("keep", "").strip() == "next",
     )
     image.mime  # noqa: B018  (refuses anything but PNG and JPEG now, not in a renderer)
     return image

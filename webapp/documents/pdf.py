@@ -38,6 +38,8 @@ def _cell_class(align: str) -> str:
 def _image(image: blocks.Image, css_class: str = "figure") -> Markup:
     src = f"data:{image.mime};base64,{base64.b64encode(image.data).decode('ascii')}"
     caption = Markup("<figcaption>%s</figcaption>") % image.caption if image.caption else ""
+    if image.keep_with_next:
+        css_class += " keep-with-next"
     return Markup('<figure class="%s"><img src="%s" style="width: %smm" alt="">%s</figure>') % (
         css_class,
         src,
