@@ -3,6 +3,7 @@ address behind trusted proxies, and the refusal to start in production when unsa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -74,6 +75,23 @@ def test_each_request_gets_its_own_id(client):
     assert client.get("/healthz").headers["X-Request-ID"] != first
 
 
+@contextlib.contextmanager
+def json_lines(name: str):
+    """The JSON lines logger `name` writes (at INFO and above) while the block runs."""
+    handler = logging.Handler()
+    lines: list[str] = []
+    handler.emit = lambda record: lines.append(logs.JsonFormatter().format(record))
+    logger = logging.getLogger(name)
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def test_json_log_lines_carry_the_request_id(app, client):
     seen = []
 
@@ -83,15 +101,8 @@ def test_json_log_lines_carry_the_request_id(app, client):
         seen.append(logs.current_request_id())
         return "ok"
 
-    handler = logging.Handler()
-    lines = []
-    handler.emit = lambda record: lines.append(logs.JsonFormatter().format(record))
-    logger = logging.getLogger("keydesk.test")
-    logger.addHandler(handler)
-    try:
+    with json_lines("keydesk.test") as lines:
         client.get("/test-log", headers={"X-Request-ID": "abc123"})
-    finally:
-        logger.removeHandler(handler)
     entry = json.loads(lines[0])
     assert entry["message"] == "hello there"
     assert entry["request_id"] == "abc123" == seen[0]
@@ -228,18 +239,8 @@ def test_each_request_logs_its_wall_and_cpu_milliseconds(app, client):
             pass
         return "ok"
 
-    handler = logging.Handler()
-    lines = []
-    handler.emit = lambda record: lines.append(logs.JsonFormatter().format(record))
-    logger = logging.getLogger("keydesk.request")
-    logger.addHandler(handler)
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    try:
+    with json_lines("keydesk.request") as lines:
         client.get("/test-busy")
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
     entry = next(json.loads(line) for line in lines if '"/test-busy"' in line)
     assert entry["status"] == 200
     assert entry["cpu_ms"] >= 30
