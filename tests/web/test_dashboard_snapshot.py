@@ -85,3 +85,31 @@ def test_snapshots_keep_typed_values_exactly(world, app):
             type(v) for r in before.rows for v in r.values
         ]
         assert str(after.chart) == str(before.chart)
+
+
+def test_the_scheduled_refresh_prepares_each_dashboard_before_the_visit(
+    world, app, client, auth, monkeypatch
+):
+    from webapp.dashboard import service
+
+    stored = snapshot.refresh_all()
+    assert stored == 3  # the head, the supervisor and the executive; not the account managers
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("the figures were computed during the visit")
+
+    monkeypatch.setattr(service, "all_figures", not_again)
+    auth.login(world.head)
+    response = client.get("/dashboard")  # the default period, as the job prepared it
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="figure-pareto"' in html and 'href="/dashboard/list/pareto?' in html
+    assert "数据截至" in html
+
+
+def test_the_scheduled_refresh_is_a_periodic_job(app):
+    from webapp.jobs.queue import PERIODIC
+
+    fn, schedule = app.extensions[PERIODIC]["dashboard.snapshots"]
+    assert fn is snapshot.refresh_all and schedule == {"minute": "*/4"}
+    assert snapshot.REFRESH_MINUTES * 60 < snapshot.DEFAULT_SECONDS  # ready before it expires

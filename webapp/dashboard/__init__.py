@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     from sqlalchemy import event
 
     from webapp.common.background import register_task
-    from webapp.dashboard import cli, models, reports, totals, views
+    from webapp.dashboard import cli, models, reports, snapshot, totals, views
     from webapp.database import Session
     from webapp.documents.registry import register_document_type
     from webapp.jobs.queue import register_periodic
@@ -36,4 +36,8 @@ def init_app(app: Flask) -> None:
     # last month's reports, stored for each head: the 2nd, 03:00 in Shanghai (19:00 UTC the 1st)
     register_periodic(
         app, "dashboard.monthly_schedule", reports.monthly_job, day="1", hour="19", minute="0"
+    )
+    # each dashboard's default period computed ahead of the visit (snapshot.py)
+    register_periodic(
+        app, "dashboard.snapshots", snapshot.refresh_all, minute=f"*/{snapshot.REFRESH_MINUTES}"
     )

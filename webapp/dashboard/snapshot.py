@@ -5,10 +5,14 @@ department's records.
 
 A snapshot belongs to one user (what they see), one period, one day and one language; it lives
 `DASHBOARD_CACHE_SECONDS` (KEYDESK_DASHBOARD_CACHE_SECONDS, default 300; 0 turns it off, the
-default under TESTING). `refresh=True` computes anew. The store is cachelib's: Redis with
-REDIS_URL (several app servers share it), else files in the instance folder (the gunicorn
-workers of one machine share them; DASHBOARD_CACHE_DIR elsewhere). Values are JSON with tagged Decimals and dates, never
-pickled objects of ours."""
+default under TESTING). `refresh=True` computes anew. The periodic job `dashboard.snapshots`
+(`refresh_all`, every REFRESH_MINUTES, less than the lifetime) computes the default period's
+snapshot of every active supervisor, head and executive ahead of their visit, as a scheduled
+dashboard refresh does, so even the first look of the day reads a snapshot.
+
+The store is cachelib's: Redis with REDIS_URL (several app servers share it), else files in
+the instance folder (the gunicorn workers of one machine share them; DASHBOARD_CACHE_DIR
+elsewhere). Values are JSON with tagged Decimals and dates, never pickled objects of ours."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from webapp.dashboard.tables import Figure, Percent, Row
 
 STORE = "keydesk.dashboard_snapshots"
 DEFAULT_SECONDS = 300
+REFRESH_MINUTES = 4
 
 
 def lifetime() -> int:
@@ -162,3 +167,40 @@ def figures_as_of(
     except Exception:  # noqa: BLE001
         current_app.logger.warning("dashboard snapshot not stored", exc_info=True)
     return figures, at, False
+
+
+def refresh_all(today: date | None = None) -> int:
+    """Store the default period's snapshot of each active user who has a dashboard, in their
+    language; the number stored. A user whose figures fail is logged and passed over."""
+    import sqlalchemy as sa
+    from flask_babel import force_locale
+
+    from webapp.common.timeutil import local_today
+    from webapp.dashboard import service
+    from webapp.dashboard.period import PeriodChoice, default_period
+    from webapp.extensions import db
+
+    if not lifetime():
+        return 0
+    today = today or local_today()
+    choice = PeriodChoice(default_period(today))
+    users = db.session.scalars(
+        sa.select(User).where(User.active.is_(True), User.role.in_(service.DASHBOARD_ROLES))
+    ).all()
+    stored = 0
+    for user in users:
+        locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        # the links in the figures are built as in a request to the dashboard
+        with current_app.test_request_context("/dashboard"), force_locale(locale):
+            try:
+                figures_as_of(
+                    user,
+                    choice,
+                    today,
+                    lambda user=user: service.all_figures(user, choice, today),
+                    refresh=True,
+                )
+                stored += 1
+            except Exception:  # noqa: BLE001  (one user's failure must not stop the others)
+                current_app.logger.exception("dashboard snapshot of user %s failed", user.id)
+    return stored
