@@ -122,6 +122,11 @@ class Content:
     pareto: Figure
     ageing: Figure
 
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """The dashboard figures the report prints, each with its chart."""
+        return (self.attainment, self.products, self.churn, self.pareto, self.ageing)
+
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:
     low = datetime.combine(period.first, datetime.min.time(), SHANGHAI)
@@ -260,17 +265,7 @@ def chart_image(chart: str) -> Chart:
 
 def charts(content: Content) -> dict[str, Chart]:
     """The dashboard's chart of each figure the report has (by figure key, and "certainty")."""
-    found = {
-        f.key: chart_image(f.chart)
-        for f in (
-            content.attainment,
-            content.products,
-            content.churn,
-            content.pareto,
-            content.ageing,
-        )
-        if f.rows
-    }
+    found = {f.key: chart_image(f.chart) for f in content.figures if f.rows}
     found["certainty"] = chart_image(content.certainty_chart)
     return found
 
@@ -292,17 +287,7 @@ def source_version(report: MonthlyReport) -> str:
         content = build_content(report)
     plain = repr(
         (
-            [
-                r.values
-                for f in (
-                    content.attainment,
-                    content.products,
-                    content.churn,
-                    content.pareto,
-                    content.ageing,
-                )
-                for r in f.rows + f.footer
-            ],
+            [r.values for f in content.figures for r in f.rows + f.footer],
             content.totals.values,
             content.new_accounts,
             content.leads,
