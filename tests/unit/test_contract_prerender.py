@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from tests.unit import test_contract_approval as approval
 from tests.web.contract_data import draft_input
 from webapp.common import background
+from webapp.common.idle import lane
 from webapp.contracts import service as contracts
 from webapp.contracts.models import ContractStatus
 from webapp.documents import service as documents
@@ -79,3 +80,14 @@ def test_turned_off_nothing_is_rendered_ahead(app, people):
     contract = submitted(people)
     assert runner.names == []
     assert stored_versions(contract.id) == []
+
+
+def test_at_idle_priority_the_render_runs_on_the_idle_lane(app, people):
+    """In production the task hands the render to the idle-priority thread and returns; the
+    copy appears when that thread has had its turn."""
+    app.config.update(CONTRACT_PDF_PRERENDER=True, CONTRACT_PDF_PRERENDER_IDLE=True)
+    background.set_runner(app, Recording())
+    contract = submitted(people)
+    assert lane.join(timeout=60)
+    assert lane.priority in ("idle", "nice 19")
+    assert stored_versions(contract.id) == [str(fresh(contract).version)]

@@ -7,6 +7,12 @@ people open next — the approver from the inbox, the manager to print it — so
 worker renders it right after the commit and the click finds the stored copy
 (documents.service keys it by the contract's version, so nothing stale is served).
 
+The render is a head start, not a duty (the click renders a missing copy itself), so it runs on
+the idle lane (common/idle.py): the worker hands it to a thread the kernel runs only on CPU no
+one else wants, and the pages people wait for keep the cores. CONTRACT_PDF_PRERENDER_IDLE=False
+renders in the task itself (the default under TESTING, so a test sees the copy when the task
+returns).
+
 On by default; KEYDESK_PRERENDER_PDF=0 turns it off; off by default under TESTING, where a test
 asks for it."""
 
@@ -17,6 +23,7 @@ import logging
 from flask import current_app
 
 from webapp.common import background
+from webapp.common.idle import lane
 from webapp.common.errors import DomainError
 from webapp.contracts.models import ContractStatus
 
@@ -42,8 +49,21 @@ def on_status_changed(contract_id: int, status: ContractStatus, **_extra) -> Non
         background.submit(TASK, contract_id)
 
 
+def at_idle_priority() -> bool:
+    value = current_app.config.get("CONTRACT_PDF_PRERENDER_IDLE")
+    return (not current_app.testing) if value is None else bool(value)
+
+
 def render_pdf(contract_id: int) -> None:
-    """The background task: the PDF of the contract's current version, stored once."""
+    """The background task: hand the render to the idle lane (or render now, see above)."""
+    if at_idle_priority():
+        lane.submit(current_app._get_current_object(), (TASK, contract_id), render, contract_id)
+    else:
+        render(contract_id)
+
+
+def render(contract_id: int) -> None:
+    """The PDF of the contract's current version, stored once."""
     from webapp.documents import service as documents
 
     try:
