@@ -196,3 +196,30 @@ def test_the_request_form_of_an_attack_plan_shows_its_substance(world):
     assert document.title == "项目攻关方案及费用计划审批表"
     assert "我方更节能" in texts and "陈总" in texts and "交流会" in texts and "场地" in texts
     assert "60,000.00" in texts and "陆万元整" in texts
+
+
+def test_the_review_prompt_reads_each_accounts_own_last_review(world, make_account):
+    """A hot account visited after its own last review asks for one, whatever other accounts
+    were reviewed since (the last review is the account's, not the company's latest)."""
+    from datetime import UTC, datetime
+
+    from webapp.accounts.models import Stage, Visit, VisitKind
+    from webapp.plans.models import AccountReview
+
+    early, late = datetime(2026, 11, 2, 1, tzinfo=UTC), datetime(2026, 11, 20, 1, tzinfo=UTC)
+    waiting = make_account(world.owner, stage=Stage.CLOSING)
+    reviewed = make_account(world.owner, stage=Stage.RELATIONSHIP)
+    for account in (waiting, reviewed):
+        db.session.add(
+            Visit(account_id=account.id, user_id=world.owner.id, kind=VisitKind.VISIT,
+                  visited_on=early.date(), summary="拜访", created_at=early)
+        )  # fmt: skip
+    db.session.add(
+        AccountReview(account_id=reviewed.id, created_by_id=world.owner.id, created_at=late,
+                      **service.review_values(service.ReviewInput(
+                          held_on=late.date(), attendees="张经理", notes="复盘", decisions="")))
+    )  # fmt: skip
+    db.session.commit()
+    assert service.needs_review(waiting)  # visited, never reviewed
+    assert not service.needs_review(reviewed)  # reviewed after its visit
+    assert [a.id for a in service.accounts_to_review(world.owner)] == [waiting.id]

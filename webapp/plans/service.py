@@ -129,8 +129,11 @@ def _last_review_at():
 
 
 def _review_due_clause() -> sa.ColumnElement[bool]:
-    """A hot account with a visit recorded after its last review (or never reviewed)."""
-    last = _last_review_at()
+    """A hot account with a visit recorded after its last review (or never reviewed).
+
+    The last review is the outer account's own: written inside the EXISTS, the subquery would
+    correlate to the EXISTS alone and take the latest review of every account."""
+    last = _last_review_at().correlate(Account)
     visited_since = sa.exists().where(
         Visit.account_id == Account.id,
         sa.or_(last.is_(None), Visit.created_at > last),
