@@ -78,3 +78,27 @@ def test_demo_data_refuses_a_database_with_data(runner):
     result = runner.invoke(args=["demo-data", "--accounts", "5"])
     assert result.exit_code != 0
     assert "already has data" in result.output
+
+
+def analyzed_since(started) -> bool:
+    """Whether the planner's statistics of `accounts` were gathered after `started`."""
+    if db.engine.dialect.name == "sqlite":
+        tables = db.session.scalar(
+            sa.text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        )
+        return bool(tables) and bool(
+            db.session.scalar(sa.text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'accounts'"))
+        )
+    last = db.session.scalar(
+        sa.text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'accounts'")
+    )
+    return last is not None and last >= started
+
+
+def test_the_loaded_data_has_planner_statistics(runner):
+    """A bulk load leaves the query planner guessing until the tables are analyzed."""
+    started = db.session.scalar(sa.text("SELECT CURRENT_TIMESTAMP"))
+    if db.engine.dialect.name == "postgresql":
+        assert not analyzed_since(started)
+    _load(runner)
+    assert analyzed_since(started)

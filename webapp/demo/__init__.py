@@ -20,6 +20,7 @@ from flask import current_app
 from webapp.auth.models import User
 from webapp.common.timeutil import local_today
 from webapp.dashboard import totals
+from webapp.database import refresh_statistics
 from webapp.demo import (
     accounts,
     approvals,
@@ -83,5 +84,6 @@ def load(*, n_accounts: int, seed: int, if_empty: bool, echo: Callable[[str], No
     development.settle_notifications(now)
     # Accounts and contacts went in as bulk inserts, which the search index does not see.
     search_index.reindex()
+    refresh_statistics(db)  # thousands of rows went in: the planner needs to know
 
     people.echo_logins(echo)

@@ -34,6 +34,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from webapp.database import refresh_statistics
 from webapp.extensions import db
 
 MANIFEST = "manifest.json"
@@ -262,6 +263,8 @@ def restore(src: Path, *, force: bool = False) -> Outcome:
                 " restore over it with --force"
             )
     _restore_database(database_file, backend)
+    if backend != "sqlite":  # SQLite's backup copies sqlite_stat1; pg_restore leaves none
+        refresh_statistics(db)
     _restore_files(src, manifest)
     counts = row_counts()
     differ = {
