@@ -33,7 +33,31 @@ def navigation():
     mail rendered by a command)."""
     if not has_request_context():
         return {"nav_items": []}
-    return {"nav_items": nav_items(current_user, request.endpoint, request.blueprint)}
+    return {"nav_items": LazyNav(current_user, request.endpoint, request.blueprint)}
+
+
+class LazyNav:
+    """The links, worked out when base.html first loops over them. Every render runs the context
+    processors, and most renders are htmx fragments (tabs, badges, form answers) that never show
+    the navigation: they skip its URL building and the saved-views query."""
+
+    def __init__(self, user, endpoint: str | None, blueprint: str | None):
+        self._args = (user, endpoint, blueprint)
+        self._items: list | None = None
+
+    def _get(self) -> list:
+        if self._items is None:
+            self._items = nav_items(*self._args)
+        return self._items
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __getitem__(self, index):
+        return self._get()[index]
 
 
 @bp.get("/favicon.ico")
