@@ -23,8 +23,8 @@ import logging
 from flask import current_app
 
 from webapp.common import background
-from webapp.common.idle import lane
 from webapp.common.errors import DomainError
+from webapp.common.idle import lane
 from webapp.contracts.models import ContractStatus
 
 log = logging.getLogger(__name__)
