@@ -36,7 +36,11 @@ max_requests = _int("KEYDESK_MAX_REQUESTS", 1000)
 max_requests_jitter = max(1, max_requests // 10)
 timeout = _int("KEYDESK_TIMEOUT", 60)  # a worker silent this long is restarted
 graceful_timeout = 30
-keepalive = 5
+# No keep-alive: a gthread worker serves its open connections only when one of its threads is
+# free, so a client kept on a busy worker waits while others idle. Closing after each answer
+# lets the next request's connection be accepted by a worker with a free thread (nginx opens
+# a new loopback connection per request: ~0.1 ms). KEYDESK_KEEPALIVE=N seconds turns it on.
+keepalive = _int("KEYDESK_KEEPALIVE", 0)
 preload_app = False
 accesslog = None
 errorlog = "-"
