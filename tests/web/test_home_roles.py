@@ -262,3 +262,26 @@ def test_favicon_is_served_without_sign_in(client):
     assert response.status_code == 200
     assert response.content_type == "image/vnd.microsoft.icon"
     assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_boxes_read_in_one_query_still_count_what_they_do_not_show(app, world, login):
+    """The plans box (service plan items) and the expiring box read their first rows and their
+    total together: the total counts beyond the rows shown, and an empty box says so."""
+    from webapp.plans import service as plans
+
+    with app.test_request_context():
+        for n in range(SHOWN + 2):
+            plans.add_item(
+                world.owner,
+                world.account.id,
+                plans.ItemInput(
+                    contact_id=world.contact.id, goal="信任", method="交流", action=f"回访{n:02d}",
+                    frequency="once", due_on=local_today() + timedelta(days=1),
+                    owner_id=world.owner.id,
+                ),
+            )  # fmt: skip
+    html = text(login(world.owner).get("/"))
+    due = box(html, "plans")
+    assert due.count("<li") == SHOWN
+    assert f"View all ({SHOWN + 2})" in due
+    assert "No contract expires within" in box(html, "expiring")

@@ -31,6 +31,7 @@ from webapp.accounts.service import account_scope
 from webapp.approvals.models import ApprovalRequest, ApprovalStep, RequestStatus, RequestType
 from webapp.approvals.service import inbox as approvals_inbox
 from webapp.auth.models import Role, User
+from webapp.common.queries import first_and_total
 from webapp.common.timeutil import local_today, utcnow
 from webapp.contracts.models import Contract, ContractStatus, Lifecycle
 from webapp.contracts.service import contract_scope, expiry_window, lifecycle_clause
@@ -101,14 +102,7 @@ def _count(stmt: sa.Select) -> int:
 
 
 def _first_and_total(stmt: sa.Select, *order_by, options=()) -> tuple[list, int]:
-    """The first SHOWN records of `stmt` in `order_by` order and how many there are, in one
-    query: `count(*) OVER ()` is worked out before the LIMIT (a home page has five boxes; one
-    round trip each instead of two). Eager loads must be many-to-one, which add no rows."""
-    total = sa.func.count().over().label("total")
-    rows = db.session.execute(
-        stmt.add_columns(total).options(*options).order_by(*order_by).limit(SHOWN)
-    ).all()
-    return [row[0] for row in rows], (rows[0].total if rows else 0)
+    return first_and_total(stmt.options(*options).order_by(*order_by), SHOWN)
 
 
 def _days(n: int) -> str:
@@ -345,6 +339,8 @@ def _plans_box(user: User) -> Box:
     """The user's service plan items and attack plan tasks due this week (overdue ones too),
     and the hot accounts whose plan asks to be reviewed after a visit."""
     today = local_today()
+    items, items_total = service_plans.due_items_and_total(user, limit=SHOWN)
+    tasks, tasks_total = attack_plans.due_tasks_and_total(user, limit=SHOWN)
     dated = [
         (
             i.due_on,
@@ -357,7 +353,7 @@ def _plans_box(user: User) -> Box:
                 overdue=i.is_overdue,
             ),
         )
-        for i in service_plans.due_items(user, limit=SHOWN)
+        for i in items
     ]
     dated += [
         (
@@ -371,7 +367,7 @@ def _plans_box(user: User) -> Box:
                 overdue=t.is_overdue,
             ),
         )
-        for t in attack_plans.due_tasks(user, limit=SHOWN)
+        for t in tasks
     ]
     reviews = service_plans.accounts_to_review(user, limit=SHOWN)
     items = [
@@ -386,7 +382,7 @@ def _plans_box(user: User) -> Box:
         ],
         *[item for _due, item in sorted(dated, key=lambda pair: pair[0])],
     ]
-    total = len(reviews) + service_plans.due_count(user) + attack_plans.due_task_count(user)
+    total = len(reviews) + items_total + tasks_total
     return Box(
         key="plans",
         title=_("Service plans and tasks due"),

@@ -22,6 +22,7 @@ from webapp.approvals.models import (
 )
 from webapp.auth.models import User
 from webapp.common.errors import Forbidden, NotFound, ValidationFailed
+from webapp.common.queries import first_and_total
 from webapp.common.timeutil import local_today, utcnow
 from webapp.extensions import db
 from webapp.plans.models import AttackReview
@@ -170,19 +171,29 @@ def _tasks_query(user: User, within_days: int) -> sa.Select:
     )
 
 
-def due_tasks(user: User, *, within_days: int = DUE_WINDOW_DAYS, limit: int | None = None):
-    """`user`'s open tasks of approved attack plans due by the end of the window."""
-    stmt = (
+def _tasks_listed(user: User, within_days: int) -> sa.Select:
+    return (
         _tasks_query(user, within_days)
-        .options(joinedload(AttackAction.plan).joinedload(AttackPlan.request))
+        .options(
+            joinedload(AttackAction.plan)
+            .joinedload(AttackPlan.request)
+            .joinedload(ApprovalRequest.account)
+        )
         .order_by(AttackAction.due_on, AttackAction.id)
     )
+
+
+def due_tasks(user: User, *, within_days: int = DUE_WINDOW_DAYS, limit: int | None = None):
+    """`user`'s open tasks of approved attack plans due by the end of the window."""
+    stmt = _tasks_listed(user, within_days)
     return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
 
 
-def due_task_count(user: User, *, within_days: int = DUE_WINDOW_DAYS) -> int:
-    stmt = _tasks_query(user, within_days).with_only_columns(sa.func.count(AttackAction.id))
-    return db.session.scalar(stmt) or 0
+def due_tasks_and_total(
+    user: User, *, limit: int, within_days: int = DUE_WINDOW_DAYS
+) -> tuple[list[AttackAction], int]:
+    """The first `limit` of `due_tasks` and how many there are, in one query."""
+    return first_and_total(_tasks_listed(user, within_days), limit)
 
 
 def get_review(user: User, review_id: int) -> AttackReview:

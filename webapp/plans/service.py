@@ -22,6 +22,7 @@ from webapp.accounts.service import account_scope, can_edit, get_account
 from webapp.approvals.service import possible_owners
 from webapp.auth.models import User
 from webapp.common.errors import Forbidden, NotFound, ValidationFailed
+from webapp.common.queries import first_and_total
 from webapp.common.timeutil import local_today
 from webapp.extensions import db
 from webapp.plans.models import AccountReview, Frequency, ServicePlanItem
@@ -90,22 +91,27 @@ def _due_items_query(user: User, last: date) -> sa.Select:
     )
 
 
-def due_items(user: User, *, within_days: int = DUE_WINDOW_DAYS, limit: int | None = None):
-    """`user`'s open plan items due by the end of the window (overdue ones included), on
-    accounts they still see."""
+def _due_items_listed(user: User, within_days: int) -> sa.Select:
     last = local_today() + timedelta(days=within_days - 1)
-    stmt = (
+    return (
         _due_items_query(user, last)
         .options(joinedload(ServicePlanItem.contact), joinedload(ServicePlanItem.account))
         .order_by(ServicePlanItem.due_on, ServicePlanItem.id)
     )
+
+
+def due_items(user: User, *, within_days: int = DUE_WINDOW_DAYS, limit: int | None = None):
+    """`user`'s open plan items due by the end of the window (overdue ones included), on
+    accounts they still see."""
+    stmt = _due_items_listed(user, within_days)
     return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
 
 
-def due_count(user: User, *, within_days: int = DUE_WINDOW_DAYS) -> int:
-    last = local_today() + timedelta(days=within_days - 1)
-    stmt = _due_items_query(user, last).with_only_columns(sa.func.count(ServicePlanItem.id))
-    return db.session.scalar(stmt) or 0
+def due_items_and_total(
+    user: User, *, limit: int, within_days: int = DUE_WINDOW_DAYS
+) -> tuple[list[ServicePlanItem], int]:
+    """The first `limit` of `due_items` and how many there are, in one query."""
+    return first_and_total(_due_items_listed(user, within_days), limit)
 
 
 def reviews(user: User, account: Account, limit: int = 24) -> list[AccountReview]:
