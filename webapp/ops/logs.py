@@ -93,6 +93,8 @@ def use_json_logs(level: int = logging.INFO) -> None:
     handler.setFormatter(JsonFormatter())
     root.handlers = [handler]
     root.setLevel(level)
+    # WeasyPrint says each of its seven steps at INFO: seven lines per PDF in a worker's log
+    logging.getLogger("weasyprint.progress").setLevel(max(level, logging.WARNING))
 
 
 def _start() -> None:
