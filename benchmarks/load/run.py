@@ -213,31 +213,8 @@ def stop(server: subprocess.Popen) -> None:
         server.kill()
 
 
-def cpu_seconds(leader: int) -> float:
-    """CPU time (user + system) of a process group so far: its live processes plus the children
-    the leader has reaped (gunicorn's arbiter reaps workers that max_requests retired)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) != leader:  # process group
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-        if int(entry.name) == leader:
-            total += int(fields[13]) + int(fields[14])  # cutime, cstime
-    return total / tick
-
-
-def postgres_cpu_seconds() -> float:
-    """CPU time of the machine's PostgreSQL so far: every `postgres` process, plus the backends
-    its postmaster has reaped (a connection's backend exits when the connection closes)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+def _processes():
+    """(pid, command name, stat fields after the name) of every process now running."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -245,11 +222,31 @@ def postgres_cpu_seconds() -> float:
             head, tail = (entry / "stat").read_text().rsplit(")", 1)
         except OSError:
             continue
-        if not head.endswith("(postgres"):
+        yield int(entry.name), head.partition("(")[2], tail.split()
+
+
+def cpu_seconds(leader: int) -> float:
+    """CPU time (user + system) of a process group so far: its live processes plus the children
+    the leader has reaped (gunicorn's arbiter reaps workers that max_requests retired)."""
+    total = 0
+    for pid, _name, fields in _processes():
+        if int(fields[2]) != leader:  # process group
             continue
-        fields = tail.split()
-        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-    return total / tick
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        if pid == leader:
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of the machine's PostgreSQL so far: every `postgres` process, plus the backends
+    its postmaster has reaped (a connection's backend exits when the connection closes)."""
+    total = sum(
+        sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        for _pid, name, fields in _processes()
+        if name == "postgres"
+    )
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def stolen_seconds() -> float:
