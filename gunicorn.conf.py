@@ -6,6 +6,10 @@ the environment without editing this file.
   KEYDESK_THREADS). Threads matter here: a first-time PDF holds a worker for hundreds of
   milliseconds, and the load run of issue 18 saw cheap requests (badge polls) queue behind
   them; `--threads 2` cut the account page's p95 from 360 to 76 ms.
+- keepalive 0 (KEYDESK_KEEPALIVE): each connection closes after its answer. A gthread worker
+  reads its kept-alive connections only while one of its threads is free, so a client pinned
+  to a busy worker waited while others idled; the load run's steady p50/p95 were 43/216 ms
+  with 5 s keep-alive and 31–35/145–203 ms without (same code, same machine).
 - max_requests + jitter: a worker that rendered PDFs grows from ~100 MB to ~400 MB and keeps
   it (WeasyPrint, fonts); restarting each worker after ~1000 requests, not all at once, bounds
   that growth.
@@ -36,10 +40,7 @@ max_requests = _int("KEYDESK_MAX_REQUESTS", 1000)
 max_requests_jitter = max(1, max_requests // 10)
 timeout = _int("KEYDESK_TIMEOUT", 60)  # a worker silent this long is restarted
 graceful_timeout = 30
-# No keep-alive: a gthread worker serves its open connections only when one of its threads is
-# free, so a client kept on a busy worker waits while others idle. Closing after each answer
-# lets the next request's connection be accepted by a worker with a free thread (nginx opens
-# a new loopback connection per request: ~0.1 ms). KEYDESK_KEEPALIVE=N seconds turns it on.
+# (see the docstring; nginx opens a new loopback connection per request, ~0.1 ms)
 keepalive = _int("KEYDESK_KEEPALIVE", 0)
 preload_app = False
 accesslog = None
