@@ -285,3 +285,20 @@ def test_boxes_read_in_one_query_still_count_what_they_do_not_show(app, world, l
     assert due.count("<li") == SHOWN
     assert f"View all ({SHOWN + 2})" in due
     assert "No contract expires within" in box(html, "expiring")
+
+
+def test_the_plans_box_counts_every_account_waiting_for_its_review(world, make_account, login):
+    """More hot accounts visited since their last review than the box shows: "View all" counts
+    them all (it counted only the ones shown)."""
+    from webapp.accounts.models import Stage, VisitKind
+
+    for n in range(SHOWN + 1):
+        account = make_account(world.owner, stage=Stage.CLOSING, name=f"待检讨客户{n:02d}有限公司")
+        db.session.add(
+            Visit(account_id=account.id, user_id=world.owner.id, kind=VisitKind.VISIT,
+                  visited_on=local_today(), summary="拜访")
+        )  # fmt: skip
+    db.session.commit()
+    due = box(text(login(world.owner).get("/")), "plans")
+    assert due.count("<li") == SHOWN
+    assert f"View all ({SHOWN + 1})" in due

@@ -369,7 +369,7 @@ def _plans_box(user: User) -> Box:
         )
         for t in tasks
     ]
-    reviews = service_plans.accounts_to_review(user, limit=SHOWN)
+    reviews, reviews_total = service_plans.accounts_to_review_and_total(user, limit=SHOWN)
     items = [
         *[
             WorkItem(
@@ -382,7 +382,7 @@ def _plans_box(user: User) -> Box:
         ],
         *[item for _due, item in sorted(dated, key=lambda pair: pair[0])],
     ]
-    total = len(reviews) + items_total + tasks_total
+    total = reviews_total + items_total + tasks_total
     return Box(
         key="plans",
         title=_("Service plans and tasks due"),

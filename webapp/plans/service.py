@@ -156,14 +156,23 @@ def needs_review(account: Account) -> bool:
     )
 
 
-def accounts_to_review(user: User, limit: int | None = None) -> list[Account]:
-    """Hot accounts `user` owns whose plan asks to be reviewed after a visit."""
-    stmt = (
+def _to_review(user: User) -> sa.Select:
+    return (
         sa.select(Account)
         .where(Account.owner_id == user.id, account_scope(user), _review_due_clause())
         .order_by(Account.name)
     )
+
+
+def accounts_to_review(user: User, limit: int | None = None) -> list[Account]:
+    """Hot accounts `user` owns whose plan asks to be reviewed after a visit."""
+    stmt = _to_review(user)
     return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
+
+
+def accounts_to_review_and_total(user: User, *, limit: int) -> tuple[list[Account], int]:
+    """The first `limit` of `accounts_to_review` and how many there are, in one query."""
+    return first_and_total(_to_review(user), limit)
 
 
 # --- changing -------------------------------------------------------------------------------
