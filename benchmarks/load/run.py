@@ -43,6 +43,11 @@ PAGE_P95_MS = 200
 PDF_P95_MS = 1000
 WARM_UP_SECONDS = 20
 STEADY_AFTER_SIGN_IN = 10
+# A page needs this many requests in the steady state for its own p95 to be judged: with
+# fewer, the nearest-rank "p95" is simply the slowest request (one in four, for the importer's
+# pages, which run a few times a run). Those pages still count in the pooled p95 of all pages,
+# and the report names their slowest request.
+MIN_REQUESTS_FOR_P95 = 20
 
 
 def sh(*command: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
@@ -301,6 +306,33 @@ def figures(rows: list[dict], since: float = 0.0) -> list[dict]:
     return out
 
 
+def is_page(method: str, name: str) -> bool:
+    """A page a person waits for: any GET but the PDF downloads (their own target)."""
+    return method == "GET" and "pdf" not in name
+
+
+def pages_target(rows: list[dict], since: float) -> tuple[str, bool, str]:
+    """The pages target, judged twice on the steady state: the p95 of all page requests
+    together, and the p95 of each page with at least MIN_REQUESTS_FOR_P95 requests; both under
+    PAGE_P95_MS. Pages with fewer requests are named with their slowest request."""
+    chosen = [r for r in rows if r["start"] >= since and is_page(r["method"], r["name"])]
+    pooled = round(percentile(sorted(r["ms"] for r in chosen), 0.95))
+    per_page = [r for r in figures(chosen) if r["name"] != "Aggregated"]
+    judged = [r for r in per_page if r["requests"] >= MIN_REQUESTS_FOR_P95]
+    rare = [r for r in per_page if r["requests"] < MIN_REQUESTS_FOR_P95]
+    worst = max(judged, key=lambda r: r["p95_ms"], default=None)
+    ok = bool(chosen) and pooled < PAGE_P95_MS and (worst is None or worst["p95_ms"] < PAGE_P95_MS)
+    why = f"all {len(chosen)} page requests p95 {pooled} ms; slowest page p95: " + (
+        f"{worst['name']} {worst['p95_ms']} ms ({worst['requests']} requests)" if worst else "none"
+    )
+    if rare:
+        why += (
+            f"; under {MIN_REQUESTS_FOR_P95} requests, so judged only in the pool (slowest): "
+            + ", ".join(f"{r['name']} {r['max_ms']:.0f} ms of {r['requests']}" for r in rare)
+        )
+    return (f"pages p95 < {PAGE_P95_MS} ms (steady state)", ok, why)
+
+
 def cpu_by_route(limit: int = 12) -> list[dict]:
     """Where the web workers' CPU went, from the request log lines (`cpu_ms`), per route
     (numbers in the path as {id}), most first."""
@@ -556,20 +588,13 @@ def main() -> int:
     actions = [r for r in steady if r["name"] != "Aggregated"]
     steady_total = next((r for r in steady if r["name"] == "Aggregated"), total)
     steady_from = round(steady_since - min(r["start"] for r in rows), 1) if rows else 0.0
-    pages = [r for r in actions if "pdf" not in r["name"] and r["method"] == "GET"]
     pdfs = [r for r in actions if "pdf" in r["name"]]
-    worst_page = max(pages, key=lambda r: r["p95_ms"], default=None)
     worst_pdf = max(pdfs, key=lambda r: r["p95_ms"], default=None)
     checks = invariants(env, started, stats)
     mail = checks["mail"] = mail_check(env, sink, unsent)
     targets = [
         ("zero errors", total["failures"] == 0, f"{total['failures']} errors"),
-        (
-            f"pages p95 < {PAGE_P95_MS} ms (steady state)",
-            bool(worst_page) and worst_page["p95_ms"] < PAGE_P95_MS,
-            "slowest page p95: "
-            + (f"{worst_page['name']} {worst_page['p95_ms']} ms" if worst_page else "none"),
-        ),
+        pages_target(rows, steady_since),
         (
             f"PDFs p95 < {PDF_P95_MS} ms (steady state)",
             bool(worst_pdf) and worst_pdf["p95_ms"] < PDF_P95_MS,
