@@ -44,6 +44,7 @@ with long_lived():
         security,
         warnings,
     )
+    from webapp.common import html_params
     from webapp.config import Config, engine_options, environment_config
     from webapp.extensions import babel, csrf, db, htmx, login_manager, migrate
 
@@ -113,6 +114,7 @@ def create_app(config: dict | None = None, *, areas: tuple[str, ...] | None = No
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    html_params.install()  # WTForms' attribute writer, same output, a third of the CPU
     htmx.init_app(app)
     babel.init_app(
         app,
