@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from webapp.auth import service
 from webapp.auth.forms import LoginForm, PasswordForm
@@ -116,7 +117,8 @@ def load_user(session_user_id: str):
     match = _SESSION_USER_ID.fullmatch(session_user_id)
     if match is None:
         return None
-    user = db.session.get(User, int(match["id"]))
+    # with the department every page's header names: one query, not two
+    user = db.session.get(User, int(match["id"]), options=[joinedload(User.department)])
     if user is None or not user.active or user.session_generation != int(match["generation"]):
         return None
     return user
