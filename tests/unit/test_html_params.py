@@ -10,7 +10,7 @@ from webapp.common import html_params as fast
 CASES = [
     {},
     {"name": "title", "id": "title", "type": "text", "value": "合同 No. 1"},
-    {"value": 'He said "hi" <b> & \'bye\''},
+    {"value": "He said \"hi\" <b> & 'bye'"},
     {"value": Markup('<i title="x">already safe</i>')},
     {"value": Markup("&#34;kept&#34;")},
     {"required": True, "readonly": False, "disabled": None},

@@ -45,7 +45,7 @@ from webapp.plans import service as service_plans
 from webapp.sales.models import BatchStatus, ImportBatch
 from webapp.sales.service import recent_batches
 from webapp.warnings.models import EarlyWarning, RuleKey
-from webapp.warnings.service import OPEN_STATUSES, open_for, warning_rows
+from webapp.warnings.service import OPEN_STATUSES, open_for, row_loads, warning_rows
 
 SHOWN = 6  # items a box shows; the rest are one click away
 NEXT_STEP_WEEK = 7  # "due this week": today and the six days after it
@@ -477,7 +477,7 @@ def _warnings_box(
         stmt,
         EarlyWarning.raised_at.desc(),
         EarlyWarning.id.desc(),
-        options=(joinedload(EarlyWarning.account),),
+        options=row_loads(),
     )
     return Box(
         key=key,

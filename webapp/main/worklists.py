@@ -11,7 +11,7 @@ from webapp.common.timeutil import local_today
 from webapp.extensions import db
 from webapp.main.home import WorkItem, next_step_items, next_steps_query, team_warnings_query
 from webapp.warnings.models import EarlyWarning, RuleKey
-from webapp.warnings.service import WarningRow, open_for, warning_rows
+from webapp.warnings.service import WarningRow, open_for, row_loads, warning_rows
 
 PER_PAGE = 50
 NEXT_STEP_WINDOWS = ("week", "overdue", "all")
@@ -63,7 +63,8 @@ def next_steps_page(user: User, when: str, page: int) -> Page:
 def warnings_page(user: User, scope: str, rule: str | None, page: int) -> Page:
     """Open warnings routed to `user` (mine) or on the accounts they see (team), newest first;
     optionally of one rule."""
-    warnings, total, page, pages = _paginate(warnings_statement(user, scope, rule), page)
+    stmt = warnings_statement(user, scope, rule).options(*row_loads())
+    warnings, total, page, pages = _paginate(stmt, page)
     rows: list[WarningRow] = warning_rows(user, warnings)
     return Page(rows, total, page, pages)
 

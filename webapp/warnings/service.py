@@ -17,6 +17,7 @@ from enum import Enum
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from webapp import audit
 from webapp.accounts.models import Account
@@ -296,6 +297,7 @@ def account_warnings(user: User, account: Account, limit: int = 50) -> list[Earl
         db.session.scalars(
             sa.select(EarlyWarning)
             .where(EarlyWarning.account_id == account.id)
+            .options(*row_loads())
             .order_by(
                 sa.case((EarlyWarning.status.in_(OPEN_STATUSES), 0), else_=1),
                 EarlyWarning.raised_at.desc(),
@@ -393,6 +395,16 @@ class WarningRow:
     description: str  # the figures in words (`describe`)
     who_must_act: str
     can_handle: bool  # the reader may acknowledge or resolve it (`can_handle`)
+
+
+def row_loads() -> tuple:
+    """Loader options for warnings shown as rows: the account, who must act and who handled
+    it come in the same query (a row names all three)."""
+    return (
+        joinedload(EarlyWarning.account),
+        joinedload(EarlyWarning.assignee),
+        joinedload(EarlyWarning.handled_by),
+    )
 
 
 def warning_row(user: User, warning: EarlyWarning) -> WarningRow:
