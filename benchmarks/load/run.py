@@ -625,7 +625,8 @@ def main() -> int:
         "machine": f"{platform.node()} ({os.cpu_count()} cores, {platform.python_version()})",
         "conditions": (
             f"{args.users} users for {args.seconds} s, loopback, gunicorn.conf.py "
-            f"(workers {2 * (os.cpu_count() or 1) + 1}, gthread 2 threads, keep-alive "
+            f"(workers {os.environ.get('KEYDESK_WORKERS') or 2 * (os.cpu_count() or 1) + 1}, "
+            f"gthread {os.environ.get('KEYDESK_THREADS') or 2} threads, keep-alive "
             f"{os.environ.get('KEYDESK_KEEPALIVE', '0')} s), PostgreSQL. "
             + f"Machine load average (1/5/15 min) before the run {load_before}, after {load_after}"
             + " (other work on the machine shares its cores). "
