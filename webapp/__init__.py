@@ -114,7 +114,7 @@ def create_app(config: dict | None = None, *, areas: tuple[str, ...] | None = No
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    html_params.install()  # WTForms' attribute writer, same output, a third of the CPU
+    html_params.install()  # WTForms' attribute writer: same output, a third of its cost
     htmx.init_app(app)
     babel.init_app(
         app,
