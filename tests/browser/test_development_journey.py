@@ -80,6 +80,9 @@ def test_lead_to_pool_and_back(page, live_server, login, screenshot, width):
     screenshot(page, f"development-lead-duplicate-{width}")
     page.locator("#file-lead").click()
     expect(page.locator("#lead-form p.error").first).to_contain_text("该客户已备案")
+    # the re-rendered form is live only once htmx (deferred) has processed it: typing
+    # earlier fires no check, and htmx then takes the typed name as the unchanged value
+    page.wait_for_load_state("load")
     page.locator("#name").fill(NEW_LEAD)
     expect(page.locator("#lead-duplicates")).to_contain_text("暂无重复")
     page.locator("#phone").fill("0512-6666 8888")
