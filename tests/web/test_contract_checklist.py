@@ -115,3 +115,30 @@ def test_save_and_submit_of_an_incomplete_new_draft_keeps_it_and_shows_what_is_m
     assert "cannot be submitted until the fields listed are filled" in page
     box = page[page.index('id="submit-problems"') :]
     assert 'href="#delivery_time"' in box[: box.index("</div>")]
+
+
+def test_a_complete_new_draft_a_rule_refuses_is_kept_once_as_a_draft(world, login):
+    """Save and submit, refused by a rule (the client failed MAN qualification): the draft is
+    saved, the page says why, and sending the same form again makes no second contract."""
+    from webapp.development.models import Qualification
+    from webapp.development.profiles import profile_for
+
+    profile = profile_for(world.account)
+    profile.qualification = Qualification.UNQUALIFIED
+    profile.qualification_reason = "无预算"
+    db.session.commit()
+    client = login(world.owner)
+    url = f"/accounts/{world.account.id}/contracts/new"
+    data = contract_form(action="submit")
+    data["submission_key"] = re.search(
+        r'name="submission_key"[^>]*value="([^"]+)"', text(client.get(url))
+    ).group(1)
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    assert "failed the MAN qualification (无预算)" in text(response)
+    contracts = db.session.scalars(sa.select(Contract)).all()
+    assert [c.status for c in contracts] == [ContractStatus.DRAFT]
+    assert len(contracts[0].lines) == len([k for k in data if k.endswith("-product")])
+    again = client.post(url, data=data)
+    assert again.status_code in (303, 422)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Contract)) == 1

@@ -360,9 +360,15 @@ def _apply(contract: Contract, data: DraftInput) -> None:
     contract.updated_at = utcnow()
 
 
-def create_contract(user: User, account_id: int, data: DraftInput) -> Contract:
+def create_contract(
+    user: User, account_id: int, data: DraftInput, *, submit: bool = False
+) -> Contract:
     """Save a first draft for the account: it gets the year's next number, and its clauses
-    remember the standard version they began from. Nothing is stored if the input is wrong."""
+    remember the standard version they began from. Nothing is stored if the input is wrong.
+
+    With `submit` ("save and submit"), a draft complete at once goes to approval in the same
+    transaction. One that a rule refuses is kept as a draft and the refusal raised; one that
+    lacks fields is kept as a draft for the edit page to list them."""
     account = get_account(user, account_id, for_edit=True)
     errors = validate_draft(None, data)
     if errors:
@@ -382,6 +388,13 @@ def create_contract(user: User, account_id: int, data: DraftInput) -> Contract:
     db.session.flush()
     _event(contract, user, "create", None, ContractStatus.DRAFT, None)
     contract_history.record_save(contract, user, {}, action="create")
+    if submit and not submission_problems(contract):
+        try:
+            # `_apply` has just worked out the flags, in this transaction
+            return _submit(user, contract, flags_fresh=True)
+        except ValidationFailed:
+            db.session.commit()  # the draft is kept: the page says what refused it
+            raise
     db.session.commit()
     return contract
 
@@ -502,15 +515,21 @@ def submit(user: User, contract_id: int) -> Contract:
     """Draft → in approval, only when every clause group is complete. The flags for the
     higher approval chain are fixed at this moment, and the contract approval request is
     filed (or, after a return, resubmitted) in the same transaction."""
-    contract = _editable(user, contract_id)
+    return _submit(user, _editable(user, contract_id))
+
+
+def _submit(user: User, contract: Contract, *, flags_fresh: bool = False) -> Contract:
     problems = submission_problems(contract)
     for _receiver, found in submission_checked.send(contract):
         problems.update(found or {})
     if problems:
         raise ValidationFailed(problems)
-    with db.session.no_autoflush:  # one UPDATE, at the commit where StaleDataError is caught
-        contract.deviates = any(v.deviates for v in clause_views(contract))
-        contract.over_credit = contract.total > available_credit(contract.account, contract.id)
+    if not flags_fresh:
+        with db.session.no_autoflush:  # one UPDATE, at the commit where StaleDataError is caught
+            contract.deviates = any(v.deviates for v in clause_views(contract))
+            contract.over_credit = contract.total > available_credit(
+                contract.account, contract.id
+            )
     contract.return_comment = None
     _transition(contract, user, ContractStatus.IN_APPROVAL, "submit", commit=False)
     contract_submitted.send(contract, user=user)  # files the approval request, same transaction

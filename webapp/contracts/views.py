@@ -202,10 +202,9 @@ def edit(contract_id: int):
 def _create(account, form: ContractForm, rows, submit: bool):
     """A new draft; "save and submit" submits it at once when it is complete, and otherwise
     leaves it saved for the edit page to show what it lacks."""
-    contract = service.create_contract(current_user, account.id, _draft_input(form, rows))
-    if submit and not service.submission_problems(contract):
-        return service.submit(current_user, contract.id)
-    return contract
+    return service.create_contract(
+        current_user, account.id, _draft_input(form, rows), submit=submit
+    )
 
 
 @bp.post("/contracts/checklist")
