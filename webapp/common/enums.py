@@ -36,6 +36,11 @@ class LabelledEnum(enum.Enum):
         return [(m.value, m.label) for m in cls]
 
 
+def forget_translations() -> None:
+    """The catalogue changed under the running process (`documents.keys`): translate anew."""
+    _TRANSLATED.clear()
+
+
 def set_labels(mapping: dict) -> None:
     """Register labels (lazy gettext strings) for enum members."""
     _LABELS.update(mapping)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from flask_babel import get_babel, get_domain
 
+from webapp.common.enums import forget_translations
 from webapp.documents import fonts
 from webapp.documents.markup import DOCS_TEMPLATES
 
@@ -59,6 +60,7 @@ def catalogue_digest(locale: str = DOCUMENT_LOCALE) -> str:
             _file_digests[path] = (stat.st_mtime_ns, stat.st_size, digest)
     if _last_digest.get(locale, digest) != digest:
         get_domain().get_translations_cache(None).clear()
+        forget_translations()  # the enum labels translated with the old one
     _last_digest[locale] = digest
     return digest
 
