@@ -527,9 +527,7 @@ def _submit(user: User, contract: Contract, *, flags_fresh: bool = False) -> Con
     if not flags_fresh:
         with db.session.no_autoflush:  # one UPDATE, at the commit where StaleDataError is caught
             contract.deviates = any(v.deviates for v in clause_views(contract))
-            contract.over_credit = contract.total > available_credit(
-                contract.account, contract.id
-            )
+            contract.over_credit = contract.total > available_credit(contract.account, contract.id)
     contract.return_comment = None
     _transition(contract, user, ContractStatus.IN_APPROVAL, "submit", commit=False)
     contract_submitted.send(contract, user=user)  # files the approval request, same transaction
