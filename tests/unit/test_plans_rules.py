@@ -219,7 +219,22 @@ def test_the_review_prompt_reads_each_accounts_own_last_review(world, make_accou
                       **service.review_values(service.ReviewInput(
                           held_on=late.date(), attendees="张经理", notes="复盘", decisions="")))
     )  # fmt: skip
+    never_visited = make_account(world.owner, stage=Stage.CLOSING)
+    revisited = make_account(world.owner, stage=Stage.CLOSING)
+    db.session.add_all([
+        Visit(account_id=revisited.id, user_id=world.owner.id, kind=VisitKind.VISIT,
+              visited_on=early.date(), summary="拜访", created_at=early),
+        AccountReview(account_id=revisited.id, created_by_id=world.owner.id, created_at=early,
+                      **service.review_values(service.ReviewInput(
+                          held_on=early.date(), attendees="张经理", notes="复盘", decisions=""))),
+        Visit(account_id=revisited.id, user_id=world.owner.id, kind=VisitKind.VISIT,
+              visited_on=late.date(), summary="再访", created_at=late),
+    ])  # fmt: skip
     db.session.commit()
     assert service.needs_review(waiting)  # visited, never reviewed
     assert not service.needs_review(reviewed)  # reviewed after its visit
-    assert [a.id for a in service.accounts_to_review(world.owner)] == [waiting.id]
+    assert not service.needs_review(never_visited)  # nothing to review yet
+    assert service.needs_review(revisited)  # visited again after its review
+    assert sorted(a.id for a in service.accounts_to_review(world.owner)) == sorted(
+        [waiting.id, revisited.id]
+    )

@@ -137,12 +137,18 @@ def _last_review_at():
 def _review_due_clause() -> sa.ColumnElement[bool]:
     """A hot account with a visit recorded after its last review (or never reviewed).
 
-    The last review is the outer account's own: written inside the EXISTS, the subquery would
-    correlate to the EXISTS alone and take the latest review of every account."""
-    last = _last_review_at().correlate(Account)
-    visited_since = sa.exists().where(
-        Visit.account_id == Account.id,
-        sa.or_(last.is_(None), Visit.created_at > last),
+    Both are the outer account's own latest, each read through its account index. Written as
+    an EXISTS over visits, PostgreSQL hashed every visit of every account for each home page
+    (3 ms with 8,000 visits, growing with the table)."""
+    last_review = _last_review_at().correlate(Account)
+    last_visit = (
+        sa.select(sa.func.max(Visit.created_at))
+        .where(Visit.account_id == Account.id)
+        .correlate(Account)
+        .scalar_subquery()
+    )
+    visited_since = sa.and_(
+        last_visit.is_not(None), sa.or_(last_review.is_(None), last_visit > last_review)
     )
     return sa.and_(Account.stage.in_(HOT_STAGES), Account.abandoned.is_(False), visited_since)
 
