@@ -102,7 +102,7 @@ def _count(stmt: sa.Select) -> int:
 
 
 def _first_and_total(stmt: sa.Select, *order_by, options=()) -> tuple[list, int]:
-    return first_and_total(stmt.options(*options).order_by(*order_by), SHOWN)
+    return first_and_total(stmt, SHOWN, order_by=order_by, options=options)
 
 
 def _days(n: int) -> str:

@@ -171,16 +171,20 @@ def _tasks_query(user: User, within_days: int) -> sa.Select:
     )
 
 
-def _tasks_listed(user: User, within_days: int) -> sa.Select:
+def _task_order() -> tuple:
+    return (AttackAction.due_on, AttackAction.id)
+
+
+def _task_loads() -> tuple:
     return (
-        _tasks_query(user, within_days)
-        .options(
-            joinedload(AttackAction.plan)
-            .joinedload(AttackPlan.request)
-            .joinedload(ApprovalRequest.account)
-        )
-        .order_by(AttackAction.due_on, AttackAction.id)
+        joinedload(AttackAction.plan)
+        .joinedload(AttackPlan.request)
+        .joinedload(ApprovalRequest.account),
     )
+
+
+def _tasks_listed(user: User, within_days: int) -> sa.Select:
+    return _tasks_query(user, within_days).options(*_task_loads()).order_by(*_task_order())
 
 
 def due_tasks(user: User, *, within_days: int = DUE_WINDOW_DAYS, limit: int | None = None):
@@ -193,7 +197,9 @@ def due_tasks_and_total(
     user: User, *, limit: int, within_days: int = DUE_WINDOW_DAYS
 ) -> tuple[list[AttackAction], int]:
     """The first `limit` of `due_tasks` and how many there are, in one query."""
-    return first_and_total(_tasks_listed(user, within_days), limit)
+    return first_and_total(
+        _tasks_query(user, within_days), limit, order_by=_task_order(), options=_task_loads()
+    )
 
 
 def get_review(user: User, review_id: int) -> AttackReview:

@@ -91,19 +91,26 @@ def _due_items_query(user: User, last: date) -> sa.Select:
     )
 
 
-def _due_items_listed(user: User, within_days: int) -> sa.Select:
-    last = local_today() + timedelta(days=within_days - 1)
-    return (
-        _due_items_query(user, last)
-        .options(joinedload(ServicePlanItem.contact), joinedload(ServicePlanItem.account))
-        .order_by(ServicePlanItem.due_on, ServicePlanItem.id)
-    )
+def _due_order() -> tuple:
+    return (ServicePlanItem.due_on, ServicePlanItem.id)
+
+
+def _due_loads() -> tuple:
+    return (joinedload(ServicePlanItem.contact), joinedload(ServicePlanItem.account))
+
+
+def _due_window_end(within_days: int) -> date:
+    return local_today() + timedelta(days=within_days - 1)
 
 
 def due_items(user: User, *, within_days: int = DUE_WINDOW_DAYS, limit: int | None = None):
     """`user`'s open plan items due by the end of the window (overdue ones included), on
     accounts they still see."""
-    stmt = _due_items_listed(user, within_days)
+    stmt = (
+        _due_items_query(user, _due_window_end(within_days))
+        .options(*_due_loads())
+        .order_by(*_due_order())
+    )
     return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
 
 
@@ -111,7 +118,12 @@ def due_items_and_total(
     user: User, *, limit: int, within_days: int = DUE_WINDOW_DAYS
 ) -> tuple[list[ServicePlanItem], int]:
     """The first `limit` of `due_items` and how many there are, in one query."""
-    return first_and_total(_due_items_listed(user, within_days), limit)
+    return first_and_total(
+        _due_items_query(user, _due_window_end(within_days)),
+        limit,
+        order_by=_due_order(),
+        options=_due_loads(),
+    )
 
 
 def reviews(user: User, account: Account, limit: int = 24) -> list[AccountReview]:
@@ -163,22 +175,20 @@ def needs_review(account: Account) -> bool:
 
 
 def _to_review(user: User) -> sa.Select:
-    return (
-        sa.select(Account)
-        .where(Account.owner_id == user.id, account_scope(user), _review_due_clause())
-        .order_by(Account.name)
+    return sa.select(Account).where(
+        Account.owner_id == user.id, account_scope(user), _review_due_clause()
     )
 
 
 def accounts_to_review(user: User, limit: int | None = None) -> list[Account]:
     """Hot accounts `user` owns whose plan asks to be reviewed after a visit."""
-    stmt = _to_review(user)
+    stmt = _to_review(user).order_by(Account.name)
     return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
 
 
 def accounts_to_review_and_total(user: User, *, limit: int) -> tuple[list[Account], int]:
     """The first `limit` of `accounts_to_review` and how many there are, in one query."""
-    return first_and_total(_to_review(user), limit)
+    return first_and_total(_to_review(user), limit, order_by=(Account.name,))
 
 
 # --- changing -------------------------------------------------------------------------------
