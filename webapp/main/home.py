@@ -178,13 +178,17 @@ class DueCounts:
 
 
 def due_counts(user: User, today: date) -> DueCounts:
-    """How many next steps fall due this week and how many are overdue: one pass."""
-    stmt = next_steps_query(user, "all", today).subquery()
+    """How many next steps fall due this week and how many are overdue: one pass, the same
+    visits as `next_steps_query`. Asked as visits of the accounts the user sees, each
+    account's due visits are one range of the (account, next date) index; joined instead,
+    SQLite walked every visit due in the window (24 → 3 ms with 10,000 accounts)."""
+    first, last = _window("all", today)
+    visible = sa.select(Account.id).where(account_scope(user), Account.abandoned.is_(False))
     week, overdue = db.session.execute(
         sa.select(
-            sa.func.count().filter(stmt.c.next_date >= today),
-            sa.func.count().filter(stmt.c.next_date < today),
-        )
+            sa.func.count().filter(Visit.next_date >= today),
+            sa.func.count().filter(Visit.next_date < today),
+        ).where(Visit.account_id.in_(visible), Visit.next_date >= first, Visit.next_date <= last)
     ).one()
     return DueCounts(week=week or 0, overdue=overdue or 0)
 
