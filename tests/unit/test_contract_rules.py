@@ -22,7 +22,7 @@ from tests.web.contract_data import LINES, LINES_TOTAL, draft_input, standard_te
 from webapp.auth.models import Role, User
 from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from webapp.common.timeutil import local_today
-from webapp.contracts import service
+from webapp.contracts import lists, service
 from webapp.contracts.models import (
     ClauseKey,
     Contract,
@@ -776,9 +776,9 @@ def test_expiring_for_lists_the_owners_signed_contracts_due_within_30_days(world
         expires_on=today + timedelta(days=5),
     )
 
-    assert [c.id for c in service.expiring_for(world.owner)] == [soon.id]
-    assert [c.id for c in service.expiring_for(world.colleague)] == [theirs.id]
-    assert service.expiring_for(world.head) == []  # owners are reminded, not their managers
+    assert [c.id for c in lists.expiring_for(world.owner)] == [soon.id]
+    assert [c.id for c in lists.expiring_for(world.colleague)] == [theirs.id]
+    assert lists.expiring_for(world.head) == []  # owners are reminded, not their managers
 
 
 # --- standard wording -------------------------------------------------------------------------

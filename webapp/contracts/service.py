@@ -7,15 +7,15 @@ DOMAIN.md "Contracts" and "Approval requests" (3. 合同审批).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import audit
@@ -55,7 +55,6 @@ from webapp.contracts.models import (
     ContractStatus,
     DistributionLevel,
     FreightPayer,
-    Lifecycle,
     SignedScan,
     Transport,
 )
@@ -664,112 +663,3 @@ def approval_link_for(contract: Contract) -> ApprovalLink | None:
     (or no approvals area is installed)."""
     lookup = current_app.extensions.get(_APPROVAL_LOOKUP)
     return lookup(contract) if lookup is not None else None
-
-
-# --- lists ------------------------------------------------------------------------------------
-
-
-@dataclass
-class ContractQuery:
-    stage: Lifecycle | None = None
-    owner_id: int | None = None
-    expiring_within: int | None = None
-    min_total: Decimal | None = None
-    max_total: Decimal | None = None
-    q: str = ""
-    page: int = 1
-    args: dict = field(default_factory=dict)
-
-    @classmethod
-    def from_args(cls, args) -> ContractQuery:
-        query = cls(q=(args.get("q") or "").strip()[:60])
-        raw = args.get("stage") or ""
-        if raw in {s.value for s in Lifecycle}:
-            query.stage = Lifecycle(raw)
-        for name in ("owner_id", "expiring_within", "page"):
-            value = args.get(name) or ""
-            if value.isascii() and value.isdigit() and 0 < int(value) < 100000:
-                setattr(query, name, int(value))
-        for name in ("min_total", "max_total"):
-            value, error = line_rules.parse_decimal(
-                args.get(name) or "", maximum=line_rules.MAX_TOTAL, label=name
-            )
-            if error is None:
-                setattr(query, name, value)
-        query.args = {
-            k: args.get(k)
-            for k in ("q", "stage", "owner_id", "expiring_within", "min_total", "max_total")
-            if args.get(k)
-        }
-        return query
-
-
-def list_contracts(
-    user: User, query: ContractQuery, account_id: int | None = None, per_page: int = 25
-):
-    stmt = contracts_statement(user, query, account_id)
-    return db.paginate(stmt, page=query.page, per_page=per_page, error_out=False, count=True)
-
-
-def contracts_statement(user: User, query: ContractQuery, account_id: int | None = None):
-    """The contract list's rows (its page and its export): scope, filters, newest first."""
-    today = local_today()
-    stmt = (
-        sa.select(Contract)
-        .where(contract_scope(user))
-        .options(joinedload(Contract.account), joinedload(Contract.owner))
-    )
-    if account_id is not None:
-        stmt = stmt.where(Contract.account_id == account_id)
-    if query.q:
-        like = f"%{query.q}%"
-        stmt = stmt.join(Account, Contract.account_id == Account.id).where(
-            sa.or_(
-                Contract.number.ilike(like),
-                Account.name.ilike(like),
-                Account.short_name.ilike(like),
-            )
-        )
-    if query.stage is not None:
-        stmt = stmt.where(lifecycle_clause(query.stage, today, expiry_window()))
-    if query.owner_id is not None:
-        stmt = stmt.where(Contract.owner_id == query.owner_id)
-    if query.expiring_within is not None:
-        stmt = stmt.where(
-            Contract.status == ContractStatus.SIGNED,
-            Contract.expires_on >= today,
-            Contract.expires_on <= today + timedelta(days=query.expiring_within),
-        )
-    if query.min_total is not None:
-        stmt = stmt.where(Contract.total >= query.min_total)
-    if query.max_total is not None:
-        stmt = stmt.where(Contract.total <= query.max_total)
-    return stmt.order_by(Contract.updated_at.desc(), Contract.id.desc())
-
-
-def expiring_for(user: User, window: int | None = None) -> list[Contract]:
-    """Signed contracts of the user's own accounts that expire within the window."""
-    window = expiry_window() if window is None else window
-    today = local_today()
-    return list(
-        db.session.scalars(
-            sa.select(Contract)
-            .where(
-                contract_scope(user),
-                Contract.owner_id == user.id,
-                Contract.status == ContractStatus.SIGNED,
-                Contract.expires_on >= today,
-                Contract.expires_on <= today + timedelta(days=window),
-            )
-            .options(joinedload(Contract.account))
-            .order_by(Contract.expires_on)
-        )
-    )
-
-
-def load_for_edit(contract_id: int) -> Contract:
-    return db.session.scalar(
-        sa.select(Contract)
-        .where(Contract.id == contract_id)
-        .options(selectinload(Contract.lines), selectinload(Contract.clauses))
-    )

@@ -15,7 +15,7 @@ from webapp.common.errors import DomainError, Forbidden, NotFound, ValidationFai
 from webapp.common.forms import handle_form, select_stored
 from webapp.common.money import amount_in_words
 from webapp.common.rendering import render_fragment, render_page
-from webapp.contracts import completeness, service
+from webapp.contracts import completeness, lists, service
 from webapp.contracts import lines as line_rules
 from webapp.contracts.forms import (
     CLAUSE_FIELDS,
@@ -42,8 +42,8 @@ editors = roles_required(*ACCOUNT_EDITORS)
 def index():
     if (exported := export_answer("contracts")) is not None:
         return exported
-    query = service.ContractQuery.from_args(request.args)
-    page = service.list_contracts(current_user, query, per_page=current_app.config["PAGE_SIZE"])
+    query = lists.ContractQuery.from_args(request.args)
+    page = lists.list_contracts(current_user, query, per_page=current_app.config["PAGE_SIZE"])
     return render_page(
         "contracts/list.html",
         block="results",
@@ -52,7 +52,7 @@ def index():
         stages=Lifecycle,
         owners=accounts.owner_choices(current_user),
         stage_of=service.stages_of(page.items),
-        expiring=service.expiring_for(current_user),
+        expiring=lists.expiring_for(current_user),
         window=service.expiry_window(),
         tools=list_tools("contracts", query.args),
     )
@@ -62,8 +62,8 @@ def index():
 @readers
 def account_contracts(account_id: int):
     account = accounts.get_account(current_user, account_id)
-    query = service.ContractQuery.from_args(request.args)
-    page = service.list_contracts(current_user, query, account_id=account.id, per_page=50)
+    query = lists.ContractQuery.from_args(request.args)
+    page = lists.list_contracts(current_user, query, account_id=account.id, per_page=50)
     return render_tab(
         "contracts",
         "contracts/_account_contracts.html",
