@@ -218,7 +218,12 @@ def live_server(request, tmp_path):
 
 class _InFlight:
     """WSGI wrapper counting the requests inside the app (Flask pops its context, and so gives
-    the database connection back, before it returns the response)."""
+    the database connection back, before it returns the response).
+
+    It also reads each body here and closes it. Werkzeug's development server (3.1) closes the
+    body only after draining the request socket; when the browser resets the connection during
+    that drain (a page left while its favicon loads), the close is skipped and the open static
+    file surfaces as a ResourceWarning in whichever test runs next."""
 
     def __init__(self, app):
         self.app = app
@@ -229,7 +234,12 @@ class _InFlight:
         with self.idle:
             self.count += 1
         try:
-            return self.app(environ, start_response)
+            body = self.app(environ, start_response)
+            try:
+                return list(body)
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
         finally:
             with self.idle:
                 self.count -= 1
