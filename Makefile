@@ -142,7 +142,7 @@ load: system-run $(VENV)/.installed-dev
 test: system-test $(VENV)/.installed-dev
 	@$(MAKE) --no-print-directory translations
 	@echo "==> Tests$(if $(TEST_DATABASE_URL), (SQLite and PostgreSQL), (SQLite; set TEST_DATABASE_URL for PostgreSQL too))"
-	$(BIN)/python -m pytest $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal) --durations=20 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	@status=0; \

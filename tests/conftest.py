@@ -38,6 +38,40 @@ PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+def _reuse_url_builders() -> None:
+    """Every test makes its own app, and Werkzeug compiles two URL-building functions (an AST,
+    then `compile`) for each of the app's ~160 routes: 0.11 of create_app's 0.13 s, paid by
+    each of ~3,500 tests. A builder depends only on its rule's parsed parts, defaults and
+    converters, and takes the rule as its `self`, so one compiled for an earlier app's
+    identical rule is reused. Production makes one app per process and is not touched."""
+    from werkzeug.routing import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:  # another Werkzeug: nothing to reuse
+        return
+    builders: dict = {}
+
+    def reused(self, append_unknown=True):
+        key = (
+            self.rule,
+            self.subdomain,
+            self.host,
+            tuple(self._trace),
+            repr(sorted((self.defaults or {}).items())),
+            tuple(sorted((name, type(c)) for name, c in self._converters.items())),
+            append_unknown,
+        )
+        builder = builders.get(key)
+        if builder is None:
+            builder = builders[key] = compile_builder(self, append_unknown)
+        return builder
+
+    Rule._compile_builder = reused
+
+
+_reuse_url_builders()
+
+
 def _pg_url() -> str:
     url = os.environ["TEST_DATABASE_URL"]
     for prefix in ("postgres://", "postgresql://"):
@@ -78,9 +112,31 @@ def _pg_schema():
 
 
 def _truncate_all():
-    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-    with db.engine.begin() as conn:
-        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    """Empty every table and restart every used sequence, as a fresh database would be.
+
+    A test fills a handful of the ~80 tables, so only those are emptied, children first, with
+    DELETE: TRUNCATE gives each table (and its indexes) new files, ~0.3 s for all of them, paid
+    by every PostgreSQL test; this takes ~0.05 s. Should a DELETE meet a reference it cannot
+    order (a cycle of foreign keys), the whole TRUNCATE ... CASCADE runs instead."""
+    tables = db.metadata.sorted_tables  # parents before children
+    probe = " UNION ALL ".join(
+        f"(SELECT {i} FROM {table.name} LIMIT 1)" for i, table in enumerate(tables)
+    )
+    try:
+        with db.engine.begin() as conn:
+            for i in sorted(conn.execute(sa.text(probe)).scalars(), reverse=True):
+                conn.execute(sa.text(f"DELETE FROM {tables[i].name}"))
+            conn.execute(
+                sa.text(
+                    "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
+                    "FROM pg_sequences "
+                    "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+                )
+            )
+    except sa.exc.IntegrityError:
+        names = ", ".join(table.name for table in tables)
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(params=BACKENDS)
